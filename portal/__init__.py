@@ -1,0 +1,102 @@
+"""Invest Portal: the application factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, g, render_template, request
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import i18n, region
+from portal.config import Config, check_production_settings
+from portal.extensions import babel, csrf, db, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance"))
+    app.config.from_mapping(Config(app.instance_path).as_dict())
+    if test_config:
+        app.config.from_mapping(test_config)
+    check_production_settings(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    i18n.init_app(app)
+    region.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
+
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_security_headers(app)
+    _register_commands(app)
+    return app
+
+
+def _tune_sqlite(engine) -> None:
+    """SQLite ignores foreign keys unless asked; WAL lets readers work while a lead is written."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.projects import catalogue, parks
+    from portal.public import views as public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(catalogue.bp)
+    app.register_blueprint(parks.bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    def render_error(status: int):
+        if "lang" not in g:
+            g.lang = i18n.negotiate_language()
+        return render_template(f"errors/{status}.html"), status
+
+    @app.errorhandler(404)
+    def not_found(_error):
+        return render_error(404)
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return render_error(500)
+
+
+def _register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def add_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+        )
+        if request.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "public, max-age=3600")
+        return response
+
+
+def _register_commands(app: Flask) -> None:
+    from portal.demo import demo_data_command
+
+    app.cli.add_command(demo_data_command)

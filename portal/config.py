@@ -1,0 +1,48 @@
+"""Settings, read from environment variables with safe development defaults."""
+import os
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Every setting the portal reads; the README documents each variable."""
+
+    def __init__(self, instance_path: str):
+        instance = Path(instance_path)
+        self.ENV_NAME = os.environ.get("PORTAL_ENV", "development")
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'portal.sqlite3'}"
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.PORTAL_REGION_FILE = os.environ.get("PORTAL_REGION_FILE", "")
+        self.PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+        self.PORTAL_PAGE_SIZE = int(os.environ.get("PORTAL_PAGE_SIZE", "12"))
+        self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.is_production)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.WTF_CSRF_TIME_LIMIT = None
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+        self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
+
+    @property
+    def is_production(self) -> bool:
+        return self.ENV_NAME == "production"
+
+    def as_dict(self) -> dict:
+        return {key: getattr(self, key) for key in dir(self) if key.isupper()}
+
+
+def check_production_settings(settings: dict) -> None:
+    """Refuse to serve production traffic with a secret anyone can read in the source."""
+    if settings.get("ENV_NAME") == "production" and settings.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+        raise RuntimeError("SECRET_KEY must be set to a long random value when PORTAL_ENV=production")

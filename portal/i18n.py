@@ -1,0 +1,227 @@
+"""Languages: the language in the URL, negotiation for ``/``, and locale-aware formatting.
+
+Every public URL starts with ``/<lang>/``; the ``lang`` converter only matches the four
+portal languages, so any other prefix is a plain 404.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterable, Mapping
+
+from babel import Locale, numbers, units
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import format_date, get_locale, gettext
+from werkzeug.routing import BaseConverter
+
+LANGUAGES: tuple[str, ...] = ("vi", "en", "ko", "ja")
+DEFAULT_LANGUAGE = "en"
+#: When a text is missing in the reader's language, show the first of these that exists.
+CONTENT_FALLBACK: tuple[str, ...] = ("en", "vi")
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "ko": "한국어", "ja": "日本語"}
+LANGUAGE_COOKIE = "lang"
+
+
+class LanguageConverter(BaseConverter):
+    regex = "|".join(LANGUAGES)
+
+
+def negotiate_language() -> str:
+    """The remembered choice, else the best Accept-Language match, else English."""
+    remembered = request.cookies.get(LANGUAGE_COOKIE)
+    if remembered in LANGUAGES:
+        return remembered
+    return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    return g.get("lang") or DEFAULT_LANGUAGE
+
+
+def select_locale() -> str:
+    """Babel's locale selector: the URL's language, else what the visitor asked for."""
+    if "lang" in g:
+        return g.lang
+    if request:
+        return negotiate_language()
+    return DEFAULT_LANGUAGE
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters["lang"] = LanguageConverter
+
+    @app.url_value_preprocessor
+    def take_language_from_url(endpoint: str | None, values: dict | None) -> None:
+        if values and "lang" in values:
+            g.lang = values.pop("lang")
+
+    @app.url_defaults
+    def add_language_to_url(endpoint: str, values: dict) -> None:
+        if "lang" in values or "lang" not in g:
+            return
+        if current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = g.lang
+
+    @app.after_request
+    def remember_language(response):
+        lang = g.get("lang")
+        if lang and request.cookies.get(LANGUAGE_COOKIE) != lang and response.status_code < 400:
+            response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        return response
+
+    @app.context_processor
+    def inject_language() -> dict:
+        return {"lang": current_language()}
+
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        url_in_language=url_in_language,
+        url_with=url_with,
+    )
+    app.jinja_env.filters.update(
+        usd=format_usd,
+        vnd=format_vnd,
+        hectares=format_hectares,
+        km=format_km,
+        percent=format_percent,
+        number=format_number,
+        usd_range=format_usd_range,
+        date=format_date,
+        years=format_year_range,
+        language_name=language_name,
+    )
+
+
+# --- links that keep the visitor where they are --------------------------------------------
+
+
+def _current_page_args() -> tuple[str | None, dict]:
+    endpoint = request.endpoint
+    if endpoint is None or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        return None, {}
+    return endpoint, dict(request.view_args or {})
+
+
+def url_in_language(lang: str, keep_query: bool = True, external: bool = False) -> str:
+    """This page in another language; with ``keep_query`` its filters too."""
+    endpoint, args = _current_page_args()
+    if endpoint is None:
+        return url_for("public.home", lang=lang, _external=external)
+    if keep_query:
+        args.update({k: v for k, v in request.args.lists() if k not in args and not k.startswith("_")})
+    return url_for(endpoint, lang=lang, _external=external, **args)
+
+
+def url_with(**changes) -> str:
+    """This page with some query parameters changed; ``None`` removes one."""
+    endpoint, args = _current_page_args()
+    query = {k: v for k, v in request.args.lists() if k not in args and not k.startswith("_")}
+    for name, value in changes.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = value
+    return url_for(endpoint or "public.home", **args, **query)
+
+
+def language_name(code: str) -> str:
+    """The name of a language in the reader's language ("tiếng Anh", "영어")."""
+    return Locale.parse(code).get_display_name(_locale())
+
+
+# --- content in several languages -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    """The text to show for one item, and whether it is a stand-in from another language."""
+
+    text: Any
+    lang: str
+    requested: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.lang != self.requested
+
+
+def pick_translation(texts: Mapping[str, Any], lang: str) -> LocalizedText | None:
+    """The reader's language if present, else English, else Vietnamese, else any."""
+    for candidate in (lang, *CONTENT_FALLBACK, *sorted(texts)):
+        if candidate in texts:
+            return LocalizedText(texts[candidate], candidate, lang)
+    return None
+
+
+# --- numbers, money, areas, distances ----------------------------------------------------
+
+
+def _locale() -> str:
+    return str(get_locale() or DEFAULT_LANGUAGE)
+
+
+def format_number(value: float | Decimal | int | None, digits: int = 1) -> str:
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return numbers.format_decimal(value, format=pattern, locale=_locale())
+
+
+def format_usd(value: float | Decimal | int | None, compact: bool = False, cents: bool | None = None) -> str:
+    """Money in US dollars: "$300M" / "US$3억" with ``compact``; cents only when there are any,
+    unless ``cents`` says otherwise."""
+    if value is None:
+        return ""
+    locale = _locale()
+    if compact and value >= 1_000_000:
+        return numbers.format_compact_currency(value, "USD", locale=locale, fraction_digits=1)
+    if cents is None:
+        cents = value != int(value)
+    if not cents:
+        pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
+        return numbers.format_currency(value, "USD", format=pattern, locale=locale, currency_digits=False)
+    return numbers.format_currency(value, "USD", locale=locale)
+
+
+def format_vnd(value: int | None) -> str:
+    if value is None:
+        return ""
+    return numbers.format_compact_currency(value, "VND", locale=_locale(), fraction_digits=1)
+
+
+def format_usd_range(low: Decimal | float | None, high: Decimal | float | None) -> str:
+    if low is None and high is None:
+        return ""
+    if low is None or high is None or low == high:
+        return format_usd(low if low is not None else high)
+    cents = low != int(low) or high != int(high)
+    return gettext("%(low)s – %(high)s", low=format_usd(low, cents=cents), high=format_usd(high, cents=cents))
+
+
+def format_hectares(value: Decimal | float | None) -> str:
+    if value is None:
+        return ""
+    return units.format_unit(value, "area-hectare", length="short", locale=_locale(), format="#,##0.#")
+
+
+def format_km(value: Decimal | float | None) -> str:
+    if value is None:
+        return ""
+    return units.format_unit(value, "length-kilometer", length="short", locale=_locale(), format="#,##0.#")
+
+
+def format_percent(value: Decimal | float | None) -> str:
+    """``value`` is on a 0–100 scale, as parks publish occupancy."""
+    if value is None:
+        return ""
+    return numbers.format_percent(Decimal(str(value)) / 100, format="#,##0.#%", locale=_locale())
+
+
+def format_year_range(years: Iterable[int | None]) -> str:
+    start, end = years
+    if start and end and start != end:
+        return gettext("%(start)s – %(end)s", start=start, end=end)
+    return str(start or end or "")
+

@@ -1,0 +1,23 @@
+"""The investment project catalogue: ``/<lang>/projects/``."""
+from flask import Blueprint, abort, current_app, render_template, request
+
+from portal.i18n import current_language
+from portal.projects import queries
+from portal.projects.forms import ProjectFilterForm
+
+bp = Blueprint("projects", __name__, url_prefix="/<lang:lang>/projects")
+
+
+@bp.get("/")
+def index():
+    form = ProjectFilterForm(request.args, queries.sectors(), queries.locations(), current_language())
+    filters = form.filters()
+    page = queries.search_projects(filters, request.args.get("page", 1, type=int),
+                                   current_app.config["PORTAL_PAGE_SIZE"])
+    return render_template("projects/index.html", form=form, filters=filters, page=page)
+
+
+@bp.get("/<slug>")
+def detail(slug: str):
+    project = queries.project_by_slug(slug) or abort(404)
+    return render_template("projects/detail.html", project=project, related=queries.related_projects(project))

@@ -1,0 +1,43 @@
+"""Home page, language negotiation for ``/``, sitemap and robots."""
+from flask import Blueprint, Response, redirect, render_template, url_for
+
+from portal.i18n import LANGUAGES, negotiate_language
+from portal.projects import queries as catalogue
+from portal.public.queries import key_figures
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def root():
+    response = redirect(url_for("public.home", lang=negotiate_language()))
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.get("/<lang:lang>/")
+def home():
+    return render_template(
+        "public/home.html",
+        figures=key_figures(),
+        projects=catalogue.featured_projects(),
+        parks=catalogue.parks_with_available_land(),
+        park_totals=catalogue.park_totals(),
+    )
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    projects, parks = catalogue.sitemap_items()
+    pages = [("public.home", {}, None), ("projects.index", {}, None), ("parks.index", {}, None)]
+    pages += [("projects.detail", {"slug": slug}, updated) for slug, updated in projects]
+    pages += [("parks.detail", {"slug": slug}, updated) for slug, updated in parks]
+    xml = render_template("public/sitemap.xml", pages=pages, languages=LANGUAGES)
+    return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots():
+    body = "User-agent: *\nDisallow: /staff/\nDisallow: /api/\n" f"Sitemap: {url_for('public.sitemap', _external=True)}\n"
+    return Response(body, mimetype="text/plain")

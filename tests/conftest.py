@@ -1,0 +1,119 @@
+"""Fixtures: one migrated database per run (SQLite by default, PostgreSQL when
+TEST_DATABASE_URL points at a server), emptied after every test."""
+from __future__ import annotations
+
+import os
+import uuid
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.extensions import db
+
+
+def _postgres_server_url() -> str | None:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    return url if url.startswith("postgresql") else None
+
+
+@contextmanager
+def temporary_database(tmp_path):
+    """A database of our own: never assume the shared PostgreSQL database is empty."""
+    server = _postgres_server_url()
+    if not server:
+        yield f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+        return
+    name = f"portal_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def make_app(database_url: str, instance_path, **config):
+    os.environ["PORTAL_INSTANCE_PATH"] = str(instance_path)
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, **config})
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    from flask_migrate import upgrade
+
+    tmp = tmp_path_factory.mktemp("portal")
+    with temporary_database(tmp) as url:
+        application = make_app(url, tmp / "instance")
+        with application.app_context():
+            upgrade()
+        yield application
+        with application.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def empty_database(request):
+    """Each test arranges its own data; nothing survives it."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app):
+    """The database session, inside an app context, for arranging data."""
+    with app.app_context():
+        yield db.session
+        db.session.remove()
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counter: ...`` counts the SQL statements run inside."""
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return counting

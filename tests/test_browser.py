@@ -1,0 +1,74 @@
+"""Journeys in a real browser (Debian's chromium through Playwright), and accessibility checks."""
+from decimal import Decimal
+
+import pytest
+
+from tests import factories
+from tests.browser import browser, live_server, page  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+
+LANGS = ("vi", "en", "ko", "ja")
+
+
+@pytest.fixture
+def catalogue(session):
+    chips = factories.sector("semiconductors", en="Semiconductors", ko="반도체·집적회로", ja="半導体・集積回路",
+                             vi="Bán dẫn và vi mạch")
+    logistics = factories.sector("logistics", en="Logistics", ko="물류", ja="物流", vi="Logistics")
+    bau_bang = factories.location("bau_bang", en="Bau Bang", ko="바우방", ja="バウバン", vi="Bàu Bàng")
+    vsip = factories.park("vsip-3", where=bau_bang, sectors=[chips],
+                          texts={"en": "VSIP III", "ko": "VSIP III 산업단지", "ja": "VSIP III 工業団地",
+                                 "vi": "KCN VSIP III"})
+    factories.park("cay-truong", where=bau_bang, sectors=[chips, logistics],
+                   texts={"en": "Cay Truong", "ko": "까이쯔엉 산업단지", "ja": "カイチュオン工業団地", "vi": "KCN Cây Trường"},
+                   available_area_ha=Decimal("480"))
+    factories.project("chip-fab", of=chips, where=bau_bang, in_park=vsip, featured=True,
+                      texts={"en": "Chip packaging plant", "ko": "반도체 패키징 공장", "ja": "半導体パッケージング工場",
+                             "vi": "Nhà máy đóng gói chip"})
+    factories.project("icd", of=logistics, where=bau_bang,
+                      texts={"en": "Inland container depot", "ko": "내륙 컨테이너 기지", "ja": "内陸コンテナデポ",
+                             "vi": "Cảng cạn ICD"})
+    factories.key_figure("fdi_projects", 4121)
+    session.commit()
+
+
+def test_korean_visitor_filters_then_switches_to_japanese_keeping_the_filter(live_server, page, catalogue):
+    page.goto(f"{live_server.url}/ko/")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    page.locator(".main-nav a[href='/ko/projects/']").click()
+    page.select_option("#sector", "logistics")
+    page.locator(".filters button[type=submit]").click()
+    page.wait_for_url("**/ko/projects/?*sector=logistics*")
+    assert page.locator(".card-title").all_inner_texts() == ["내륙 컨테이너 기지"]
+
+    page.locator(".language-switcher a[lang=ja]").click()
+    page.wait_for_url("**/ja/projects/?*sector=logistics*")
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert page.locator("#sector").input_value() == "logistics"
+    assert page.locator(".card-title").all_inner_texts() == ["内陸コンテナデポ"]
+
+
+def test_investor_picks_parks_to_compare_from_the_directory(live_server, page, catalogue):
+    page.goto(f"{live_server.url}/en/parks/")
+    page.check("#compare-vsip-3")
+    page.check("#compare-cay-truong")
+    page.locator(".compare-bar button").click()
+    page.wait_for_url("**/en/parks/compare?*")
+    headers = page.locator("table.compare thead th").all_inner_texts()
+    assert sorted(headers) == ["Cay Truong", "VSIP III"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_public_pages_have_no_wcag_a_or_aa_violations(live_server, page, catalogue, lang):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    for path in ("", "projects/", "projects/?sector=semiconductors", "projects/chip-fab", "parks/",
+                 "parks/vsip-3", "parks/compare?park=vsip-3&park=cay-truong"):
+        page.goto(f"{live_server.url}/{lang}/{path}")
+        results = axe.run(page, options=options)
+        assert results.violations_count == 0, f"/{lang}/{path}\n{results.generate_report()}"
+    switcher = page.locator(".language-switcher a")
+    assert [switcher.nth(i).get_attribute("lang") for i in range(4)] == list(LANGS)

@@ -1,0 +1,45 @@
+"""``flask demo-data``: a realistic catalogue in four languages, safe to load twice."""
+from sqlalchemy import func, select
+
+from portal.demo import load_demo_catalogue
+from portal.projects.models import IndustrialPark, InvestmentProject, ParkText, ProjectText, Sector
+from portal.public.models import KeyFigure
+
+LANGS = {"vi", "en", "ko", "ja"}
+
+
+def count(session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_catalogue_loads_twice_without_duplicates(session):
+    first = load_demo_catalogue()
+    second = load_demo_catalogue()
+    assert first == second
+    assert count(session, IndustrialPark) == first["parks"] >= 12
+    assert count(session, InvestmentProject) == first["projects"] >= 30
+    assert count(session, ProjectText) == 4 * first["projects"]
+    assert count(session, ParkText) == 4 * first["parks"]
+
+
+def test_demo_catalogue_covers_the_domain(session):
+    load_demo_catalogue()
+    slugs = set(session.scalars(select(IndustrialPark.slug)))
+    assert {"vsip-1", "vsip-2", "my-phuoc-3", "bau-bang", "song-than-1"} <= slugs
+    used_sectors = set(session.scalars(select(Sector.code).join(InvestmentProject, InvestmentProject.sector_id == Sector.id)))
+    assert {"semiconductors", "electronics", "batteries", "clean_energy", "logistics", "smart_city"} <= used_sectors
+    for project in session.scalars(select(InvestmentProject)):
+        assert set(project.texts) == LANGS
+        assert all(text.title and text.summary and text.description for text in project.texts.values())
+        assert project.search_text
+    figures = {figure.kind: figure for figure in session.scalars(select(KeyFigure))}
+    assert figures["fdi_projects"].value == 4121
+    assert figures["countries"].value == 65
+    assert figures["registered_capital_usd"].value == 40_000_000_000 and figures["registered_capital_usd"].at_least
+
+
+def test_demo_data_command_first_start_only(runner, session):
+    result = runner.invoke(args=["demo-data", "--if-empty"])
+    assert "Demo catalogue loaded" in result.output
+    result = runner.invoke(args=["demo-data", "--if-empty"])
+    assert "left alone" in result.output

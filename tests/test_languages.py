@@ -1,0 +1,105 @@
+"""Language in the URL, negotiation for ``/``, alternates, the switcher and content fallback."""
+import re
+
+import pytest
+
+from tests import factories
+
+LANGS = ("vi", "en", "ko", "ja")
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("ko-KR,ko;q=0.9,en;q=0.8", "/ko/"), ("ja", "/ja/"), ("vi-VN", "/vi/"), ("fr-FR,de;q=0.8", "/en/"), (None, "/en/")],
+)
+def test_root_redirects_to_the_best_language(client, accept, expected):
+    headers = {"Accept-Language": accept} if accept else {}
+    response = client.get("/", headers=headers)
+    assert response.status_code == 302
+    assert response.headers["Location"] == expected
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_a_remembered_choice_wins_over_the_browser(client):
+    client.get("/ja/")  # visiting a language remembers it
+    response = client.get("/", headers={"Accept-Language": "ko"})
+    assert response.headers["Location"] == "/ja/"
+
+
+def test_unknown_language_prefix_is_a_translated_404(client):
+    response = client.get("/fr/projects/", headers={"Accept-Language": "ko"})
+    assert response.status_code == 404
+    assert '<html lang="ko">' in response.text
+    response = client.get("/xx/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_declares_its_language_and_alternates(client, session, lang):
+    park = factories.park("vsip-test")
+    factories.project("chip-plant", in_park=park)
+    session.commit()
+    for path in ("", "projects/", "projects/chip-plant", "parks/", "parks/vsip-test",
+                 "parks/compare?park=vsip-test"):
+        page = client.get(f"/{lang}/{path}")
+        assert page.status_code == 200, path
+        html = page.text
+        assert f'<html lang="{lang}">' in html
+        path_only = path.split("?")[0]
+        for other in LANGS:
+            assert f'hreflang="{other}" href="http://localhost/{other}/{path_only}"' in html
+        assert f'hreflang="x-default" href="http://localhost/en/{path_only}"' in html
+        assert f'<link rel="canonical" href="http://localhost/{lang}/{path_only}">' in html
+
+
+def test_language_switcher_keeps_page_and_filters(client, session):
+    factories.sector("semiconductors")
+    session.commit()
+    html = client.get("/ko/projects/?sector=semiconductors&q=chip&page=1").text
+    switcher = html[html.index('class="language-switcher"'):]
+    link = re.search(r'<a href="([^"]+)" lang="ja" hreflang="ja">日本語</a>', switcher)
+    assert link, "the switcher names each language in that language, marked with its own lang"
+    target = link.group(1).replace("&amp;", "&")
+    assert target.startswith("/ja/projects/?")
+    assert "sector=semiconductors" in target and "q=chip" in target
+    assert '<a href="/vi/projects/?' in switcher and 'lang="vi" hreflang="vi">Tiếng Việt</a>' in switcher
+    assert 'lang="ko" hreflang="ko" aria-current="true">한국어</a>' in switcher
+
+
+def test_missing_translation_falls_back_to_english_with_a_note(client, session):
+    factories.project("english-only", texts={"en": "Wafer testing centre", "vi": "Trung tâm kiểm thử wafer"})
+    session.commit()
+    html = client.get("/ko/projects/english-only").text
+    assert "<h1>Wafer testing centre</h1>" in html
+    assert '<article class="detail" lang="en">' in html
+    assert 'class="fallback-note"' in html
+    assert "영어" in html  # the note names the language shown, in Korean
+
+
+def test_fallback_to_vietnamese_when_english_is_missing(client, session):
+    factories.project("vi-only", texts={"vi": "Khu logistics Bình Dương"})
+    session.commit()
+    html = client.get("/ja/projects/vi-only").text
+    assert "Khu logistics Bình Dương" in html
+    assert '<article class="detail" lang="vi">' in html
+    assert "ベトナム語" in html
+
+
+def test_text_in_the_readers_language_has_no_fallback_note(client, session):
+    factories.project("full", texts={"en": "Chip plant", "ko": "반도체 공장"})
+    session.commit()
+    html = client.get("/ko/projects/full").text
+    assert "<h1>반도체 공장</h1>" in html
+    assert 'class="fallback-note"' not in html
+
+
+@pytest.mark.parametrize(
+    ("lang", "money", "area"),
+    [("en", "$250M", "12.5 ha"), ("vi", "250 Tr US$", "12,5 ha"), ("ko", "US$2.5억", "12.5ha"), ("ja", "$2.5億", "12.5 ha")],
+)
+def test_money_and_areas_are_formatted_for_the_locale(client, session, lang, money, area):
+    factories.project("sized", total_investment_usd=250_000_000, land_area_ha=12.5)
+    session.commit()
+    html = client.get(f"/{lang}/projects/").text.replace("\xa0", " ")
+    assert money in html
+    assert area in html
