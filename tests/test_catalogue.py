@@ -1,13 +1,10 @@
 """The investment project catalogue: filters, search, sorting, pagination and detail pages."""
-import re
 
 import pytest
 
 from tests import factories
+from tests.pages import card_titles
 
-
-def titles(html: str) -> list[str]:
-    return re.findall(r'<h3 class="card-title"[^>]*><a href="[^"]+">([^<]+)</a>', html)
 
 
 @pytest.fixture
@@ -33,7 +30,7 @@ def test_catalogue_lists_published_projects_with_a_count(client, catalogue, sess
     session.commit()
     html = client.get("/en/projects/").text
     assert "3 projects found" in html
-    assert set(titles(html)) == {"Chip packaging plant", "Inland container depot", "Cold-chain warehouse"}
+    assert set(card_titles(html)) == {"Chip packaging plant", "Inland container depot", "Cold-chain warehouse"}
     assert "Unpublished plan" not in html
     assert client.get("/en/projects/hidden").status_code == 404
 
@@ -53,25 +50,25 @@ def test_catalogue_lists_published_projects_with_a_count(client, catalogue, sess
 )
 def test_filters_narrow_the_catalogue(client, catalogue, query, expected):
     html = client.get(f"/en/projects/?{query}").text
-    assert set(titles(html)) == expected
+    assert set(card_titles(html)) == expected
 
 
 @pytest.mark.parametrize("words", ["binh duong", "BÌNH DƯƠNG", "binh  DUONG chip", "Bình Dương"])
 def test_search_ignores_case_and_vietnamese_diacritics(client, catalogue, words):
     html = client.get("/en/projects/", query_string={"q": words}).text
-    assert titles(html) == ["Chip packaging plant"]
+    assert card_titles(html) == ["Chip packaging plant"]
 
 
 def test_search_finds_korean_text_and_place_names(client, catalogue):
-    assert titles(client.get("/ko/projects/", query_string={"q": "컨테이너"}).text) == ["내륙 컨테이너 기지"]
-    assert len(titles(client.get("/en/projects/", query_string={"q": "di an"}).text)) == 1
+    assert card_titles(client.get("/ko/projects/", query_string={"q": "컨테이너"}).text) == ["내륙 컨테이너 기지"]
+    assert len(card_titles(client.get("/en/projects/", query_string={"q": "di an"}).text)) == 1
 
 
 def test_sorting_by_investment(client, catalogue):
     html = client.get("/en/projects/?sort=investment_asc").text
-    assert titles(html) == ["Cold-chain warehouse", "Inland container depot", "Chip packaging plant"]
+    assert card_titles(html) == ["Cold-chain warehouse", "Inland container depot", "Chip packaging plant"]
     html = client.get("/en/projects/?sort=investment_desc").text
-    assert titles(html)[0] == "Chip packaging plant"
+    assert card_titles(html)[0] == "Chip packaging plant"
 
 
 def test_invalid_filter_is_explained_beside_its_field_and_kept(client, catalogue):
@@ -81,7 +78,7 @@ def test_invalid_filter_is_explained_beside_its_field_and_kept(client, catalogue
     assert 'id="max_area-error">The upper limit must not be below the lower limit.</p>' in html
     assert html.count('class="field-error"') == 2
     # the valid filter still applies, the invalid ones are left out
-    assert set(titles(html)) == {"Inland container depot", "Cold-chain warehouse"}
+    assert set(card_titles(html)) == {"Inland container depot", "Cold-chain warehouse"}
 
 
 def test_empty_result_suggests_how_to_widen_the_search(client, catalogue):
@@ -99,10 +96,10 @@ def test_pagination_keeps_filters(client, session):
     session.commit()
     first = client.get("/en/projects/?sector=logistics&sort=investment_asc")
     assert "14 projects found" in first.text
-    assert len(titles(first.text)) == 12
+    assert len(card_titles(first.text)) == 12
     assert 'href="/en/projects/?sector=logistics&amp;sort=investment_asc&amp;page=2" rel="next"' in first.text
     second = client.get("/en/projects/?sector=logistics&sort=investment_asc&page=2").text
-    assert titles(second) == ["Project depot-12", "Project depot-13"]
+    assert card_titles(second) == ["Project depot-12", "Project depot-13"]
 
 
 def test_project_page_shows_facts_incentives_and_a_way_to_inquire(client, session):

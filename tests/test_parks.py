@@ -5,10 +5,8 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
+from tests.pages import card_titles
 
-
-def names(html: str) -> list[str]:
-    return re.findall(r'<h3 class="card-title"[^>]*><a href="[^"]+">([^<]+)</a>', html)
 
 
 @pytest.fixture
@@ -32,7 +30,7 @@ def parks(session):
 def test_directory_lists_parks_with_most_land_first(client, parks):
     html = client.get("/en/parks/").text
     assert "3 industrial parks found" in html
-    assert names(html) == ["Cay Truong", "VSIP III", "VSIP I"]
+    assert card_titles(html) == ["Cay Truong", "VSIP III", "VSIP I"]
 
 
 @pytest.mark.parametrize(
@@ -47,7 +45,7 @@ def test_directory_lists_parks_with_most_land_first(client, parks):
     ],
 )
 def test_directory_filters(client, parks, query, expected):
-    assert names(client.get(f"/en/parks/?{query}").text) == expected
+    assert card_titles(client.get(f"/en/parks/?{query}").text) == expected
 
 
 def test_directory_offers_parks_to_compare(client, parks):

@@ -115,6 +115,27 @@ class TimestampMixin:
     )
 
 
+class TranslatedItem:
+    """An item whose texts live in a ``texts`` mapping of language code to text row."""
+
+    texts: dict
+
+    def text(self, lang: str) -> LocalizedText:
+        return pick_translation(self.texts, lang)
+
+
+class TextInOneLanguage:
+    """One language's texts of an item; ``updated_at`` shows which language was edited last."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lang: Mapped[str] = mapped_column(String(5))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
 park_target_sectors = Table(
     "park_target_sectors",
     db.metadata,
@@ -123,7 +144,7 @@ park_target_sectors = Table(
 )
 
 
-class IndustrialPark(TimestampMixin, db.Model):
+class IndustrialPark(TranslatedItem, TimestampMixin, db.Model):
     __tablename__ = "industrial_parks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -167,9 +188,6 @@ class IndustrialPark(TimestampMixin, db.Model):
     )
     projects: Mapped[list[InvestmentProject]] = relationship(back_populates="park")
 
-    def text(self, lang: str) -> LocalizedText:
-        return pick_translation(self.texts, lang)
-
     @property
     def tenants_total(self) -> int | None:
         if self.tenants_domestic is None and self.tenants_foreign is None:
@@ -177,26 +195,19 @@ class IndustrialPark(TimestampMixin, db.Model):
         return (self.tenants_domestic or 0) + (self.tenants_foreign or 0)
 
 
-class ParkText(db.Model):
+class ParkText(TextInOneLanguage, db.Model):
     __tablename__ = "park_texts"
     __table_args__ = (UniqueConstraint("park_id", "lang"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     park_id: Mapped[int] = mapped_column(ForeignKey("industrial_parks.id", ondelete="CASCADE"))
-    lang: Mapped[str] = mapped_column(String(5))
     name: Mapped[str] = mapped_column(String(200))
-    summary: Mapped[str] = mapped_column(Text, default="")
-    description: Mapped[str] = mapped_column(Text, default="")
     excluded_industries: Mapped[str] = mapped_column(Text, default="")
     nearest_seaport: Mapped[str] = mapped_column(String(200), default="")
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
 
     park: Mapped[IndustrialPark] = relationship(back_populates="texts")
 
 
-class InvestmentProject(TimestampMixin, db.Model):
+class InvestmentProject(TranslatedItem, TimestampMixin, db.Model):
     __tablename__ = "investment_projects"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -227,16 +238,13 @@ class InvestmentProject(TimestampMixin, db.Model):
         collection_class=attribute_keyed_dict("lang"), cascade="all, delete-orphan", back_populates="project"
     )
 
-    def text(self, lang: str) -> LocalizedText:
-        return pick_translation(self.texts, lang)
+    @property
+    def investment_form_label(self) -> str:
+        return InvestmentForm(self.investment_form).label
 
     @property
-    def form(self) -> InvestmentForm:
-        return InvestmentForm(self.investment_form)
-
-    @property
-    def status_value(self) -> ProjectStatus:
-        return ProjectStatus(self.status)
+    def status_label(self) -> str:
+        return ProjectStatus(self.status).label
 
     def refresh_search_text(self) -> None:
         parts: list[str] = []
@@ -248,20 +256,13 @@ class InvestmentProject(TimestampMixin, db.Model):
         self.search_text = fold(" ".join(p for p in parts if p))
 
 
-class ProjectText(db.Model):
+class ProjectText(TextInOneLanguage, db.Model):
     __tablename__ = "project_texts"
     __table_args__ = (UniqueConstraint("project_id", "lang"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("investment_projects.id", ondelete="CASCADE"))
-    lang: Mapped[str] = mapped_column(String(5))
     title: Mapped[str] = mapped_column(String(200))
-    summary: Mapped[str] = mapped_column(Text, default="")
-    description: Mapped[str] = mapped_column(Text, default="")
     incentives: Mapped[str] = mapped_column(Text, default="")
     contact_agency: Mapped[str] = mapped_column(String(255), default="")
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
 
     project: Mapped[InvestmentProject] = relationship(back_populates="texts")
