@@ -6,7 +6,6 @@ portal languages, so any other prefix is a plain 404.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 

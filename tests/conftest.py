@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 from portal import create_app
 from portal.extensions import db
 
+pytest_plugins = ["tests.browser"]
+
 
 def _postgres_server_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL", "")

@@ -4,7 +4,6 @@ from decimal import Decimal
 import pytest
 
 from tests import factories
-from tests.browser import browser, live_server, page  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

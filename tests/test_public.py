@@ -2,8 +2,6 @@
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-import pytest
-
 from portal import create_app
 from tests import factories
 

@@ -28,24 +28,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship
 
 from portal.extensions import db
+from portal.model_mixins import NamedInFourLanguages, TimestampMixin
 from portal.i18n import LocalizedText, pick_translation
 from portal.search_text import fold
-
-
-class NamedInFourLanguages:
-    """Small reference data whose name must exist in every portal language."""
-
-    name_vi: Mapped[str] = mapped_column(String(120))
-    name_en: Mapped[str] = mapped_column(String(120))
-    name_ko: Mapped[str] = mapped_column(String(120))
-    name_ja: Mapped[str] = mapped_column(String(120))
-
-    def name(self, lang: str) -> str:
-        return getattr(self, f"name_{lang}", None) or self.name_en
-
-    @property
-    def all_names(self) -> list[str]:
-        return [self.name_vi, self.name_en, self.name_ko, self.name_ja]
 
 
 class Sector(NamedInFourLanguages, db.Model):
@@ -106,13 +91,6 @@ PROJECT_STATUS_LABELS = {
     ProjectStatus.PREPARING: _l("In preparation"),
     ProjectStatus.IN_TALKS: _l("In talks with investors"),
 }
-
-
-class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
-    )
 
 
 class TranslatedItem:
