@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import i18n, region
 from portal.config import Config, check_production_settings
-from portal.extensions import babel, csrf, db, migrate
+from portal.extensions import babel, csrf, db, limiter, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     region.init_app(app)
     with app.app_context():
@@ -57,10 +58,12 @@ def _tune_sqlite(engine) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.leads import public as leads
     from portal.projects import catalogue, parks
     from portal.public import views as public
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(leads.bp)
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(parks.bp)
 
@@ -74,6 +77,10 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(_error):
         return render_error(404)
+
+    @app.errorhandler(429)
+    def too_many_requests(_error):
+        return render_error(429)
 
     @app.errorhandler(500)
     def server_error(_error):
@@ -98,5 +105,7 @@ def _register_security_headers(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from portal.demo import demo_data_command
+    from portal.outbox.cli import outbox_cli
 
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(outbox_cli)

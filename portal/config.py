@@ -30,6 +30,22 @@ class Config:
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.WTF_CSRF_TIME_LIMIT = None
+        # Public forms and the leads they create
+        self.PORTAL_LEADS_EMAIL = os.environ.get("PORTAL_LEADS_EMAIL", "")
+        self.PORTAL_LEADS_LANGUAGE = os.environ.get("PORTAL_LEADS_LANGUAGE", "vi")
+        self.PORTAL_FORM_RATE_LIMIT = os.environ.get("PORTAL_FORM_RATE_LIMIT", "10 per hour")
+        self.FORM_MIN_FILL_SECONDS = float(os.environ.get("FORM_MIN_FILL_SECONDS", "3"))
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        # Mail: with no MAIL_SERVER, e-mails are written to instance/mail/ as .eml files
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+        self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+        self.MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+        self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Invest Portal <no-reply@localhost>")
+        self.MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+        self.MAIL_SEND_AFTER_COMMIT = _bool("MAIL_SEND_AFTER_COMMIT", True)
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")

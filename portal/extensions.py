@@ -1,5 +1,7 @@
 """The Flask extensions, created unbound and initialised in create_app()."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -24,3 +26,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
+#: Per-IP limits on the public forms; in memory unless RATELIMIT_STORAGE_URI names Redis.
+limiter = Limiter(key_func=get_remote_address)

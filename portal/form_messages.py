@@ -1,10 +1,10 @@
 """WTForms' built-in messages, answered from the portal's own catalogues.
 
-WTForms ships no Vietnamese catalogue, so every form uses ``PortalMeta`` and its messages go
-through Flask-Babel like every other string. The list below exists so that ``pybabel
+WTForms ships no Vietnamese catalogue, so every form's ``Meta`` uses ``TranslatedMessages``
+and its messages go through Flask-Babel like every other string. The list below exists so that ``pybabel
 extract`` puts WTForms' messages into ``messages.pot``.
 """
-from flask_babel import gettext, lazy_gettext as _l, ngettext
+from flask_babel import get_translations, lazy_gettext as _l, ngettext
 from wtforms.meta import DefaultMeta
 
 WTFORMS_MESSAGES = (
@@ -18,16 +18,31 @@ WTFORMS_MESSAGES = (
 )
 
 
+
+def _plural_messages_for_extraction():
+    """Never called: lists WTForms' plural messages for ``pybabel extract``."""
+    ngettext("'%(value)s' is not a valid choice for this field.",
+             "'%(value)s' are not valid choices for this field.", 1)
+
+
 class _BabelTranslations:
+    """WTForms formats the messages itself, so hand back the raw translation."""
+
     def gettext(self, string: str) -> str:
-        return gettext(string)
+        return get_translations().ugettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return ngettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
-class PortalMeta(DefaultMeta):
-    csrf = False
+class TranslatedMessages:
+    """Form ``Meta`` mixin: WTForms' own messages come from the portal's catalogues."""
 
     def get_translations(self, form):
         return _BabelTranslations()
+
+
+class PortalMeta(TranslatedMessages, DefaultMeta):
+    """For GET forms (filters): no CSRF token, nothing changes."""
+
+    csrf = False

@@ -11,7 +11,9 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from portal import create_app
-from portal.extensions import db
+from portal.extensions import db, limiter
+from portal.leads.stages import seed_default_stages
+from tests import factories
 
 pytest_plugins = ["tests.browser"]
 
@@ -40,9 +42,19 @@ def temporary_database(tmp_path):
         admin.dispose()
 
 
+#: Forms can be sent at once, mail waits for the test to send it, the centre has an address.
+TEST_SETTINGS = {
+    "TESTING": True,
+    "FORM_MIN_FILL_SECONDS": 0,
+    "MAIL_SEND_AFTER_COMMIT": False,
+    "PORTAL_LEADS_EMAIL": "leads@centre.example",
+    "SERVER_NAME": None,
+}
+
+
 def make_app(database_url: str, instance_path, **config):
     os.environ["PORTAL_INSTANCE_PATH"] = str(instance_path)
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, **config})
+    return create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url, **config})
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +83,8 @@ def empty_database(request):
         with db.engine.begin() as conn:
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
+        seed_default_stages()  # the migration's reference data
+        limiter.reset()
 
 
 @pytest.fixture
@@ -119,3 +133,13 @@ def count_queries(app):
             event.remove(engine, "before_cursor_execute", counter)
 
     return counting
+
+
+@pytest.fixture
+def catalogue(session):
+    """A small catalogue the public forms can refer to: two sectors, a park, a project."""
+    semis = factories.sector("semiconductors", en="Semiconductors")
+    factories.sector("batteries", en="Batteries")
+    park = factories.park("vsip-3", texts={"en": "VSIP III", "vi": "KCN VSIP III"})
+    factories.project("chip-fab", texts={"en": "Chip packaging plant"}, of=semis, in_park=park)
+    session.commit()

@@ -2,7 +2,10 @@
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
 
+from portal.leads.models import Lead
 from tests import factories
 
 pytestmark = pytest.mark.browser
@@ -58,16 +61,54 @@ def test_investor_picks_parks_to_compare_from_the_directory(live_server, page, c
     assert sorted(headers) == ["Cay Truong", "VSIP III"]
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_public_pages_have_no_wcag_a_or_aa_violations(live_server, page, catalogue, lang):
+def wcag_violations(page) -> str:
+    """axe-core's report of WCAG 2.1 A and AA violations on the page, or "" when there are none."""
     from axe_playwright_python.sync_playwright import Axe
 
-    axe = Axe()
     options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    results = Axe().run(page, options=options)
+    return results.generate_report() if results.violations_count else ""
+
+
+def test_japanese_investor_asks_about_a_project_and_is_answered_in_japanese(app, live_server, page, catalogue,
+                                                                             session):
+    page.goto(f"{live_server.url}/ja/projects/chip-fab")
+    page.locator(".contact-box a.button").click()
+    page.wait_for_url("**/ja/inquire?project=chip-fab")
+    assert "半導体パッケージング工場" in page.locator(".about-box").inner_text()
+
+    page.locator(".lead-form button[type=submit]").click()  # nothing filled in yet
+    page.wait_for_load_state()
+    assert page.locator(".field-error").count() >= 5
+    assert wcag_violations(page) == ""
+
+    page.fill("#name", "佐藤 健")
+    page.fill("#company", "さくら精密工業株式会社")
+    page.select_option("#country", "JP")
+    page.fill("#email", "sato@sakura.example")
+    page.check("input[name=sectors][value=semiconductors]")
+    page.fill("#estimated_investment", "45")
+    page.fill("#message", "工場用地10ヘクタールについて、賃料と優遇措置を教えてください。")
+    page.check("#consent")
+    page.locator(".lead-form button[type=submit]").click()
+    page.wait_for_url("**/ja/thank-you")
+
+    lead = session.scalars(select(Lead)).one()
+    with app.test_request_context(), force_locale("ja"):
+        thanks = gettext("Thank you for your inquiry")
+    assert page.locator("h1").inner_text() == thanks
+    assert page.locator(".reference strong").inner_text() == lead.reference
+    assert page.locator("html").get_attribute("lang") == "ja"
+    assert [project.slug for project in lead.projects] == ["chip-fab"]
+    assert lead.preferred_language == "ja" and lead.country == "JP"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_public_pages_have_no_wcag_a_or_aa_violations(live_server, page, catalogue, lang):
     for path in ("", "projects/", "projects/?sector=semiconductors", "projects/chip-fab", "parks/",
-                 "parks/vsip-3", "parks/compare?park=vsip-3&park=cay-truong"):
+                 "parks/vsip-3", "parks/compare?park=vsip-3&park=cay-truong", "inquire?project=chip-fab", "visit",
+                 "refer", "privacy"):
         page.goto(f"{live_server.url}/{lang}/{path}")
-        results = axe.run(page, options=options)
-        assert results.violations_count == 0, f"/{lang}/{path}\n{results.generate_report()}"
+        assert wcag_violations(page) == "", f"/{lang}/{path}"
     switcher = page.locator(".language-switcher a")
     assert [switcher.nth(i).get_attribute("lang") for i in range(4)] == list(LANGS)

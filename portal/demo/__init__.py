@@ -1,4 +1,5 @@
-"""``flask demo-data``: the demo catalogue of the Binh Duong industrial area.
+"""``flask demo-data``: the demo catalogue of the Binh Duong industrial area, and a few
+referrers with personal links (``/r/daejeon``, ``/r/osaka-office``, ``/r/eindhoven``).
 
 The texts live in ``data/*.json``; loading is an upsert by code and slug, so running it
 twice changes nothing and never duplicates a row.
@@ -15,6 +16,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from portal.extensions import db
+from portal.leads.models import Referrer
 from portal.projects.models import (
     IndustrialPark,
     InvestmentProject,
@@ -119,9 +121,15 @@ def load_demo_catalogue() -> dict[str, int]:
         figure.value, figure.at_least = Decimal(str(data["value"])), data.get("at_least", False)
         figure.as_of, figure.source, figure.position = date.fromisoformat(data["as_of"]), data["source"], position
 
+    referrers = _read("referrers.json")
+    for data in referrers:
+        referrer = _one(Referrer, code=data["code"])
+        for name, value in data.items():
+            setattr(referrer, name, value)
+
     db.session.commit()
     return {"sectors": len(sectors), "locations": len(locations), "parks": len(parks),
-            "projects": len(projects), "key figures": len(figures)}
+            "projects": len(projects), "key figures": len(figures), "referrers": len(referrers)}
 
 
 @click.command("demo-data")

@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, redirect, render_template, url_for
 
 from portal.i18n import LANGUAGES, negotiate_language
+from portal.privacy import NOTICE_VERSION
 from portal.projects import queries as catalogue
 from portal.public.queries import key_figures
 
@@ -27,10 +28,17 @@ def home():
     )
 
 
+@bp.get("/<lang:lang>/privacy")
+def privacy():
+    return render_template("privacy/notice.html", version=NOTICE_VERSION)
+
+
 @bp.get("/sitemap.xml")
 def sitemap():
     projects, parks = catalogue.sitemap_items()
-    pages = [("public.home", {}, None), ("projects.index", {}, None), ("parks.index", {}, None)]
+    pages = [("public.home", {}, None), ("projects.index", {}, None), ("parks.index", {}, None),
+             ("leads.inquire", {}, None), ("leads.visit", {}, None), ("leads.refer", {}, None),
+             ("public.privacy", {}, None)]
     pages += [("projects.detail", {"slug": slug}, updated) for slug, updated in projects]
     pages += [("parks.detail", {"slug": slug}, updated) for slug, updated in parks]
     xml = render_template("public/sitemap.xml", pages=pages, languages=LANGUAGES)

@@ -1,0 +1,28 @@
+"""Spam checks that need no outside service: a honeypot field people never see, and a
+minimum time between opening a form and sending it (signed, so it cannot be forged)."""
+from __future__ import annotations
+
+import time
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+_SALT = "portal-form-started"
+_MAX_AGE = 24 * 3600
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def form_started_token() -> str:
+    return _serializer().dumps(round(time.time(), 3))
+
+
+def sent_too_fast(token: str | None) -> bool:
+    """True when the form came back quicker than a person fills it, or without a valid token."""
+    try:
+        started = _serializer().loads(token or "", max_age=_MAX_AGE)
+    except BadSignature:
+        return True
+    return time.time() - float(started) < current_app.config["FORM_MIN_FILL_SECONDS"]

@@ -1,0 +1,241 @@
+"""Leads: every inquiry, site-visit request and referral, and the pipeline they move through.
+
+One ``Lead`` model serves every kind of lead; what the investor wrote later, and (in the
+back office) what staff did, is kept as ``Activity`` rows on its timeline. Consent is kept
+per submission, so each one can be shown: who, when, for what, on which notice.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Numeric, String, Table, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.model_mixins import NamedInFourLanguages, TimestampMixin
+from portal.projects.models import IndustrialPark, InvestmentProject, Sector
+
+
+class LeadKind(enum.StrEnum):
+    INQUIRY = "inquiry"
+    SITE_VISIT = "site_visit"
+    REFERRAL = "referral"
+    EVENT = "event"
+    MANUAL = "manual"
+
+
+LEAD_KIND_LABELS = {
+    LeadKind.INQUIRY: _l("Inquiry"),
+    LeadKind.SITE_VISIT: _l("Site-visit request"),
+    LeadKind.REFERRAL: _l("Referral"),
+    LeadKind.EVENT: _l("Met at an event"),
+    LeadKind.MANUAL: _l("Entered by staff"),
+}
+
+
+class LeadStatus(enum.StrEnum):
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
+class LeadSource(enum.StrEnum):
+    WEBSITE = "website"
+    REFERRAL_LINK = "referral_link"
+    REFERRAL_FORM = "referral_form"
+    EVENT = "event"
+    MANUAL = "manual"
+
+
+class Timeline(enum.StrEnum):
+    WITHIN_6_MONTHS = "within_6_months"
+    WITHIN_1_YEAR = "within_1_year"
+    WITHIN_2_YEARS = "within_2_years"
+    EXPLORING = "exploring"
+
+
+TIMELINE_LABELS = {
+    Timeline.WITHIN_6_MONTHS: _l("Within 6 months"),
+    Timeline.WITHIN_1_YEAR: _l("Within a year"),
+    Timeline.WITHIN_2_YEARS: _l("Within two years"),
+    Timeline.EXPLORING: _l("Still exploring"),
+}
+
+
+class ReferrerKind(enum.StrEnum):
+    EXISTING_INVESTOR = "existing_investor"
+    SISTER_CITY = "sister_city"
+    CHAMBER = "chamber"
+    DIPLOMATIC = "diplomatic"
+    OVERSEAS_REPRESENTATIVE = "overseas_representative"
+    OTHER_PARTNER = "other_partner"
+
+
+REFERRER_KIND_LABELS = {
+    ReferrerKind.EXISTING_INVESTOR: _l("A company already investing here"),
+    ReferrerKind.SISTER_CITY: _l("A sister city or partner province"),
+    ReferrerKind.CHAMBER: _l("A chamber of commerce or business association"),
+    ReferrerKind.DIPLOMATIC: _l("An embassy or consulate"),
+    ReferrerKind.OVERSEAS_REPRESENTATIVE: _l("An overseas representative of the region"),
+    ReferrerKind.OTHER_PARTNER: _l("Another partner"),
+}
+
+
+class Stage(NamedInFourLanguages, db.Model):
+    """A step of the pipeline; the default ones are created by the migration."""
+
+    __tablename__ = "stages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    #: Default chance, in percent, that a lead at this stage registers its investment.
+    probability: Mapped[int] = mapped_column(default=0)
+    is_won: Mapped[bool] = mapped_column(default=False)
+    is_lost: Mapped[bool] = mapped_column(default=False)
+
+
+class Referrer(TimestampMixin, db.Model):
+    """An existing investor or partner abroad who introduces investors, with a personal link code."""
+
+    __tablename__ = "referrers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    preferred_language: Mapped[str] = mapped_column(String(5), default="en")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+lead_sectors = Table(
+    "lead_sectors",
+    db.metadata,
+    Column("lead_id", ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_id", ForeignKey("sectors.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+lead_projects = Table(
+    "lead_projects",
+    db.metadata,
+    Column("lead_id", ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Column("project_id", ForeignKey("investment_projects.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+lead_parks = Table(
+    "lead_parks",
+    db.metadata,
+    Column("lead_id", ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Column("park_id", ForeignKey("industrial_parks.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Lead(TimestampMixin, db.Model):
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: What the investor quotes ("IP-26-7K3QXM"); the database id is never shown.
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(String(10), default=LeadStatus.OPEN, index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+
+    name: Mapped[str] = mapped_column(String(120))
+    company: Mapped[str] = mapped_column(String(200), default="")
+    job_title: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str] = mapped_column(String(2), default="", index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    #: Lower-cased e-mail, for finding the same investor again.
+    email_normalized: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    preferred_language: Mapped[str] = mapped_column(String(5), index=True)
+
+    estimated_investment_usd: Mapped[int | None] = mapped_column(BigInteger)
+    land_need_ha: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    timeline: Mapped[str | None] = mapped_column(String(20))
+    message: Mapped[str] = mapped_column(Text, default="")
+    visit_from: Mapped[date | None] = mapped_column(Date)
+    visit_to: Mapped[date | None] = mapped_column(Date)
+    visitors: Mapped[int | None]
+    guide_language: Mapped[str | None] = mapped_column(String(5))
+
+    source: Mapped[str] = mapped_column(String(20), index=True)
+    referrer_id: Mapped[int | None] = mapped_column(ForeignKey("referrers.id"), index=True)
+    landing_page: Mapped[str] = mapped_column(String(500), default="")
+    #: Who introduced the prospect through the referral form (they may not be a known referrer).
+    introducer_name: Mapped[str] = mapped_column(String(120), default="")
+    introducer_organisation: Mapped[str] = mapped_column(String(200), default="")
+    introducer_email: Mapped[str] = mapped_column(String(254), default="")
+    introducer_relationship: Mapped[str] = mapped_column(String(30), default="")
+    introducer_language: Mapped[str] = mapped_column(String(5), default="")
+    last_message_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+
+    stage: Mapped[Stage] = relationship()
+    referrer: Mapped[Referrer | None] = relationship()
+    sectors: Mapped[list[Sector]] = relationship(secondary=lead_sectors)
+    projects: Mapped[list[InvestmentProject]] = relationship(secondary=lead_projects)
+    parks: Mapped[list[IndustrialPark]] = relationship(secondary=lead_parks)
+    consents: Mapped[list[Consent]] = relationship(back_populates="lead", cascade="all, delete-orphan",
+                                                   order_by="Consent.id")
+    activities: Mapped[list[Activity]] = relationship(back_populates="lead", cascade="all, delete-orphan",
+                                                      order_by="Activity.id")
+
+
+class ConsentSubject(enum.StrEnum):
+    LEAD = "lead"
+    INTRODUCER = "introducer"
+
+
+class ConsentPurpose(enum.StrEnum):
+    ANSWER_REQUEST = "answer_request"
+    NEWS = "news"
+    #: The introducer confirms the prospect agreed to be introduced.
+    PROSPECT_AGREED = "prospect_agreed"
+
+
+class Consent(db.Model):
+    """Explicit, verifiable consent (Law 91/2025, Decree 356/2025): who, when, what for, which notice."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    subject: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str] = mapped_column(String(254))
+    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: Comma-separated ``ConsentPurpose`` values.
+    purposes: Mapped[str] = mapped_column(String(200))
+    notice_version: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5))
+    ip_address: Mapped[str] = mapped_column(String(45), default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    lead: Mapped[Lead] = relationship(back_populates="consents")
+
+    @property
+    def purpose_list(self) -> list[str]:
+        return [purpose for purpose in self.purposes.split(",") if purpose]
+
+
+class ActivityKind(enum.StrEnum):
+    MESSAGE = "message"
+
+
+class Activity(db.Model):
+    """One entry on a lead's timeline."""
+
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    #: For a message: which form it came through (inquiry, site visit, referral).
+    submission_kind: Mapped[str | None] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+
+    lead: Mapped[Lead] = relationship(back_populates="activities")

@@ -1,0 +1,189 @@
+"""The mail outbox: every e-mail is stored with the lead, then sent; nothing is lost when
+the mail server is down. Tests run a real SMTP server (aiosmtpd) on a local port."""
+import socket
+import time
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.header import decode_header, make_header
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+
+from portal import clock
+from portal.extensions import db
+from portal.leads.models import Lead
+from portal.outbox import send_due
+from portal.outbox.models import OutboxMessage
+from tests.forms import inquiry, referral, submit
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def subjects(self) -> list[str]:
+        return [str(make_header(decode_header(message["Subject"]))) for message in self.messages]
+
+    def to(self) -> list[str]:
+        return [message["To"] for message in self.messages]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def _catalogue(catalogue):
+    """The forms below name a sector and a park."""
+
+
+@pytest.fixture
+def smtp_port(app, monkeypatch):
+    port = free_port()
+    for key, value in {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_USE_TLS": False,
+                       "MAIL_TIMEOUT": 2}.items():
+        monkeypatch.setitem(app.config, key, value)
+    return port
+
+
+def start_server(port: int) -> tuple[Controller, Inbox]:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller, inbox
+
+
+def pending(session) -> list[OutboxMessage]:
+    session.expire_all()
+    return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_acknowledgement_arrives_in_the_investors_language(app, client, session, smtp_port):
+    controller, inbox = start_server(smtp_port)
+    try:
+        submit(client, "/ja/inquire", inquiry(email="sato@sakura.example"))
+        lead = session.scalars(select(Lead)).one()
+        with app.app_context():
+            report = send_due()
+    finally:
+        controller.stop()
+    assert report.sent == 2
+    assert inbox.to() == ["sato@sakura.example", "leads@centre.example"]
+    with app.test_request_context(), force_locale("ja"):
+        expected = gettext("We have received your request – reference %(reference)s", reference=lead.reference)
+    acknowledgement = inbox.messages[0]
+    assert inbox.subjects()[0] == expected
+    assert lead.reference in acknowledgement.get_content()
+    assert acknowledgement["Content-Language"] == "ja"
+    assert all(message.status == "sent" and message.sent_at for message in pending(session))
+
+
+def test_referrer_gets_a_thank_you_in_their_language(app, client, session, smtp_port):
+    controller, inbox = start_server(smtp_port)
+    try:
+        submit(client, "/ko/refer", referral())
+        with app.app_context():
+            send_due()
+    finally:
+        controller.stop()
+    assert inbox.to()[0] == "jiwoo.park@daejeon.example"
+    with app.test_request_context(), force_locale("ko"):
+        body = gettext("Your reference number: %(reference)s", reference="X").replace("X", "")
+    assert body.strip() in inbox.messages[0].get_content()
+
+
+def test_server_down_keeps_the_lead_and_retries_until_it_is_back(app, client, session, smtp_port, monkeypatch):
+    submit(client, "/en/inquire", inquiry())
+    assert session.scalars(select(Lead)).one()  # committed before any sending
+
+    with app.app_context():
+        report = send_due()
+    assert (report.sent, report.retrying) == (0, 2)
+    for message in pending(session):
+        assert message.status == "pending" and message.attempts == 1
+        assert "ConnectionRefusedError" in message.last_error
+
+    with app.app_context():
+        assert send_due().sent == 0  # not due again yet: backoff
+
+    controller, inbox = start_server(smtp_port)
+    later = clock.now() + timedelta(minutes=5)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    try:
+        with app.app_context():
+            report = send_due()
+    finally:
+        controller.stop()
+    assert report.sent == 2 and len(inbox.messages) == 2
+    assert all(message.status == "sent" and message.attempts == 2 for message in pending(session))
+
+
+def test_gives_up_after_the_last_retry_but_keeps_the_message(app, session, smtp_port, monkeypatch):
+    from portal.outbox.delivery import MAX_ATTEMPTS
+
+    with app.app_context():
+        db.session.add(OutboxMessage(kind="test", recipient="a@b.example", subject="s", body="b", language="en"))
+        db.session.commit()
+        moment = clock.now()
+        for attempt in range(MAX_ATTEMPTS):
+            moment += timedelta(hours=7)
+            monkeypatch.setattr(clock, "now", lambda moment=moment: moment)
+            send_due()
+    [message] = pending(session)
+    assert message.status == "failed" and message.attempts == MAX_ATTEMPTS and message.last_error
+
+
+def test_without_a_mail_server_mail_is_written_to_files(app, client, session, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    submit(client, "/vi/inquire", inquiry())
+    with app.app_context():
+        assert send_due().sent == 2
+    files = sorted((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 2
+    assert b"Content-Language: vi" in files[0].read_bytes()
+
+
+def test_the_web_process_sends_soon_after_the_commit(app, client, session, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    monkeypatch.setitem(app.config, "MAIL_SEND_AFTER_COMMIT", True)
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    response = submit(client, "/en/inquire", inquiry())
+    assert response.status_code == 302
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and len(list((tmp_path / "mail").glob("*.eml"))) < 2:
+        time.sleep(0.05)
+    assert len(list((tmp_path / "mail").glob("*.eml"))) == 2
+
+
+def test_outbox_send_command(app, client, session, smtp_port):
+    submit(client, "/en/inquire", inquiry())
+    controller, inbox = start_server(smtp_port)
+    try:
+        result = app.test_cli_runner().invoke(args=["outbox", "send"])
+    finally:
+        controller.stop()
+    assert "2 sent" in result.output and len(inbox.messages) == 2
+
+
+def test_a_message_claimed_by_another_sender_is_not_sent_twice(app, session, smtp_port):
+    from portal.outbox.delivery import _claim
+
+    with app.app_context():
+        db.session.add(OutboxMessage(kind="test", recipient="a@b.example", subject="s", body="b", language="en"))
+        db.session.commit()
+        message_id = db.session.scalars(select(OutboxMessage.id)).one()
+        now = clock.now()
+        assert _claim(message_id, now) is True
+        assert _claim(message_id, now) is False
+        assert send_due().sent == 0
