@@ -265,3 +265,31 @@ def test_consent_box_is_never_pre_ticked(client):
         for name in ("consent", "news"):
             tag = html[html.index(f'name="{name}"') - 120: html.index(f'name="{name}"') + 60]
             assert "checked" not in tag
+
+
+def test_rate_limit_can_count_in_redis(tmp_path, monkeypatch):
+    """With RATELIMIT_STORAGE_URI naming Redis, every worker shares the same counts."""
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    from portal import create_app
+    from portal.extensions import db, limiter
+
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    database = f"sqlite:///{tmp_path / 'x.db'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379", "RATELIMIT_KEY_PREFIX": tmp_path.name,
+                      "PORTAL_FORM_RATE_LIMIT": "1 per minute"})
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    try:
+        assert client.post("/en/inquire", data={}).status_code == 400  # counted, though invalid
+        assert client.post("/en/inquire", data={}).status_code == 429
+    finally:
+        with app.app_context():
+            limiter.reset()
+        # The limiter is one object per process: give it back an in-memory store for the other tests.
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database})
