@@ -8,9 +8,9 @@ from flask import Flask, g, render_template, request
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import i18n, region
+from portal import auth, i18n, region
 from portal.config import Config, check_production_settings
-from portal.extensions import babel, csrf, db, limiter, migrate
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    login_manager.init_app(app)
+    auth.init_app(app)
     i18n.init_app(app)
     region.init_app(app)
     with app.app_context():
@@ -58,12 +60,15 @@ def _tune_sqlite(engine) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal.leads import public as leads
+    from portal.auth import views as auth_views
+    from portal.leads import public as leads, staff
     from portal.projects import catalogue, parks
     from portal.public import views as public
 
     app.register_blueprint(public.bp)
     app.register_blueprint(leads.bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(staff.bp)
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(parks.bp)
 
@@ -73,6 +78,10 @@ def _register_error_pages(app: Flask) -> None:
         if "lang" not in g:
             g.lang = i18n.negotiate_language()
         return render_template(f"errors/{status}.html"), status
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return render_error(403)
 
     @app.errorhandler(404)
     def not_found(_error):
@@ -105,7 +114,9 @@ def _register_security_headers(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from portal.demo import demo_data_command
+    from portal.auth.cli import create_user_command
     from portal.outbox.cli import outbox_cli
 
     app.cli.add_command(demo_data_command)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(create_user_command)

@@ -29,6 +29,8 @@ class Config:
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.is_production)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.REMEMBER_COOKIE_HTTPONLY = True
         self.WTF_CSRF_TIME_LIMIT = None
         # Public forms and the leads they create
         self.PORTAL_LEADS_EMAIL = os.environ.get("PORTAL_LEADS_EMAIL", "")
@@ -37,6 +39,9 @@ class Config:
         self.FORM_MIN_FILL_SECONDS = float(os.environ.get("FORM_MIN_FILL_SECONDS", "3"))
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        self.STAFF_LOGIN_RATE_LIMIT = os.environ.get("STAFF_LOGIN_RATE_LIMIT", "20 per hour")
+        #: A new lead must get its first answer within this many working hours (Vietnam time).
+        self.FIRST_RESPONSE_HOURS = int(os.environ.get("FIRST_RESPONSE_HOURS", "8"))
         # Mail: with no MAIL_SERVER, e-mails are written to instance/mail/ as .eml files
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

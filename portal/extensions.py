@@ -1,6 +1,7 @@
 """The Flask extensions, created unbound and initialised in create_app()."""
 from flask_babel import Babel
 from flask_limiter import Limiter
+from flask_login import LoginManager
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,5 +27,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
+login_manager = LoginManager()
 #: Per-IP limits on the public forms; in memory unless RATELIMIT_STORAGE_URI names Redis.
 limiter = Limiter(key_func=get_remote_address)

@@ -11,8 +11,10 @@ from typing import Any, Iterable, Mapping
 
 from babel import Locale, numbers, units
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale, gettext
 from werkzeug.routing import BaseConverter
+
+from portal.clock import as_utc
 
 LANGUAGES: tuple[str, ...] = ("vi", "en", "ko", "ja")
 DEFAULT_LANGUAGE = "en"
@@ -54,6 +56,7 @@ def init_app(app: Flask) -> None:
     def take_language_from_url(endpoint: str | None, values: dict | None) -> None:
         if values and "lang" in values:
             g.lang = values.pop("lang")
+            g.lang_in_url = True
 
     @app.url_defaults
     def add_language_to_url(endpoint: str, values: dict) -> None:
@@ -64,7 +67,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def remember_language(response):
-        lang = g.get("lang")
+        lang = g.get("lang") if g.get("lang_in_url") else None
         if lang and request.cookies.get(LANGUAGE_COOKIE) != lang and response.status_code < 400:
             response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
         return response
@@ -90,6 +93,8 @@ def init_app(app: Flask) -> None:
         date=format_date,
         years=format_year_range,
         language_name=language_name,
+        datetime_vn=format_moment,
+        age=format_age,
     )
 
 
@@ -115,14 +120,14 @@ def url_in_language(lang: str, keep_query: bool = True, external: bool = False) 
 
 def url_with(**changes) -> str:
     """This page with some query parameters changed; ``None`` removes one."""
-    endpoint, args = _current_page_args()
+    args = dict(request.view_args or {})
     query = {k: v for k, v in request.args.lists() if k not in args and not k.startswith("_")}
     for name, value in changes.items():
         if value is None:
             query.pop(name, None)
         else:
             query[name] = value
-    return url_for(endpoint or "public.home", **args, **query)
+    return url_for(request.endpoint or "public.home", **args, **query)
 
 
 def language_name(code: str) -> str:
@@ -224,3 +229,13 @@ def format_year_range(years: Iterable[int | None]) -> str:
         return gettext("%(start)s – %(end)s", start=start, end=end)
     return str(start or end or "")
 
+
+
+def format_moment(moment) -> str:
+    """A stored time, shown in the portal's time zone (Vietnam) for the reader's locale."""
+    return format_datetime(moment, "short") if moment else ""
+
+
+def format_age(moment, now) -> str:
+    """How long ago: "3 days", "2 giờ" ..."""
+    return format_timedelta(as_utc(now) - as_utc(moment), granularity="hour", threshold=1.2) if moment else ""

@@ -7,6 +7,7 @@ import uuid
 from contextlib import contextmanager
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
@@ -57,6 +58,12 @@ def make_app(database_url: str, instance_path, **config):
     return create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url, **config})
 
 
+def _fresh_g(sender, **extra):
+    """Tests hold an app context for their database session, and Flask lets requests reuse it:
+    give every request an empty ``g`` (the logged-in user, the language), as in production."""
+    g.__dict__.clear()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     from flask_migrate import upgrade
@@ -64,6 +71,7 @@ def app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("portal")
     with temporary_database(tmp) as url:
         application = make_app(url, tmp / "instance")
+        request_started.connect(_fresh_g, application)
         with application.app_context():
             upgrade()
         yield application

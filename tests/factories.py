@@ -78,3 +78,48 @@ def key_figure(kind: str, value, **fields) -> KeyFigure:
                      source=fields.pop("source", "Test source"), **fields)
     db.session.add(item)
     return item
+
+
+def user(role: str = "officer", email: str | None = None, name: str | None = None, language: str = "en",
+         password: str = "correct horse battery") -> "User":
+    from portal.auth.models import User
+
+    number = next(_numbers)
+    item = User(email=email or f"staff{number}@centre.example", name=name or f"Officer {number}", role=role,
+                language=language)
+    item.set_password(password)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def lead(company: str | None = None, *, stage: str = "new", owner=None, country: str = "KR",
+         sectors: list[Sector] = (), received=None, **fields) -> "Lead":
+    """A lead as the public forms would have stored it, ``received`` at a given time (default now)."""
+    from sqlalchemy import select
+
+    from portal import clock
+    from portal.leads.deadlines import add_working_hours
+    from portal.leads.models import Lead, Stage, StageChange
+
+    number = next(_numbers)
+    received = received or clock.now()
+    stage_row = db.session.scalars(select(Stage).where(Stage.code == stage)).one()
+    values = dict(
+        reference=f"IP-26-T{number:05d}", kind="inquiry", source="website", name=f"Investor {number}",
+        company=company or f"Company {number}", country=country, email=f"investor{number}@company.example",
+        preferred_language="en", message="We look for land.", created_at=received, last_message_at=received,
+        first_response_due=add_working_hours(received, 8), probability=stage_row.probability,
+    )
+    values.update(fields)
+    values["email_normalized"] = values["email"].lower()
+    item = Lead(stage=stage_row, owner=owner, **values)
+    item.sectors = list(sectors)
+    if stage_row.is_won:
+        item.status = "won"
+    elif stage_row.is_lost:
+        item.status = "lost"
+    db.session.add(item)
+    db.session.add(StageChange(lead=item, to_stage_id=stage_row.id, changed_at=received))
+    db.session.flush()
+    return item

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale, gettext
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.leads.models import Lead
@@ -112,3 +113,37 @@ def test_public_pages_have_no_wcag_a_or_aa_violations(live_server, page, catalog
         assert wcag_violations(page) == "", f"/{lang}/{path}"
     switcher = page.locator(".language-switcher a")
     assert [switcher.nth(i).get_attribute("lang") for i in range(4)] == list(LANGS)
+
+
+def test_officer_drags_a_lead_to_contacted_and_notes_the_call(app, live_server, page, session):
+    from tests.staff import PASSWORD
+
+    officer = factories.user(name="Lê Hoàng Anh", language="en")
+    lead = factories.lead("Hanbit Electronics", owner=officer)
+    session.commit()
+
+    page.goto(f"{live_server.url}/staff/login")
+    page.fill("#email", officer.email)
+    page.fill("#password", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.goto(f"{live_server.url}/staff/leads/board")
+    card = page.locator(f".board-card[data-reference='{lead.reference}']")
+    contacted = page.locator(".board-column").nth(1)
+    card.drag_to(contacted)
+    expect(contacted.locator(f".board-card[data-reference='{lead.reference}']")).to_be_visible()
+    expect(page.locator("#board-status")).not_to_be_empty()
+    assert wcag_violations(page) == ""
+
+    contacted.locator(".board-card-title").click()
+    page.select_option("#kind", "call")
+    page.fill("#body", "Called Mr Choi: he will send the site plan on Friday.")
+    page.locator(".activity-form button[type=submit]").click()
+    timeline = page.locator(".timeline")
+    expect(timeline).to_contain_text("Called Mr Choi: he will send the site plan on Friday.")
+    expect(timeline).to_contain_text("From New to Contacted")
+    assert wcag_violations(page) == ""
+    session.expire_all()
+    assert lead.stage.code == "contacted" and lead.first_responded_at is not None
+    for path in ("/staff/", "/staff/leads", "/staff/account"):
+        page.goto(f"{live_server.url}{path}")
+        assert wcag_violations(page) == "", path

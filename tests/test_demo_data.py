@@ -43,3 +43,34 @@ def test_demo_data_command_first_start_only(runner, session):
     assert "Demo catalogue loaded" in result.output
     result = runner.invoke(args=["demo-data", "--if-empty"])
     assert "left alone" in result.output
+
+
+def test_demo_team_and_pipeline_load_twice_and_follow_the_stage_rules(session):
+    from portal.demo import DEMO_PASSWORD, load_demo_pipeline, load_demo_staff
+    from portal.leads.models import Lead
+    from portal.leads.stage_rules import missing_facts
+
+    load_demo_catalogue()
+    users = load_demo_staff()
+    assert users["admin"].role == "admin" and users["admin"].check_password(DEMO_PASSWORD)
+    first = load_demo_pipeline(users)
+    assert first >= 30 and load_demo_pipeline(load_demo_staff()) == 0
+    leads = list(session.scalars(select(Lead)))
+    assert len(leads) == first
+    assert {lead.stage.code for lead in leads} >= {"new", "contacted", "qualified", "site_visit", "negotiation",
+                                                   "registered", "lost"}
+    assert {lead.preferred_language for lead in leads} == LANGS
+    for lead in leads:
+        assert missing_facts(lead, lead.stage) == [], lead.reference
+    assert any(lead.referrer for lead in leads) and any(lead.kind == "event" for lead in leads)
+
+
+def test_demo_staff_are_never_created_in_production(app, session, monkeypatch):
+    import click
+    import pytest
+
+    from portal.demo import load_demo_staff
+
+    monkeypatch.setitem(app.config, "ENV_NAME", "production")
+    with pytest.raises(click.ClickException):
+        load_demo_staff()

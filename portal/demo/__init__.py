@@ -6,17 +6,34 @@ twice changes nothing and never duplicates a row.
 """
 from __future__ import annotations
 
+import hashlib
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from portal.auth.models import Role, User
+
+from portal import clock
 from portal.extensions import db
-from portal.leads.models import Referrer
+from portal.leads.deadlines import VIETNAM, add_working_hours
+from portal.leads.models import (
+    Activity,
+    Consent,
+    Lead,
+    LeadStatus,
+    LostReason,
+    Referrer,
+    Stage,
+    StageChange,
+    Task,
+)
+from portal.privacy import NOTICE_VERSION
 from portal.projects.models import (
     IndustrialPark,
     InvestmentProject,
@@ -28,6 +45,17 @@ from portal.projects.models import (
 from portal.public.models import KeyFigure
 
 DATA_DIR = Path(__file__).with_name("data")
+
+#: Demo staff, never created in production. The README documents these logins.
+DEMO_PASSWORD = "demo-password"
+DEMO_STAFF = {
+    # key: (e-mail, name, role, language)
+    "admin": ("admin@demo.example", "Nguyễn Thị Lan", Role.ADMIN, "vi"),
+    "manager": ("manager@demo.example", "Trần Văn Minh", Role.MANAGER, "vi"),
+    "officer_ko": ("officer.ko@demo.example", "Lê Hoàng Anh", Role.OFFICER, "ko"),
+    "officer_ja": ("officer.ja@demo.example", "Phạm Thu Hà", Role.OFFICER, "ja"),
+    "officer_en": ("officer.en@demo.example", "Võ Quốc Bảo", Role.OFFICER, "en"),
+}
 
 PARK_FIELDS = (
     "developer established_year total_area_ha industrial_land_ha available_area_ha occupancy_pct "
@@ -132,6 +160,88 @@ def load_demo_catalogue() -> dict[str, int]:
             "projects": len(projects), "key figures": len(figures), "referrers": len(referrers)}
 
 
+def load_demo_staff() -> dict[str, User]:
+    """The demo team (an administrator, a manager, three officers); refused in production."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("demo staff accounts are never created in production")
+    users = {}
+    for key, (email, name, role, language) in DEMO_STAFF.items():
+        user = users[key] = _one(User, email=email)
+        user.name, user.role, user.language, user.active = name, role, language, True
+        if not user.password_hash:
+            user.set_password(DEMO_PASSWORD)
+    db.session.commit()
+    return users
+
+
+def _demo_reference(key: str) -> str:
+    """A stable reference per demo lead, so loading twice finds the same lead."""
+    digest = hashlib.sha256(key.encode()).digest()
+    return "IP-DM-" + "".join("23456789ABCDEFGHJKMNPQRSTUVWXYZ"[byte % 31] for byte in digest[:6])
+
+
+def load_demo_pipeline(users: dict[str, User]) -> int:
+    """A living pipeline: leads at every stage, some overdue, some referred, with timelines."""
+    stages = {stage.code: stage for stage in db.session.scalars(select(Stage))}
+    reasons = {reason.code: reason for reason in db.session.scalars(select(LostReason))}
+    referrers = {referrer.code: referrer for referrer in db.session.scalars(select(Referrer))}
+    sectors = {sector.code: sector for sector in db.session.scalars(select(Sector))}
+    projects = {project.slug: project for project in db.session.scalars(select(InvestmentProject))}
+    parks = {park.slug: park for park in db.session.scalars(select(IndustrialPark))}
+    now = clock.now()
+    today = now.astimezone(VIETNAM).date()
+    order = [code for code in ("new", "contacted", "qualified", "site_visit", "negotiation")]
+    added = 0
+    for data in _read("pipeline.json"):
+        reference = _demo_reference(data["key"])
+        if db.session.scalar(select(Lead.id).where(Lead.reference == reference)) is not None:
+            continue
+        received = now - timedelta(days=data["received_days_ago"], hours=2)
+        stage = stages[data["stage"]]
+        lead = Lead(
+            reference=reference, kind=data["kind"], source=data["source"], stage=stage, probability=stage.probability,
+            status=LeadStatus.WON if stage.is_won else LeadStatus.LOST if stage.is_lost else LeadStatus.OPEN,
+            name=data["name"], company=data["company"], job_title=data.get("job_title", ""), country=data["country"],
+            email=data["email"], email_normalized=data["email"].lower(), phone=data.get("phone", ""),
+            preferred_language=data["preferred_language"], message=data["message"],
+            estimated_investment_usd=data.get("estimated_investment_usd"), land_need_ha=data.get("land_need_ha"),
+            timeline=data.get("timeline"), referrer=referrers.get(data.get("referrer") or ""),
+            owner=users.get(data.get("owner") or ""), created_at=received, last_message_at=received,
+            first_response_due=add_working_hours(received, current_app.config["FIRST_RESPONSE_HOURS"]),
+            registered_capital_usd=data.get("registered_capital_usd"), expected_jobs=data.get("expected_jobs"),
+            lost_reason=reasons.get(data.get("lost_reason") or ""), lost_comment=data.get("lost_comment", ""),
+        )
+        if data.get("answered_after_hours") is not None:
+            lead.first_responded_at = received + timedelta(hours=data["answered_after_hours"])
+        if data.get("visit_in_days") is not None:
+            lead.visit_from = today + timedelta(days=data["visit_in_days"])
+            lead.visit_to = lead.visit_from + timedelta(days=1)
+        if data.get("certificate_days_ago") is not None:
+            lead.certificate_date = today - timedelta(days=data["certificate_days_ago"])
+        lead.sectors = [sectors[code] for code in data.get("sectors", [])]
+        lead.projects = [projects[slug] for slug in data.get("projects", []) if slug in projects]
+        lead.parks = [parks[slug] for slug in data.get("parks", []) if slug in parks]
+        if data["source"] not in ("event", "manual"):
+            lead.consents.append(Consent(subject="lead", email=lead.email, given_at=received,
+                                         purposes="answer_request", notice_version=NOTICE_VERSION,
+                                         language=lead.preferred_language, ip_address=""))
+        path = order[: order.index(stage.code) + 1] if stage.is_open else order[:3] + [stage.code]
+        for step, code in enumerate(path):
+            moment = received + (now - received) * step / max(len(path), 1)
+            db.session.add(StageChange(lead=lead, from_stage_id=stages[path[step - 1]].id if step else None,
+                                       to_stage_id=stages[code].id, changed_at=moment))
+        for entry in data.get("activities", []):
+            lead.activities.append(Activity(kind=entry["kind"], body=entry["body"], user=users.get(entry.get("by")),
+                                            created_at=now - timedelta(days=entry["days_ago"], hours=1)))
+        for entry in data.get("tasks", []):
+            lead.tasks.append(Task(title=entry["title"], due_date=today + timedelta(days=entry["due_in_days"]),
+                                   assignee=users[entry["for"]], done_at=now if entry.get("done") else None))
+        db.session.add(lead)
+        added += 1
+    db.session.commit()
+    return added
+
+
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Only load when the catalogue has no project yet (first start).")
 @with_appcontext
@@ -142,3 +252,8 @@ def demo_data_command(if_empty: bool) -> None:
         return
     counts = load_demo_catalogue()
     click.echo("Demo catalogue loaded: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    if current_app.config["ENV_NAME"] != "production":
+        users = load_demo_staff()
+        click.echo(f"Demo pipeline: {load_demo_pipeline(users)} leads added.")
+        click.echo(f"Demo staff: log in at /staff/login as {DEMO_STAFF['admin'][0]} (or manager@demo.example, "
+                   f"officer.ko@demo.example ...) with the password {DEMO_PASSWORD!r}.")

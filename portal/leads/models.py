@@ -11,9 +11,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Numeric, String, Table, Text, func
+from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, ForeignKey, Numeric, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.auth.models import User
+from portal.clock import as_utc
 from portal.extensions import db
 from portal.model_mixins import NamedInFourLanguages, TimestampMixin
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
@@ -96,6 +98,27 @@ class Stage(NamedInFourLanguages, db.Model):
     probability: Mapped[int] = mapped_column(default=0)
     is_won: Mapped[bool] = mapped_column(default=False)
     is_lost: Mapped[bool] = mapped_column(default=False)
+    #: Comma-separated ``Fact`` codes a lead must have before it may enter this stage.
+    required_facts: Mapped[str] = mapped_column(String(200), default="")
+
+    @property
+    def is_open(self) -> bool:
+        return not (self.is_won or self.is_lost)
+
+    @property
+    def facts_required(self) -> list[str]:
+        return [fact for fact in self.required_facts.split(",") if fact]
+
+
+class LostReason(NamedInFourLanguages, db.Model):
+    """Why a lead was lost: a managed list, so reasons can be counted."""
+
+    __tablename__ = "lost_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
 
 
 class Referrer(TimestampMixin, db.Model):
@@ -174,7 +197,24 @@ class Lead(TimestampMixin, db.Model):
     introducer_language: Mapped[str] = mapped_column(String(5), default="")
     last_message_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
 
-    stage: Mapped[Stage] = relationship()
+    # The pipeline
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Default chance of registering, in percent; follows the stage.
+    probability: Mapped[int] = mapped_column(default=0)
+    #: The open stage the lead was in before it was won or lost.
+    last_open_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    first_response_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    first_responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    lost_reason_id: Mapped[int | None] = mapped_column(ForeignKey("lost_reasons.id"), index=True)
+    lost_comment: Mapped[str] = mapped_column(Text, default="")
+    registered_capital_usd: Mapped[int | None] = mapped_column(BigInteger)
+    expected_jobs: Mapped[int | None]
+    certificate_date: Mapped[date | None] = mapped_column(Date)
+
+    stage: Mapped[Stage] = relationship(foreign_keys=[stage_id])
+    last_open_stage: Mapped[Stage | None] = relationship(foreign_keys=[last_open_stage_id])
+    owner: Mapped[User | None] = relationship()
+    lost_reason: Mapped[LostReason | None] = relationship()
     referrer: Mapped[Referrer | None] = relationship()
     sectors: Mapped[list[Sector]] = relationship(secondary=lead_sectors)
     projects: Mapped[list[InvestmentProject]] = relationship(secondary=lead_projects)
@@ -183,6 +223,13 @@ class Lead(TimestampMixin, db.Model):
                                                    order_by="Consent.id")
     activities: Mapped[list[Activity]] = relationship(back_populates="lead", cascade="all, delete-orphan",
                                                       order_by="Activity.id")
+    tasks: Mapped[list[Task]] = relationship(back_populates="lead", cascade="all, delete-orphan",
+                                             order_by="Task.due_date")
+
+    def answer_overdue(self, now: datetime) -> bool:
+        """Open, not answered yet, and past its first-response deadline."""
+        return (self.status == LeadStatus.OPEN and self.first_responded_at is None
+                and self.first_response_due is not None and as_utc(self.first_response_due) < now)
 
 
 class ConsentSubject(enum.StrEnum):
@@ -195,6 +242,13 @@ class ConsentPurpose(enum.StrEnum):
     NEWS = "news"
     #: The introducer confirms the prospect agreed to be introduced.
     PROSPECT_AGREED = "prospect_agreed"
+
+
+CONSENT_PURPOSE_LABELS = {
+    ConsentPurpose.ANSWER_REQUEST: _l("Answering the request"),
+    ConsentPurpose.NEWS: _l("News of investment opportunities"),
+    ConsentPurpose.PROSPECT_AGREED: _l("The introduced investor agreed to be contacted"),
+}
 
 
 class Consent(db.Model):
@@ -223,6 +277,28 @@ class Consent(db.Model):
 
 class ActivityKind(enum.StrEnum):
     MESSAGE = "message"
+    NOTE = "note"
+    CALL = "call"
+    EMAIL = "email"
+    MEETING = "meeting"
+    SITE_VISIT = "site_visit"
+    STAGE_CHANGE = "stage_change"
+    ASSIGNMENT = "assignment"
+
+
+#: What staff log by hand; the first of these on a lead stops the first-response clock.
+CONTACT_KINDS = (ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.SITE_VISIT)
+
+ACTIVITY_LABELS = {
+    ActivityKind.MESSAGE: _l("Message from the investor"),
+    ActivityKind.NOTE: _l("Note"),
+    ActivityKind.CALL: _l("Call"),
+    ActivityKind.EMAIL: _l("E-mail"),
+    ActivityKind.MEETING: _l("Meeting"),
+    ActivityKind.SITE_VISIT: _l("Site visit"),
+    ActivityKind.STAGE_CHANGE: _l("Stage changed"),
+    ActivityKind.ASSIGNMENT: _l("Assigned"),
+}
 
 
 class Activity(db.Model):
@@ -237,5 +313,47 @@ class Activity(db.Model):
     submission_kind: Mapped[str | None] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    #: Who did it; empty for what the investor sent.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: Structured facts of a stage change ({"from": id, "to": id}) or an assignment ({"owner": id}).
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
 
     lead: Mapped[Lead] = relationship(back_populates="activities")
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def label(self) -> str:
+        return ACTIVITY_LABELS[ActivityKind(self.kind)]
+
+
+class StageChange(db.Model):
+    """Every move of a lead between stages, so the time spent in each stage is known."""
+
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    to_stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    lead: Mapped[Lead] = relationship()
+
+
+class Task(db.Model):
+    """A follow-up someone must do on a lead by a date."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    lead: Mapped[Lead] = relationship(back_populates="tasks")
+    assignee: Mapped[User] = relationship(foreign_keys=[assignee_id])

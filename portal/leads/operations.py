@@ -10,10 +10,13 @@ from decimal import Decimal
 from flask import current_app
 from sqlalchemy import select
 
-from portal import clock
+from portal import audit, clock
+from portal.auth.models import User
 from portal.extensions import db
 from portal.leads import queries
+from portal.leads.deadlines import add_working_hours
 from portal.leads.models import (
+    CONTACT_KINDS,
     Activity,
     ActivityKind,
     Consent,
@@ -22,8 +25,14 @@ from portal.leads.models import (
     Lead,
     LeadKind,
     LeadSource,
+    LeadStatus,
+    LostReason,
     Referrer,
+    Stage,
+    StageChange,
+    Task,
 )
+from portal.leads.stage_rules import MissingFacts, missing_facts
 from portal.leads.stages import NEW
 from portal.outbox import queue_mail
 from portal.privacy import NOTICE_VERSION
@@ -98,10 +107,14 @@ def _source(submission: Submission) -> LeadSource:
 
 
 def _new_lead(submission: Submission) -> Lead:
+    received_at = clock.now()
+    stage = queries.stage_by_code(NEW)
     lead = Lead(
         reference=new_reference(),
         kind=submission.kind,
-        stage=queries.stage_by_code(NEW),
+        stage=stage,
+        probability=stage.probability,
+        first_response_due=add_working_hours(received_at, current_app.config["FIRST_RESPONSE_HOURS"]),
         source=_source(submission),
         referrer=submission.referrer,
         landing_page=submission.landing_page[:500],
@@ -112,6 +125,7 @@ def _new_lead(submission: Submission) -> Lead:
         setattr(lead, name, getattr(submission, name))
     lead.preferred_language = submission.preferred_language or submission.language
     db.session.add(lead)
+    db.session.add(StageChange(lead=lead, from_stage_id=None, to_stage_id=stage.id, changed_at=received_at))
     return lead
 
 
@@ -182,3 +196,93 @@ def receive_submission(submission: Submission) -> Receipt:
     current_app.logger.info("lead %s: %s received (%s)", lead.reference, submission.kind,
                             "joined" if joined else "new")
     return Receipt(lead, joined)
+
+
+# --- the pipeline: what staff do with a lead ------------------------------------------------
+
+
+@dataclass
+class StageFacts:
+    """Facts given with a stage change; only those not ``None`` are set."""
+
+    visit_from: date | None = None
+    registered_capital_usd: int | None = None
+    expected_jobs: int | None = None
+    certificate_date: date | None = None
+    lost_reason: LostReason | None = None
+    lost_comment: str | None = None
+
+
+def move_to_stage(lead: Lead, stage: Stage, user: User, facts: StageFacts | None = None) -> None:
+    """Move a lead, after checking the stage's required facts; raises ``MissingFacts``."""
+    if stage.id == lead.stage_id:
+        return
+    before = {name: getattr(lead, name) for name in vars(StageFacts()) if name != "lost_reason"}
+    for name, value in vars(facts or StageFacts()).items():
+        if value is not None:
+            setattr(lead, name, value)
+    missing = missing_facts(lead, stage)
+    if missing:
+        db.session.rollback()
+        raise MissingFacts(stage, missing)
+    previous = lead.stage
+    now = clock.now()
+    if previous.is_open and not stage.is_open:
+        lead.last_open_stage = previous
+    lead.status = LeadStatus.WON if stage.is_won else LeadStatus.LOST if stage.is_lost else LeadStatus.OPEN
+    if stage.is_open:
+        lead.lost_reason, lead.lost_comment = None, ""
+    lead.stage, lead.probability = stage, stage.probability
+    db.session.add(StageChange(lead=lead, from_stage_id=previous.id, to_stage_id=stage.id, changed_at=now,
+                               user_id=user.id))
+    lead.activities.append(Activity(kind=ActivityKind.STAGE_CHANGE, user_id=user.id, created_at=now,
+                                    details={"from": previous.id, "to": stage.id}, body=lead.lost_comment or ""))
+    changes = {"stage": (previous.code, stage.code)}
+    changes.update({name: (old, getattr(lead, name)) for name, old in before.items() if getattr(lead, name) != old})
+    audit.record("lead", lead.id, "move_to_stage", changes, user_id=user.id)
+    db.session.commit()
+
+
+def assign(lead: Lead, owner: User | None, user: User) -> None:
+    """Give the lead to an officer (or to nobody); the new owner is told by e-mail."""
+    if (owner.id if owner else None) == lead.owner_id:
+        return
+    previous = lead.owner
+    lead.owner = owner
+    lead.activities.append(Activity(kind=ActivityKind.ASSIGNMENT, user_id=user.id, created_at=clock.now(),
+                                    details={"owner": owner.id if owner else None}))
+    audit.record("lead", lead.id, "assign", {"owner": (previous.email if previous else None,
+                                                       owner.email if owner else None)}, user_id=user.id)
+    if owner is not None and owner.id != user.id:
+        queue_mail("lead_assigned", owner.email, owner.language, lead.id, lead=lead, owner=owner, by=user)
+    db.session.commit()
+
+
+def log_activity(lead: Lead, kind: ActivityKind, body: str, user: User) -> Activity:
+    """A note or a contact; the first contact stops the first-response clock."""
+    now = clock.now()
+    activity = Activity(kind=kind, body=body, user_id=user.id, created_at=now)
+    lead.activities.append(activity)
+    if kind in CONTACT_KINDS and lead.first_responded_at is None:
+        lead.first_responded_at = now
+        audit.record("lead", lead.id, "first_response", {"first_responded_at": (None, now)}, user_id=user.id)
+    db.session.commit()
+    return activity
+
+
+def add_task(lead: Lead, title: str, due: date, assignee: User, user: User) -> Task:
+    task = Task(title=title, due_date=due, assignee=assignee, created_by_id=user.id)
+    lead.tasks.append(task)
+    db.session.flush()
+    audit.record("task", task.id, "create", {"title": (None, title), "due_date": (None, due),
+                                             "assignee": (None, assignee.email)}, user_id=user.id)
+    db.session.commit()
+    return task
+
+
+def complete_task(task: Task, user: User) -> None:
+    if task.done_at is not None:
+        return
+    task.done_at = clock.now()
+    audit.record("task", task.id, "complete", {"done_at": (None, task.done_at)}, user_id=user.id)
+    db.session.commit()

@@ -1,14 +1,17 @@
-"""Read-only lookups for capturing leads."""
+"""Read-only lookups: for capturing leads, and for the back office's lists, board and pages."""
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from portal import clock
+from portal.auth.models import User
 from portal.extensions import db
-from portal.leads.models import Lead, LeadStatus, Referrer, Stage
+from portal.leads.deadlines import VIETNAM
+from portal.leads.models import Activity, Lead, LeadStatus, LostReason, Referrer, Stage, Task
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
 
 #: A submission from an e-mail with an open lead this recent joins that lead.
@@ -66,3 +69,165 @@ def visit_choices() -> tuple[list[IndustrialPark], list[InvestmentProject]]:
     projects = select(InvestmentProject).where(InvestmentProject.published.is_(True)).order_by(InvestmentProject.id)
     return (list(db.session.scalars(parks.options(selectinload(IndustrialPark.texts)))),
             list(db.session.scalars(projects.options(selectinload(InvestmentProject.texts)))))
+
+
+# --- the back office ---------------------------------------------------------------------------
+
+LEAD_SORTS = {
+    "newest": (Lead.created_at.desc(),),
+    "oldest": (Lead.created_at.asc(),),
+    "due": (Lead.first_response_due.asc(),),
+    "investment": (Lead.estimated_investment_usd.desc(),),
+    "company": (Lead.company.asc(),),
+}
+
+
+@dataclass
+class LeadFilters:
+    q: str = ""
+    status: str = "open"
+    stage: int | None = None
+    owner: str = ""  # a user id, or "none" for unassigned
+    kind: str = ""
+    source: str = ""
+    referrer: int | None = None
+    country: str = ""
+    sector: str = ""
+    language: str = ""
+    created_from: date | None = None
+    created_to: date | None = None
+    overdue: bool = False
+    sort: str = "newest"
+
+
+def overdue_condition(now=None):
+    """Open, not yet answered, and past its first-response deadline."""
+    now = now or clock.now()
+    return and_(Lead.status == LeadStatus.OPEN, Lead.first_responded_at.is_(None), Lead.first_response_due < now)
+
+
+def filter_leads(filters: LeadFilters) -> Select:
+    stmt = select(Lead)
+    if filters.status in (LeadStatus.OPEN, LeadStatus.WON, LeadStatus.LOST):
+        stmt = stmt.where(Lead.status == filters.status)
+    for word in filters.q.split():
+        pattern = f"%{word}%"
+        stmt = stmt.where(or_(Lead.name.ilike(pattern), Lead.company.ilike(pattern),
+                              Lead.email_normalized.ilike(pattern), Lead.message.ilike(pattern),
+                              Lead.reference.ilike(pattern)))
+    if filters.stage:
+        stmt = stmt.where(Lead.stage_id == filters.stage)
+    if filters.owner == "none":
+        stmt = stmt.where(Lead.owner_id.is_(None))
+    elif filters.owner.isdigit():
+        stmt = stmt.where(Lead.owner_id == int(filters.owner))
+    for column, value in ((Lead.kind, filters.kind), (Lead.source, filters.source), (Lead.country, filters.country),
+                          (Lead.preferred_language, filters.language)):
+        if value:
+            stmt = stmt.where(column == value)
+    if filters.referrer:
+        stmt = stmt.where(Lead.referrer_id == filters.referrer)
+    if filters.sector:
+        stmt = stmt.where(Lead.sectors.any(Sector.code == filters.sector))
+    if filters.created_from:
+        stmt = stmt.where(Lead.created_at >= datetime.combine(filters.created_from, time.min, VIETNAM))
+    if filters.created_to:
+        stmt = stmt.where(Lead.created_at < datetime.combine(filters.created_to + timedelta(days=1), time.min, VIETNAM))
+    if filters.overdue:
+        stmt = stmt.where(overdue_condition())
+    order = LEAD_SORTS.get(filters.sort, LEAD_SORTS["newest"])
+    return stmt.order_by(*order, Lead.id.desc())
+
+
+def _with_row_data(stmt: Select) -> Select:
+    return stmt.options(joinedload(Lead.stage), joinedload(Lead.owner), joinedload(Lead.referrer))
+
+
+def search_leads(filters: LeadFilters, page: int, per_page: int):
+    return db.paginate(_with_row_data(filter_leads(filters)), page=page, per_page=per_page, error_out=False)
+
+
+def lead_by_reference(reference: str) -> Lead | None:
+    stmt = _with_row_data(select(Lead).where(Lead.reference == reference)).options(
+        joinedload(Lead.lost_reason),
+        selectinload(Lead.sectors),
+        selectinload(Lead.projects).selectinload(InvestmentProject.texts),
+        selectinload(Lead.parks).selectinload(IndustrialPark.texts),
+        selectinload(Lead.consents),
+        selectinload(Lead.activities).joinedload(Activity.user),
+        selectinload(Lead.tasks).joinedload(Task.assignee),
+    )
+    return db.session.scalars(stmt).first()
+
+
+def stages() -> list[Stage]:
+    return list(db.session.scalars(select(Stage).order_by(Stage.position, Stage.id)))
+
+
+def lost_reasons() -> list[LostReason]:
+    stmt = select(LostReason).where(LostReason.active.is_(True)).order_by(LostReason.position, LostReason.id)
+    return list(db.session.scalars(stmt))
+
+
+def staff_members() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+
+
+def referrers() -> list[Referrer]:
+    return list(db.session.scalars(select(Referrer).order_by(Referrer.name)))
+
+
+@dataclass
+class BoardColumn:
+    stage: Stage
+    leads: list[Lead]
+    count: int
+    estimated_investment_usd: int
+
+
+def board(filters: LeadFilters, per_column: int = 50) -> list[BoardColumn]:
+    """One column per open stage with its count and the sum of estimated investment."""
+    open_stages = [stage for stage in stages() if stage.is_open]
+    base = filter_leads(replace(filters, status=LeadStatus.OPEN, stage=None)).order_by(None)
+    totals = {
+        stage_id: (count, total or 0)
+        for stage_id, count, total in db.session.execute(
+            base.with_only_columns(Lead.stage_id, func.count(Lead.id), func.sum(Lead.estimated_investment_usd))
+            .group_by(Lead.stage_id)
+        )
+    }
+    ranked = base.add_columns(
+        func.row_number().over(partition_by=Lead.stage_id, order_by=(Lead.created_at.desc(), Lead.id.desc()))
+        .label("rank")
+    ).subquery()
+    visible = aliased(Lead, ranked)
+    rows = db.session.scalars(
+        select(visible).where(ranked.c.rank <= per_column).order_by(visible.created_at.desc())
+        .options(joinedload(visible.owner))
+    )
+    by_stage: dict[int, list[Lead]] = {}
+    for lead in rows:
+        by_stage.setdefault(lead.stage_id, []).append(lead)
+    return [BoardColumn(stage, by_stage.get(stage.id, []), *totals.get(stage.id, (0, 0))) for stage in open_stages]
+
+
+def open_tasks_for(user: User, until: date) -> list[Task]:
+    stmt = (select(Task).where(Task.assignee_id == user.id, Task.done_at.is_(None), Task.due_date <= until)
+            .order_by(Task.due_date, Task.id).options(joinedload(Task.lead)))
+    return list(db.session.scalars(stmt))
+
+
+def task_by_id(task_id: int) -> Task | None:
+    return db.session.get(Task, task_id)
+
+
+def waiting_leads(limit: int = 20) -> list[Lead]:
+    """New leads nobody has taken yet, the oldest deadline first."""
+    stmt = (_with_row_data(select(Lead)).where(Lead.status == LeadStatus.OPEN, Lead.owner_id.is_(None))
+            .order_by(Lead.first_response_due.asc(), Lead.id).limit(limit))
+    return list(db.session.scalars(stmt))
+
+
+def overdue_leads_of(user: User) -> list[Lead]:
+    stmt = _with_row_data(select(Lead)).where(overdue_condition(), Lead.owner_id == user.id)
+    return list(db.session.scalars(stmt.order_by(Lead.first_response_due)))

@@ -1,11 +1,11 @@
-"""The default pipeline. The migration that creates the ``stages`` table inserts these rows;
+"""The default pipeline and lost reasons. Migrations insert these rows (each a frozen copy);
 ``seed_default_stages`` restores them (tests empty the database after each test)."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.leads.models import Stage
+from portal.leads.models import LostReason, Stage
 
 NEW = "new"
 
@@ -20,18 +20,47 @@ DEFAULT_STAGES = [
     ("lost", 0, False, True, "Không thành công", "Lost", "무산", "失注"),
 ]
 
+#: What a lead needs before it enters a stage (see ``portal.leads.stage_rules``).
+DEFAULT_REQUIRED_FACTS = {
+    "qualified": "sector,estimated_investment",
+    "site_visit": "visit_date",
+    "registered": "registered_capital,expected_jobs,certificate_date",
+    "lost": "lost_reason",
+}
+
+DEFAULT_LOST_REASONS = [
+    # code, vi, en, ko, ja
+    ("other_location", "Chọn địa điểm khác", "Chose another location", "다른 지역 선택", "他の立地を選択"),
+    ("no_financing", "Chưa thu xếp được vốn", "Financing not secured", "자금 조달 미확보", "資金調達のめどが立たず"),
+    ("land_unsuitable", "Không có đất phù hợp", "No suitable land or factory", "적합한 부지·공장 없음",
+     "適した用地・工場がない"),
+    ("incentives", "Ưu đãi chưa đủ hấp dẫn", "Incentives not attractive enough", "인센티브 부족",
+     "優遇措置が不十分"),
+    ("project_cancelled", "Nhà đầu tư dừng dự án", "Investor cancelled the project", "투자자 프로젝트 취소",
+     "投資家が計画を中止"),
+    ("no_response", "Nhà đầu tư không phản hồi", "No response from the investor", "투자자 무응답",
+     "投資家から応答なし"),
+    ("other", "Lý do khác", "Other reason", "기타 사유", "その他の理由"),
+]
+
 
 def stage_rows() -> list[dict]:
     return [
         {"code": code, "position": position, "probability": probability, "is_won": won, "is_lost": lost,
-         "name_vi": vi, "name_en": en, "name_ko": ko, "name_ja": ja}
+         "name_vi": vi, "name_en": en, "name_ko": ko, "name_ja": ja,
+         "required_facts": DEFAULT_REQUIRED_FACTS.get(code, "")}
         for position, (code, probability, won, lost, vi, en, ko, ja) in enumerate(DEFAULT_STAGES)
     ]
 
 
+def lost_reason_rows() -> list[dict]:
+    return [{"code": code, "position": position, "name_vi": vi, "name_en": en, "name_ko": ko, "name_ja": ja}
+            for position, (code, vi, en, ko, ja) in enumerate(DEFAULT_LOST_REASONS)]
+
+
 def seed_default_stages() -> None:
-    existing = set(db.session.scalars(select(Stage.code)))
-    for row in stage_rows():
-        if row["code"] not in existing:
-            db.session.add(Stage(**row))
+    """The default stages and lost reasons, where missing."""
+    for model, rows in ((Stage, stage_rows()), (LostReason, lost_reason_rows())):
+        existing = set(db.session.scalars(select(model.code)))
+        db.session.add_all(model(**row) for row in rows if row["code"] not in existing)
     db.session.commit()

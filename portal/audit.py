@@ -1,0 +1,49 @@
+"""The audit trail: who changed what, when, with the old and new values. One writer for
+every feature, so a question like "who moved this lead?" has one place to look."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_login import current_user
+from sqlalchemy import JSON, DateTime, ForeignKey, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int] = mapped_column()
+    action: Mapped[str] = mapped_column(String(40))
+    #: {field: [old, new]}
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (db.Index("ix_audit_entries_entity", "entity", "entity_id"),)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "id"):
+        return value.id
+    return value
+
+
+def record(entity: str, entity_id: int, action: str, changes: dict[str, tuple[Any, Any]] | None = None,
+           user_id: int | None = None) -> AuditEntry:
+    """Add an audit entry to the session; it is committed with the change it describes."""
+    if user_id is None and current_user and current_user.is_authenticated:
+        user_id = current_user.id
+    entry = AuditEntry(entity=entity, entity_id=entity_id, action=action, user_id=user_id,
+                       changes={name: [_plain(old), _plain(new)] for name, (old, new) in (changes or {}).items()})
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,200 @@
+"""The back office for leads: ``/staff/`` (today), ``/staff/leads`` (list), ``/staff/leads/board``
+(kanban) and ``/staff/leads/<reference>`` (a lead, its timeline and the actions on it)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from babel.lists import format_list
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import clock
+from portal.auth.access import staff_required
+from portal.auth.models import Role, User
+from portal.i18n import current_language
+from portal.leads import operations, queries
+from portal.leads.deadlines import VIETNAM
+from portal.leads.models import CONSENT_PURPOSE_LABELS, ActivityKind, ConsentPurpose, Lead, LeadSource
+from portal.leads.stage_rules import MissingFacts
+from portal.leads.staff_forms import SOURCE_LABELS, ActivityForm, AssignForm, LeadFilterForm, StageForm, TaskForm
+from portal.outbox import send_soon
+from portal.projects import queries as catalogue
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+@bp.before_request
+@staff_required()
+def require_staff():
+    """Every page of this blueprint needs a logged-in staff member."""
+
+
+@bp.app_template_global()
+def source_label(source: str) -> str:
+    return SOURCE_LABELS[LeadSource(source)]
+
+
+@bp.app_template_global()
+def purpose_label(purpose: str) -> str:
+    return CONSENT_PURPOSE_LABELS[ConsentPurpose(purpose)]
+
+
+def can_work_on(user: User, lead: Lead) -> bool:
+    """Managers work on every lead; an officer on their own leads and on those nobody has taken."""
+    return user.can(Role.MANAGER) or lead.owner_id in (None, user.id)
+
+
+def _lead_or_404(reference: str) -> Lead:
+    return queries.lead_by_reference(reference) or abort(404)
+
+
+def _workable_lead(reference: str) -> Lead:
+    lead = _lead_or_404(reference)
+    if not can_work_on(current_user, lead):
+        abort(403)
+    return lead
+
+
+def today() -> date:
+    return clock.now().astimezone(VIETNAM).date()
+
+
+@bp.get("/")
+def home():
+    return render_template(
+        "staff/home.html",
+        tasks=queries.open_tasks_for(current_user, today()),
+        overdue=queries.overdue_leads_of(current_user),
+        waiting=queries.waiting_leads(),
+        today=today(),
+        now=clock.now(),
+    )
+
+
+def _filter_form() -> LeadFilterForm:
+    return LeadFilterForm(request.args, queries.stages(), queries.staff_members(), queries.referrers(),
+                          catalogue.sectors(), current_language())
+
+
+@bp.get("/leads")
+def leads():
+    form = _filter_form()
+    page = queries.search_leads(form.filters(), request.args.get("page", 1, type=int), 25)
+    return render_template("staff/leads.html", form=form, page=page, now=clock.now())
+
+
+@bp.get("/leads/board")
+def board():
+    form = _filter_form()
+    columns = queries.board(form.filters())
+    stages = [column.stage for column in columns]
+    return render_template("staff/board.html", form=form, columns=columns, stages=stages, now=clock.now())
+
+
+def _lead_page(lead: Lead, status: int = 200, **forms):
+    users, stages = queries.staff_members(), queries.stages()
+    forms.setdefault("activity_form", ActivityForm())
+    forms.setdefault("assign_form", AssignForm(users, owner=str(lead.owner_id or "")))
+    forms.setdefault("stage_form", StageForm(stages, queries.lost_reasons(), current_language(),
+                                             stage=str(lead.stage_id)))
+    forms.setdefault("task_form", TaskForm(users, assignee=str(current_user.id), due_date=today() + timedelta(days=2)))
+    return render_template("staff/lead.html", lead=lead, stages={s.id: s for s in stages},
+                           users={u.id: u for u in users}, can_work=can_work_on(current_user, lead),
+                           now=clock.now(), today=today(), **forms), status
+
+
+@bp.get("/leads/<reference>")
+def lead(reference: str):
+    return _lead_page(_lead_or_404(reference))
+
+
+@bp.post("/leads/<reference>/activities")
+def log_activity(reference: str):
+    lead = _workable_lead(reference)
+    form = ActivityForm()
+    if not form.validate():
+        return _lead_page(lead, 400, activity_form=form)
+    operations.log_activity(lead, ActivityKind(form.kind.data), form.body.data.strip(), current_user)
+    flash(_("Added to the timeline."), "success")
+    return redirect(url_for("staff.lead", reference=reference, _anchor="timeline"))
+
+
+@bp.post("/leads/<reference>/assign")
+def assign(reference: str):
+    lead = _lead_or_404(reference)
+    users = queries.staff_members()
+    form = AssignForm(users)
+    if not form.validate():
+        return _lead_page(lead, 400, assign_form=form)
+    owner = next((u for u in users if str(u.id) == form.owner.data), None)
+    taking_it_myself = lead.owner_id is None and owner is not None and owner.id == current_user.id
+    if not (current_user.can(Role.MANAGER) or taking_it_myself):
+        abort(403)
+    operations.assign(lead, owner, current_user)
+    send_soon()
+    flash(_("The owner is saved."), "success")
+    return redirect(url_for("staff.lead", reference=reference))
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.post("/leads/<reference>/stage")
+def move(reference: str):
+    """Move a lead: from the lead page, a board card's selector, or the board's drag and drop."""
+    lead = _workable_lead(reference)
+    stages = queries.stages()
+    form = StageForm(stages, queries.lost_reasons(), current_language())
+    stage = next((s for s in stages if str(s.id) == form.stage.data), None)
+    if not form.validate() or stage is None:
+        if _wants_json():
+            return jsonify(ok=False, message=_("Please check the form.")), 400
+        return _lead_page(lead, 400, stage_form=form)
+    reason = next((r for r in queries.lost_reasons() if str(r.id) == form.lost_reason.data), None)
+    facts = operations.StageFacts(
+        visit_from=form.visit_from.data, registered_capital_usd=form.registered_capital_usd,
+        expected_jobs=form.expected_jobs.data, certificate_date=form.certificate_date.data, lost_reason=reason,
+        lost_comment=form.lost_comment.data or None,
+    )
+    try:
+        operations.move_to_stage(lead, stage, current_user, facts)
+    except MissingFacts as missing:
+        message = _("Before moving to %(stage)s, give %(facts)s.", stage=stage.name(current_language()),
+                    facts=format_list(missing.labels, locale=current_language()))
+        if _wants_json():
+            return jsonify(ok=False, message=message, lead_url=url_for("staff.lead", reference=reference,
+                                                                       _anchor="stage")), 409
+        form.stage.errors.append(message)
+        return _lead_page(_lead_or_404(reference), 409, stage_form=form)
+    moved = _("Moved to %(stage)s.", stage=stage.name(current_language()))
+    if _wants_json():
+        return jsonify(ok=True, stage=stage.id, message=moved)
+    flash(moved, "success")
+    return redirect(request.form.get("back") if request.form.get("back", "").startswith("/staff/")
+                    else url_for("staff.lead", reference=reference))
+
+
+@bp.post("/leads/<reference>/tasks")
+def add_task(reference: str):
+    lead = _workable_lead(reference)
+    users = queries.staff_members()
+    form = TaskForm(users)
+    if not form.validate():
+        return _lead_page(lead, 400, task_form=form)
+    assignee = next(u for u in users if str(u.id) == form.assignee.data)
+    operations.add_task(lead, form.title.data.strip(), form.due_date.data, assignee, current_user)
+    flash(_("The task is added."), "success")
+    return redirect(url_for("staff.lead", reference=reference, _anchor="tasks"))
+
+
+@bp.post("/tasks/<int:task_id>/done")
+def complete_task(task_id: int):
+    task = queries.task_by_id(task_id) or abort(404)
+    if not (task.assignee_id == current_user.id or can_work_on(current_user, task.lead)):
+        abort(403)
+    operations.complete_task(task, current_user)
+    flash(_("Task done."), "success")
+    back = request.form.get("back", "")
+    return redirect(back if back.startswith("/staff/") else url_for("staff.lead", reference=task.lead.reference))

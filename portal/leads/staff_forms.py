@@ -1,0 +1,142 @@
+"""Back-office forms: the lead list's filters, and the actions on a lead."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from portal.auth.forms import StaffForm
+from portal.i18n import LANGUAGE_NAMES, LANGUAGES
+from portal.leads.countries import countries
+from portal.leads.models import ACTIVITY_LABELS, LEAD_KIND_LABELS, ActivityKind, LeadSource
+from portal.leads.queries import LEAD_SORTS, LeadFilters
+from portal.projects.forms import QueryForm
+
+REQUIRED = _l("Please fill in this field.")
+MILLION = Decimal(1_000_000)
+
+SOURCE_LABELS = {
+    LeadSource.WEBSITE: _l("Website"),
+    LeadSource.REFERRAL_LINK: _l("Referral link"),
+    LeadSource.REFERRAL_FORM: _l("Referral form"),
+    LeadSource.EVENT: _l("Event"),
+    LeadSource.MANUAL: _l("Entered by staff"),
+}
+STATUS_LABELS = {"open": _l("Open"), "won": _l("Registered"), "lost": _l("Lost"), "all": _l("All")}
+LOGGABLE = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.SITE_VISIT)
+
+
+def _any(label) -> list[SelectChoice]:
+    return [SelectChoice("", label)]
+
+
+class LeadFilterForm(QueryForm):
+    filter_fields = ("q", "status", "stage", "owner", "kind", "source", "referrer", "country", "sector", "language",
+                     "created_from", "created_to", "overdue")
+    q = SearchField(_l("Search name, company, e-mail, message"), [Optional(), Length(max=100)])
+    status = SelectField(_l("Status"), default="open",
+                         choices=[SelectChoice(value, label) for value, label in STATUS_LABELS.items()])
+    stage = SelectField(_l("Stage"), default="")
+    owner = SelectField(_l("Owner"), default="")
+    kind = SelectField(_l("Kind"), default="",
+                       choices=_any(_l("Any kind")) + [SelectChoice(k.value, v) for k, v in LEAD_KIND_LABELS.items()])
+    source = SelectField(_l("Source"), default="",
+                         choices=_any(_l("Any source")) + [SelectChoice(k.value, v) for k, v in SOURCE_LABELS.items()])
+    referrer = SelectField(_l("Referrer"), default="")
+    country = SelectField(_l("Country or territory"), default="")
+    sector = SelectField(_l("Sector"), default="")
+    language = SelectField(_l("Language"), default="",
+                           choices=_any(_l("Any language")) + [SelectChoice(code, LANGUAGE_NAMES[code])
+                                                               for code in LANGUAGES])
+    created_from = DateField(_l("Received from"), [Optional()])
+    created_to = DateField(_l("Received until"), [Optional()])
+    overdue = BooleanField(_l("First answer overdue"))
+    sort = SelectField(_l("Sort by"), default="newest", choices=[
+        SelectChoice("newest", _l("Newest first")), SelectChoice("oldest", _l("Oldest first")),
+        SelectChoice("due", _l("Answer due first")), SelectChoice("investment", _l("Largest investment first")),
+        SelectChoice("company", _l("Company name")),
+    ])
+
+    def __init__(self, formdata, stages, users, referrers, sectors, lang: str):
+        super().__init__(formdata)
+        self.stage.choices = _any(_l("Any stage")) + [SelectChoice(str(s.id), s.name(lang)) for s in stages]
+        self.owner.choices = (_any(_l("Anyone")) + [SelectChoice("none", _l("Nobody yet"))]
+                              + [SelectChoice(str(u.id), u.name) for u in users])
+        self.referrer.choices = _any(_l("Any referrer")) + [SelectChoice(str(r.id), r.name) for r in referrers]
+        self.country.choices = _any(_l("Any country")) + [SelectChoice(code, name) for code, name in countries(lang)]
+        self.sector.choices = _any(_l("Any sector")) + [SelectChoice(s.code, s.name(lang)) for s in sectors]
+        assert {choice.value for choice in self.sort.choices} == set(LEAD_SORTS)
+
+    def _number(self, name: str) -> int | None:
+        value = self.value(name) or ""
+        return int(value) if value.isdigit() else None
+
+    def filters(self) -> LeadFilters:
+        self.validate()
+        return LeadFilters(
+            q=(self.value("q") or "").strip(), status=self.value("status") or "open", stage=self._number("stage"),
+            owner=self.value("owner") or "", kind=self.value("kind") or "", source=self.value("source") or "",
+            referrer=self._number("referrer"), country=self.value("country") or "", sector=self.value("sector") or "",
+            language=self.value("language") or "", created_from=self.value("created_from"),
+            created_to=self.value("created_to"), overdue=bool(self.value("overdue")),
+            sort=self.value("sort") or "newest",
+        )
+
+
+class ActivityForm(StaffForm):
+    kind = SelectField(_l("What happened"), default=ActivityKind.NOTE.value,
+                       choices=[SelectChoice(kind.value, ACTIVITY_LABELS[kind]) for kind in LOGGABLE])
+    body = TextAreaField(_l("Details"), [DataRequired(message=REQUIRED), Length(max=10_000)])
+
+
+class AssignForm(StaffForm):
+    owner = SelectField(_l("Owner"))
+
+    def __init__(self, users, **kwargs):
+        super().__init__(**kwargs)
+        self.owner.choices = [SelectChoice("", _l("Nobody"))] + [SelectChoice(str(u.id), u.name) for u in users]
+
+
+class StageForm(StaffForm):
+    """Moving a lead; the fact fields are those a target stage may require."""
+
+    stage = SelectField(_l("Move to stage"))
+    visit_from = DateField(_l("Date of the site visit"), [Optional()])
+    registered_capital = DecimalField(_l("Registered capital (USD million)"), [Optional(), NumberRange(min=0)])
+    expected_jobs = IntegerField(_l("Expected jobs"), [Optional(), NumberRange(min=0)])
+    certificate_date = DateField(_l("Date of the investment registration certificate"), [Optional()])
+    lost_reason = SelectField(_l("Reason the lead was lost"), default="")
+    lost_comment = StringField(_l("Comment on the loss"), [Optional(), Length(max=1000)])
+
+    def __init__(self, stages, reasons, lang: str, **kwargs):
+        super().__init__(**kwargs)
+        self.stage.choices = [SelectChoice(str(s.id), s.name(lang)) for s in stages]
+        self.lost_reason.choices = _any(_l("Choose a reason")) + [SelectChoice(str(r.id), r.name(lang))
+                                                                  for r in reasons]
+
+    @property
+    def registered_capital_usd(self) -> int | None:
+        value = self.registered_capital.data
+        return None if value is None else int(value * MILLION)
+
+
+class TaskForm(StaffForm):
+    title = StringField(_l("Task"), [DataRequired(message=REQUIRED), Length(max=200)])
+    due_date = DateField(_l("Due on"), [DataRequired(message=_l("Please choose a date."))])
+    assignee = SelectField(_l("For"))
+
+    def __init__(self, users, **kwargs):
+        super().__init__(**kwargs)
+        self.assignee.choices = [SelectChoice(str(u.id), u.name) for u in users]

@@ -1,0 +1,13 @@
+"""Logging in as a staff member in tests."""
+from tests.forms import hidden_fields
+
+PASSWORD = "correct horse battery"
+
+
+def log_in(client, user, password: str = PASSWORD):
+    page = client.get("/staff/login")
+    return client.post("/staff/login", data={**hidden_fields(page.text), "email": user.email, "password": password})
+
+
+def csrf_token(client, url: str = "/staff/") -> str:
+    return hidden_fields(client.get(url).text).get("csrf_token", "")

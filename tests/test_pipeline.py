@@ -1,0 +1,290 @@
+"""The pipeline in the back office: list, lead page, timeline, stage rules, owners, tasks, board."""
+import re
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from portal import clock
+from portal.audit import AuditEntry
+from portal.leads.deadlines import VIETNAM, add_working_hours
+from portal.leads.models import Activity, Lead, LostReason, Stage, StageChange, Task
+from portal.outbox.models import OutboxMessage
+from tests import factories
+from tests.staff import csrf_token, log_in
+
+
+def stage_id(session, code: str) -> int:
+    return session.scalars(select(Stage.id).where(Stage.code == code)).one()
+
+
+def lead_refs(html: str) -> list[str]:
+    return re.findall(r'href="/staff/leads/(IP-[0-9A-Z-]+)"', html)
+
+
+@pytest.fixture
+def manager(session):
+    user = factories.user(role="manager", name="Trần Văn Minh")
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def staff_client(app, manager):
+    client = app.test_client()
+    log_in(client, manager)
+    return client
+
+
+def post(client, url: str, **data):
+    return client.post(url, data={"csrf_token": csrf_token(client), **data})
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        ("2026-11-23 09:00", "2026-11-24 09:00"),  # Monday morning: a working day later
+        ("2026-11-27 16:00", "2026-11-30 16:00"),  # Friday 16:00: Monday 16:00 (lunch is not work)
+        ("2026-11-24 12:30", "2026-11-25 12:00"),  # over lunch: the next day at noon
+        ("2026-11-28 10:00", "2026-11-30 17:00"),  # Saturday: all of Monday
+        ("2026-11-24 06:30", "2026-11-24 17:00"),  # before office hours: by the end of the day
+    ],
+)
+def test_first_answer_is_due_one_working_day_later_in_vietnam(received, due):
+    start = datetime.fromisoformat(received).replace(tzinfo=VIETNAM)
+    assert add_working_hours(start, 8).astimezone(VIETNAM) == datetime.fromisoformat(due).replace(tzinfo=VIETNAM)
+
+
+def test_a_submitted_inquiry_enters_the_pipeline_with_its_deadline(client, session, catalogue):
+    from tests.forms import inquiry, submit
+
+    submit(client, "/en/inquire", inquiry())
+    lead = session.scalars(select(Lead)).one()
+    assert lead.stage.code == "new" and lead.probability == 5 and lead.first_response_due is not None
+    assert session.scalars(select(StageChange)).one().to_stage_id == lead.stage_id
+
+
+def test_list_filters(staff_client, session, manager):
+    semis = factories.sector("semiconductors")
+    old = clock.now() - timedelta(days=10)
+    factories.lead("Hanbit Chips", country="KR", sectors=[semis], received=old)
+    factories.lead("Sakura Precision", country="JP", owner=manager, preferred_language="ja", kind="site_visit")
+    factories.lead("Lion Logistics", country="SG", stage="qualified", source="referral_link",
+                   message="Cold chain warehouse near the port")
+    factories.lead("Closed Deal", stage="registered")
+    session.commit()
+
+    def companies(query: str) -> set[str]:
+        html = staff_client.get(f"/staff/leads?{query}").text
+        return set(re.findall(r'<a href="/staff/leads/IP-[^"]+">([^<]+)</a>', html))
+
+    assert companies("") == {"Hanbit Chips", "Sakura Precision", "Lion Logistics"}
+    assert companies("status=all") == {"Hanbit Chips", "Sakura Precision", "Lion Logistics", "Closed Deal"}
+    assert companies("status=won") == {"Closed Deal"}
+    assert companies(f"stage={stage_id(session, 'qualified')}") == {"Lion Logistics"}
+    assert companies("owner=none") == {"Hanbit Chips", "Lion Logistics"}
+    assert companies(f"owner={manager.id}") == {"Sakura Precision"}
+    assert companies("kind=site_visit") == {"Sakura Precision"}
+    assert companies("source=referral_link") == {"Lion Logistics"}
+    assert companies("country=JP") == {"Sakura Precision"}
+    assert companies("sector=semiconductors") == {"Hanbit Chips"}
+    assert companies("language=ja") == {"Sakura Precision"}
+    assert companies("q=cold+chain") == {"Lion Logistics"}
+    assert companies("q=SAKURA") == {"Sakura Precision"}
+    assert companies("overdue=y") == {"Hanbit Chips"}
+    today = clock.now().astimezone(VIETNAM).date()
+    assert companies(f"created_from={today.isoformat()}") == {"Sakura Precision", "Lion Logistics"}
+    assert companies(f"created_to={(today - timedelta(days=5)).isoformat()}") == {"Hanbit Chips"}
+
+
+def test_list_is_paginated_and_sorted(staff_client, session):
+    for number in range(30):
+        factories.lead(f"Company {number:02}", estimated_investment_usd=number * 1_000_000)
+    session.commit()
+    first = staff_client.get("/staff/leads?sort=investment").text
+    assert "30 leads" in first
+    assert len(lead_refs(first)) == 25
+    assert first.index("Company 29") < first.index("Company 28")
+    second = staff_client.get("/staff/leads?sort=investment&page=2").text
+    assert "Company 00" in second and "Company 29" not in second
+
+
+def test_lead_page_shows_everything_and_the_timeline(staff_client, session, manager):
+    lead = factories.lead("Hanbit Chips", message="We need 15 ha <b>soon</b>.")
+    lead.activities.append(Activity(kind="message", submission_kind="site_visit", body="May we visit in March?",
+                                    created_at=clock.now()))
+    session.commit()
+    html = staff_client.get(f"/staff/leads/{lead.reference}").text
+    assert "Hanbit Chips" in html and lead.email in html
+    assert "We need 15 ha &lt;b&gt;soon&lt;/b&gt;." in html
+    assert "May we visit in March?" in html
+    assert "Answer overdue" not in html
+
+
+def test_logging_a_call_stops_the_first_response_clock(staff_client, session, manager):
+    lead = factories.lead("Hanbit Chips", received=clock.now() - timedelta(days=5))
+    session.commit()
+    assert "Answer overdue" in staff_client.get(f"/staff/leads/{lead.reference}").text
+    post(staff_client, f"/staff/leads/{lead.reference}/activities", kind="note", body="Internal note first.")
+    session.expire_all()
+    assert lead.first_responded_at is None  # a note is not an answer
+    response = post(staff_client, f"/staff/leads/{lead.reference}/activities", kind="call",
+                    body="Called Mr Kim, sent the price list.")
+    assert response.status_code == 302
+    session.expire_all()
+    assert lead.first_responded_at is not None
+    html = staff_client.get(f"/staff/leads/{lead.reference}").text
+    assert "Answer overdue" not in html
+    assert "Called Mr Kim, sent the price list." in html and "Trần Văn Minh" in html
+
+
+def test_empty_note_is_refused_beside_the_field(staff_client, session):
+    lead = factories.lead()
+    session.commit()
+    response = post(staff_client, f"/staff/leads/{lead.reference}/activities", kind="note", body="")
+    assert response.status_code == 400 and 'id="body-error"' in response.text
+
+
+def test_qualified_needs_a_sector_and_the_estimated_investment(staff_client, session):
+    lead = factories.lead("Hanbit Chips")
+    session.commit()
+    response = post(staff_client, f"/staff/leads/{lead.reference}/stage", stage=str(stage_id(session, "qualified")))
+    assert response.status_code == 409
+    assert "a sector of interest and the estimated investment" in response.text
+    session.expire_all()
+    assert lead.stage.code == "new"
+    lead.sectors = [factories.sector("semiconductors")]
+    lead.estimated_investment_usd = 50_000_000
+    session.commit()
+    response = post(staff_client, f"/staff/leads/{lead.reference}/stage", stage=str(stage_id(session, "qualified")))
+    assert response.status_code == 302
+    session.expire_all()
+    assert lead.stage.code == "qualified" and lead.probability == 25
+    history = session.scalars(select(StageChange).order_by(StageChange.id)).all()
+    assert [change.to_stage_id for change in history][-1] == stage_id(session, "qualified")
+    audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "move_to_stage")).one()
+    assert audit.changes["stage"] == ["new", "qualified"]
+
+
+def test_lost_needs_a_reason_and_keeps_the_last_open_stage(staff_client, session):
+    lead = factories.lead("Hanbit Chips", stage="contacted")
+    session.commit()
+    lost = str(stage_id(session, "lost"))
+    refused = post(staff_client, f"/staff/leads/{lead.reference}/stage", stage=lost)
+    assert refused.status_code == 409 and "the reason the lead was lost" in refused.text
+    reason = session.scalars(select(LostReason).where(LostReason.code == "other_location")).one()
+    moved = post(staff_client, f"/staff/leads/{lead.reference}/stage", stage=lost, lost_reason=str(reason.id),
+                 lost_comment="Chose a park in Bac Ninh")
+    assert moved.status_code == 302
+    session.expire_all()
+    assert lead.status == "lost" and lead.lost_reason_id == reason.id and lead.last_open_stage.code == "contacted"
+    assert lead.lost_comment == "Chose a park in Bac Ninh"
+
+
+def test_registered_needs_capital_jobs_and_the_certificate_date(staff_client, session):
+    lead = factories.lead("Hanbit Chips", stage="negotiation")
+    session.commit()
+    registered = str(stage_id(session, "registered"))
+    refused = post(staff_client, f"/staff/leads/{lead.reference}/stage", stage=registered, expected_jobs="300")
+    assert refused.status_code == 409
+    session.expire_all()
+    assert lead.expected_jobs is None  # nothing half-saved
+    moved = post(staff_client, f"/staff/leads/{lead.reference}/stage", stage=registered, registered_capital="85.5",
+                 expected_jobs="300", certificate_date="2026-11-20")
+    assert moved.status_code == 302
+    session.expire_all()
+    assert lead.status == "won" and lead.registered_capital_usd == 85_500_000 and lead.expected_jobs == 300
+    assert lead.probability == 100
+
+
+def test_assigning_tells_the_new_owner_in_their_language(staff_client, session, manager):
+    officer = factories.user(name="Phạm Thu Hà", language="ja")
+    lead = factories.lead("Sakura Precision")
+    session.commit()
+    post(staff_client, f"/staff/leads/{lead.reference}/assign", owner=str(officer.id))
+    session.expire_all()
+    assert lead.owner_id == officer.id
+    mail = session.scalars(select(OutboxMessage)).one()
+    assert mail.recipient == officer.email and mail.language == "ja" and lead.reference in mail.subject
+    assert f"/staff/leads/{lead.reference}" in mail.body
+    assert any(activity.kind == "assignment" for activity in lead.activities)
+
+
+def test_tasks_show_on_the_assignees_today_page_until_done(app, staff_client, session, manager):
+    officer = factories.user(name="Lê Hoàng Anh")
+    lead = factories.lead("Hanbit Chips")
+    session.commit()
+    today = clock.now().astimezone(VIETNAM).date()
+    post(staff_client, f"/staff/leads/{lead.reference}/tasks", title="Send the land price list",
+         due_date=today.isoformat(), assignee=str(officer.id))
+    post(staff_client, f"/staff/leads/{lead.reference}/tasks", title="Prepare the visit",
+         due_date=(today + timedelta(days=7)).isoformat(), assignee=str(officer.id))
+    officer_client = app.test_client()
+    log_in(officer_client, officer)
+    home = officer_client.get("/staff/").text
+    assert "Send the land price list" in home and "Prepare the visit" not in home
+    task = session.scalars(select(Task).where(Task.title == "Send the land price list")).one()
+    post(officer_client, f"/staff/tasks/{task.id}/done", back="/staff/")
+    assert "Send the land price list" not in officer_client.get("/staff/").text
+
+
+def test_board_columns_count_and_sum_the_open_stages(staff_client, session):
+    factories.lead("A", estimated_investment_usd=10_000_000)
+    factories.lead("B", estimated_investment_usd=30_000_000)
+    factories.lead("C", stage="contacted", estimated_investment_usd=5_000_000)
+    factories.lead("Won", stage="registered", estimated_investment_usd=99_000_000)
+    session.commit()
+    html = staff_client.get("/staff/leads/board").text.replace("\xa0", " ")
+    columns = re.findall(r'<h2 id="column-\d+">([^<]+)</h2>\s*<p class="board-column-totals"><span class="board-count">'
+                         r'([^<]+)</span>\s*· <span>([^<]+)</span>', html)
+    assert columns[:2] == [("New", "2 leads", "$40M"), ("Contacted", "1 lead", "$5M")]
+    assert [name for name, *_ in columns] == ["New", "Contacted", "Qualified", "Site visit", "Negotiation"]
+    assert "Won" not in html
+
+
+def test_board_moves_a_card_by_json_and_explains_a_refusal(staff_client, session):
+    lead = factories.lead("Hanbit Chips")
+    session.commit()
+    token = csrf_token(staff_client, "/staff/leads/board")
+    headers = {"Accept": "application/json", "X-CSRFToken": token}
+    moved = staff_client.post(f"/staff/leads/{lead.reference}/stage", headers=headers,
+                              data={"stage": str(stage_id(session, "contacted"))})
+    assert moved.status_code == 200 and moved.json["ok"] is True
+    refused = staff_client.post(f"/staff/leads/{lead.reference}/stage", headers=headers,
+                                data={"stage": str(stage_id(session, "qualified"))})
+    assert refused.status_code == 409 and refused.json["ok"] is False
+    assert "estimated investment" in refused.json["message"]
+    session.expire_all()
+    assert lead.stage.code == "contacted"
+
+
+def test_board_card_selector_works_without_javascript(staff_client, session):
+    lead = factories.lead("Hanbit Chips")
+    session.commit()
+    response = post(staff_client, f"/staff/leads/{lead.reference}/stage", stage=str(stage_id(session, "contacted")),
+                    back="/staff/leads/board")
+    assert response.headers["Location"] == "/staff/leads/board"
+
+
+def test_list_and_board_run_a_fixed_number_of_queries(staff_client, session, count_queries, manager):
+    semis = factories.sector("semiconductors")
+
+    def add(count: int):
+        for number in range(count):
+            factories.lead(f"Firm {number}", owner=manager if number % 2 else None, sectors=[semis],
+                           stage=("new", "contacted", "qualified")[number % 3], estimated_investment_usd=number)
+        session.commit()
+
+    def measure() -> dict[str, int]:
+        counts = {}
+        for url in ("/staff/leads", "/staff/leads?owner=none&sort=due", "/staff/leads/board"):
+            with count_queries() as counter:
+                assert staff_client.get(url).status_code == 200
+            counts[url] = counter.count
+        return counts
+
+    add(10)
+    with_10 = measure()
+    add(490)
+    assert measure() == with_10
