@@ -60,15 +60,18 @@ def _tune_sqlite(engine) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal.auth import views as auth_views
-    from portal.leads import public as leads, staff
+    from portal.auth import users, views as auth_views
+    from portal.leads import partners, public as leads, settings as pipeline, staff
     from portal.projects import catalogue, parks
     from portal.public import views as public
 
     app.register_blueprint(public.bp)
     app.register_blueprint(leads.bp)
     app.register_blueprint(auth_views.bp)
+    app.register_blueprint(users.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(partners.bp)
+    app.register_blueprint(pipeline.bp)
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(parks.bp)
 

@@ -151,3 +151,36 @@ def catalogue(session):
     park = factories.park("vsip-3", texts={"en": "VSIP III", "vi": "KCN VSIP III"})
     factories.project("chip-fab", texts={"en": "Chip packaging plant"}, of=semis, in_park=park)
     session.commit()
+
+
+@pytest.fixture
+def manager(session):
+    user = factories.user(role="manager", name="Trần Văn Minh")
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def staff_client(app, manager):
+    """A test client logged in as a manager."""
+    from tests.staff import log_in
+
+    client = app.test_client()
+    log_in(client, manager)
+    return client
+
+
+@pytest.fixture
+def admin(session):
+    user = factories.user(role="admin", name="Nguyễn Thị Lan")
+    session.commit()
+    return user
+
+
+@pytest.fixture
+def admin_client(app, admin):
+    from tests.staff import log_in
+
+    client = app.test_client()
+    log_in(client, admin)
+    return client

@@ -81,7 +81,7 @@ def key_figure(kind: str, value, **fields) -> KeyFigure:
 
 
 def user(role: str = "officer", email: str | None = None, name: str | None = None, language: str = "en",
-         password: str = "correct horse battery") -> "User":
+         password: str = "correct horse battery"):
     from portal.auth.models import User
 
     number = next(_numbers)
@@ -94,7 +94,7 @@ def user(role: str = "officer", email: str | None = None, name: str | None = Non
 
 
 def lead(company: str | None = None, *, stage: str = "new", owner=None, country: str = "KR",
-         sectors: list[Sector] = (), received=None, **fields) -> "Lead":
+         sectors: list[Sector] = (), received=None, **fields):
     """A lead as the public forms would have stored it, ``received`` at a given time (default now)."""
     from sqlalchemy import select
 
@@ -115,6 +115,10 @@ def lead(company: str | None = None, *, stage: str = "new", owner=None, country:
     values["email_normalized"] = values["email"].lower()
     item = Lead(stage=stage_row, owner=owner, **values)
     item.sectors = list(sectors)
+    if "priority_score" not in fields:
+        from portal.leads.priority import priority_score
+
+        item.priority_score = priority_score(item)
     if stage_row.is_won:
         item.status = "won"
     elif stage_row.is_lost:

@@ -11,3 +11,8 @@ def log_in(client, user, password: str = PASSWORD):
 
 def csrf_token(client, url: str = "/staff/") -> str:
     return hidden_fields(client.get(url).text).get("csrf_token", "")
+
+
+def post(client, url: str, **data):
+    """A back-office POST with the CSRF token a page would carry."""
+    return client.post(url, data={"csrf_token": csrf_token(client), **data})

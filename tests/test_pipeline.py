@@ -1,7 +1,6 @@
 """The pipeline in the back office: list, lead page, timeline, stage rules, owners, tasks, board."""
 import re
-from datetime import datetime, timedelta, timezone
-from decimal import Decimal
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +11,7 @@ from portal.leads.deadlines import VIETNAM, add_working_hours
 from portal.leads.models import Activity, Lead, LostReason, Stage, StageChange, Task
 from portal.outbox.models import OutboxMessage
 from tests import factories
-from tests.staff import csrf_token, log_in
+from tests.staff import csrf_token, log_in, post
 
 
 def stage_id(session, code: str) -> int:
@@ -21,24 +20,6 @@ def stage_id(session, code: str) -> int:
 
 def lead_refs(html: str) -> list[str]:
     return re.findall(r'href="/staff/leads/(IP-[0-9A-Z-]+)"', html)
-
-
-@pytest.fixture
-def manager(session):
-    user = factories.user(role="manager", name="Trần Văn Minh")
-    session.commit()
-    return user
-
-
-@pytest.fixture
-def staff_client(app, manager):
-    client = app.test_client()
-    log_in(client, manager)
-    return client
-
-
-def post(client, url: str, **data):
-    return client.post(url, data={"csrf_token": csrf_token(client), **data})
 
 
 @pytest.mark.parametrize(

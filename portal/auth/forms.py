@@ -1,9 +1,24 @@
-"""Staff login and account forms."""
+"""Staff login, account and user-management forms."""
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.auth.models import ROLE_LABELS
 
 from portal.form_messages import TranslatedMessages
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
@@ -28,8 +43,44 @@ class LanguageForm(StaffForm):
     )
 
 
-class PasswordForm(StaffForm):
-    current = PasswordField(_l("Current password"), [DataRequired(message=REQUIRED)])
+COUNTRY_CODES = re.compile(r"^\s*([A-Za-z]{2}\s*(,\s*[A-Za-z]{2}\s*)*)?$")
+
+
+class UserForm(StaffForm):
+    """An administrator's view of a staff account, with the rules for automatic assignment."""
+
+    name = StringField(_l("Name"), [DataRequired(message=REQUIRED), Length(max=120)])
+    email = EmailField(_l("E-mail"), [DataRequired(message=REQUIRED), Length(max=254), Email(
+        message=_l("Please enter a valid e-mail address, such as name@company.com."), check_deliverability=False)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()])
+    language = SelectField(_l("Language of the back office"),
+                           choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+    active = BooleanField(_l("Active: may log in"), default=True)
+    auto_assign = BooleanField(_l("Receives new leads automatically"))
+    languages = SelectMultipleField(_l("Works with investors in"), widget=ListWidget(prefix_label=False),
+                                    option_widget=CheckboxInput(),
+                                    choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+    countries = StringField(_l("Countries covered (ISO codes, e.g. KR, JP; empty for all)"), [
+        Optional(), Length(max=400),
+        Regexp(COUNTRY_CODES, message=_l("Use two-letter country codes separated by commas.")),
+    ])
+    capacity = IntegerField(_l("Most open leads at once"), [InputRequired(message=REQUIRED),
+                                                           NumberRange(min=0, max=1000)], default=40)
+
+    def __init__(self, taken_emails: set[str], **kwargs):
+        super().__init__(**kwargs)
+        self.taken_emails = taken_emails
+
+    def validate_email(self, field):
+        if field.data.strip().lower() in self.taken_emails:
+            raise ValidationError(_l("Another staff account uses this e-mail."))
+
+    @property
+    def country_codes(self) -> str:
+        return ",".join(code.strip().upper() for code in (self.countries.data or "").split(",") if code.strip())
+
+
+class SetPasswordForm(StaffForm):
     new = PasswordField(_l("New password"), [
         DataRequired(message=REQUIRED),
         Length(min=10, max=200, message=_l("Use at least %(min)d characters.")),
@@ -38,3 +89,7 @@ class PasswordForm(StaffForm):
         DataRequired(message=REQUIRED),
         EqualTo("new", message=_l("The two new passwords differ.")),
     ])
+
+
+class PasswordForm(SetPasswordForm):
+    current = PasswordField(_l("Current password"), [DataRequired(message=REQUIRED)])

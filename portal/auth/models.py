@@ -54,6 +54,15 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     #: Part of the login cookie: a new token (new password, "log out everywhere") ends every session.
     session_token: Mapped[str] = mapped_column(String(64), default=_new_session_token, unique=True)
+    # Automatic assignment of new leads (officers only)
+    auto_assign: Mapped[bool] = mapped_column(default=False)
+    #: Comma-separated language codes the officer works in, e.g. "ko,en".
+    languages: Mapped[str] = mapped_column(String(40), default="")
+    #: Comma-separated ISO country codes the officer covers; empty for any country.
+    countries: Mapped[str] = mapped_column(String(400), default="")
+    #: At most this many open leads; automatic assignment skips an officer who has them.
+    capacity: Mapped[int] = mapped_column(default=40)
+    last_assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -75,6 +84,14 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def can(self, role: Role | str) -> bool:
         return Role(self.role).rank >= Role(role).rank
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+    @property
+    def country_list(self) -> list[str]:
+        return [code for code in self.countries.split(",") if code]
 
     @property
     def role_label(self) -> str:

@@ -22,6 +22,7 @@ from portal.auth.models import Role, User
 from portal import clock
 from portal.extensions import db
 from portal.leads.deadlines import VIETNAM, add_working_hours
+from portal.leads.priority import priority_score
 from portal.leads.models import (
     Activity,
     Consent,
@@ -49,12 +50,12 @@ DATA_DIR = Path(__file__).with_name("data")
 #: Demo staff, never created in production. The README documents these logins.
 DEMO_PASSWORD = "demo-password"
 DEMO_STAFF = {
-    # key: (e-mail, name, role, language)
-    "admin": ("admin@demo.example", "Nguyễn Thị Lan", Role.ADMIN, "vi"),
-    "manager": ("manager@demo.example", "Trần Văn Minh", Role.MANAGER, "vi"),
-    "officer_ko": ("officer.ko@demo.example", "Lê Hoàng Anh", Role.OFFICER, "ko"),
-    "officer_ja": ("officer.ja@demo.example", "Phạm Thu Hà", Role.OFFICER, "ja"),
-    "officer_en": ("officer.en@demo.example", "Võ Quốc Bảo", Role.OFFICER, "en"),
+    # key: (e-mail, name, role, language, automatic assignment: languages, countries)
+    "admin": ("admin@demo.example", "Nguyễn Thị Lan", Role.ADMIN, "vi", None),
+    "manager": ("manager@demo.example", "Trần Văn Minh", Role.MANAGER, "vi", None),
+    "officer_ko": ("officer.ko@demo.example", "Lê Hoàng Anh", Role.OFFICER, "ko", ("ko,en", "KR")),
+    "officer_ja": ("officer.ja@demo.example", "Phạm Thu Hà", Role.OFFICER, "ja", ("ja,en", "JP")),
+    "officer_en": ("officer.en@demo.example", "Võ Quốc Bảo", Role.OFFICER, "en", ("en,vi", "")),
 }
 
 PARK_FIELDS = (
@@ -165,9 +166,11 @@ def load_demo_staff() -> dict[str, User]:
     if current_app.config["ENV_NAME"] == "production":
         raise click.ClickException("demo staff accounts are never created in production")
     users = {}
-    for key, (email, name, role, language) in DEMO_STAFF.items():
+    for key, (email, name, role, language, assignment) in DEMO_STAFF.items():
         user = users[key] = _one(User, email=email)
         user.name, user.role, user.language, user.active = name, role, language, True
+        if assignment:
+            user.auto_assign, (user.languages, user.countries) = True, assignment
         if not user.password_hash:
             user.set_password(DEMO_PASSWORD)
     db.session.commit()
@@ -221,6 +224,7 @@ def load_demo_pipeline(users: dict[str, User]) -> int:
         lead.sectors = [sectors[code] for code in data.get("sectors", [])]
         lead.projects = [projects[slug] for slug in data.get("projects", []) if slug in projects]
         lead.parks = [parks[slug] for slug in data.get("parks", []) if slug in parks]
+        lead.priority_score = priority_score(lead)
         if data["source"] not in ("event", "manual"):
             lead.consents.append(Consent(subject="lead", email=lead.email, given_at=received,
                                          purposes="answer_request", notice_version=NOTICE_VERSION,

@@ -121,6 +121,38 @@ class LostReason(NamedInFourLanguages, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
 
 
+class EventKind(enum.StrEnum):
+    DELEGATION = "delegation"
+    FORUM = "forum"
+    FAIR = "fair"
+    SEMINAR = "seminar"
+    GATHERING = "gathering"
+
+
+EVENT_KIND_LABELS = {
+    EventKind.DELEGATION: _l("Investment promotion delegation abroad"),
+    EventKind.FORUM: _l("Forum or conference"),
+    EventKind.FAIR: _l("Trade fair or exhibition"),
+    EventKind.SEMINAR: _l("Investment seminar"),
+    EventKind.GATHERING: _l("Diplomatic or community gathering"),
+}
+
+
+class Event(TimestampMixin, db.Model):
+    """A delegation, forum, fair or seminar where staff met prospects (e.g. "Meet Korea 2026")."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
 class Referrer(TimestampMixin, db.Model):
     """An existing investor or partner abroad who introduces investors, with a personal link code."""
 
@@ -135,6 +167,8 @@ class Referrer(TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), default="")
     preferred_language: Mapped[str] = mapped_column(String(5), default="en")
     active: Mapped[bool] = mapped_column(default=True)
+    #: The referrer agreed to hear from us when someone they introduced registers an investment.
+    wants_updates: Mapped[bool] = mapped_column(default=False)
 
 
 lead_sectors = Table(
@@ -175,6 +209,7 @@ class Lead(TimestampMixin, db.Model):
     #: Lower-cased e-mail, for finding the same investor again.
     email_normalized: Mapped[str] = mapped_column(String(254), index=True)
     phone: Mapped[str] = mapped_column(String(40), default="")
+
     preferred_language: Mapped[str] = mapped_column(String(5), index=True)
 
     estimated_investment_usd: Mapped[int | None] = mapped_column(BigInteger)
@@ -188,6 +223,7 @@ class Lead(TimestampMixin, db.Model):
 
     source: Mapped[str] = mapped_column(String(20), index=True)
     referrer_id: Mapped[int | None] = mapped_column(ForeignKey("referrers.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
     landing_page: Mapped[str] = mapped_column(String(500), default="")
     #: Who introduced the prospect through the referral form (they may not be a known referrer).
     introducer_name: Mapped[str] = mapped_column(String(120), default="")
@@ -199,6 +235,8 @@ class Lead(TimestampMixin, db.Model):
 
     # The pipeline
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    #: See ``portal.leads.priority``; kept current by the operations that change what it depends on.
+    priority_score: Mapped[int] = mapped_column(default=0, index=True)
     #: Default chance of registering, in percent; follows the stage.
     probability: Mapped[int] = mapped_column(default=0)
     #: The open stage the lead was in before it was won or lost.
@@ -216,6 +254,7 @@ class Lead(TimestampMixin, db.Model):
     owner: Mapped[User | None] = relationship()
     lost_reason: Mapped[LostReason | None] = relationship()
     referrer: Mapped[Referrer | None] = relationship()
+    event: Mapped[Event | None] = relationship()
     sectors: Mapped[list[Sector]] = relationship(secondary=lead_sectors)
     projects: Mapped[list[InvestmentProject]] = relationship(secondary=lead_projects)
     parks: Mapped[list[IndustrialPark]] = relationship(secondary=lead_parks)
@@ -357,3 +396,14 @@ class Task(db.Model):
 
     lead: Mapped[Lead] = relationship(back_populates="tasks")
     assignee: Mapped[User] = relationship(foreign_keys=[assignee_id])
+
+
+class SavedFilter(db.Model):
+    """A staff member's named lead search (the list's query string), one click away."""
+
+    __tablename__ = "saved_filters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    query: Mapped[str] = mapped_column(String(1000))

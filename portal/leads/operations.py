@@ -14,6 +14,7 @@ from portal import audit, clock
 from portal.auth.models import User
 from portal.extensions import db
 from portal.leads import queries
+from portal.leads.assignment import choose_officer, mark_assigned
 from portal.leads.deadlines import add_working_hours
 from portal.leads.models import (
     CONTACT_KINDS,
@@ -22,16 +23,19 @@ from portal.leads.models import (
     Consent,
     ConsentPurpose,
     ConsentSubject,
+    Event,
     Lead,
     LeadKind,
     LeadSource,
     LeadStatus,
     LostReason,
     Referrer,
+    SavedFilter,
     Stage,
     StageChange,
     Task,
 )
+from portal.leads.priority import priority_score
 from portal.leads.stage_rules import MissingFacts, missing_facts
 from portal.leads.stages import NEW
 from portal.outbox import queue_mail
@@ -179,6 +183,13 @@ def _queue_mails(lead: Lead, submission: Submission, joined: bool) -> None:
         queue_mail("new_lead", centre, current_app.config["PORTAL_LEADS_LANGUAGE"], lead.id, **context)
 
 
+def _assign_automatically(lead: Lead) -> None:
+    officer = choose_officer(lead.preferred_language, lead.country)
+    if officer is not None:
+        assign(lead, officer, None, commit=False)
+        mark_assigned(officer)
+
+
 def receive_submission(submission: Submission) -> Receipt:
     """Store what an investor or introducer sent, with consent and e-mails, in one transaction."""
     lead = queries.open_lead_for_email(submission.email)
@@ -190,8 +201,11 @@ def receive_submission(submission: Submission) -> Receipt:
     lead.last_message_at = clock.now()
     _add_interests(lead, submission)
     _record_consent(lead, submission)
+    lead.priority_score = priority_score(lead)
     db.session.flush()
     _queue_mails(lead, submission, joined)
+    if not joined:
+        _assign_automatically(lead)
     db.session.commit()
     current_app.logger.info("lead %s: %s received (%s)", lead.reference, submission.kind,
                             "joined" if joined else "new")
@@ -240,22 +254,28 @@ def move_to_stage(lead: Lead, stage: Stage, user: User, facts: StageFacts | None
     changes = {"stage": (previous.code, stage.code)}
     changes.update({name: (old, getattr(lead, name)) for name, old in before.items() if getattr(lead, name) != old})
     audit.record("lead", lead.id, "move_to_stage", changes, user_id=user.id)
+    if stage.is_won and not previous.is_won:
+        _thank_referrers(lead)
     db.session.commit()
 
 
-def assign(lead: Lead, owner: User | None, user: User) -> None:
-    """Give the lead to an officer (or to nobody); the new owner is told by e-mail."""
+def assign(lead: Lead, owner: User | None, user: User | None, commit: bool = True) -> None:
+    """Give the lead to an officer (or to nobody); the new owner is told by e-mail. ``user``
+    is who decided, or ``None`` for the automatic assignment of a new lead."""
     if (owner.id if owner else None) == lead.owner_id:
         return
+    user_id = user.id if user else None
     previous = lead.owner
     lead.owner = owner
-    lead.activities.append(Activity(kind=ActivityKind.ASSIGNMENT, user_id=user.id, created_at=clock.now(),
+    lead.activities.append(Activity(kind=ActivityKind.ASSIGNMENT, user_id=user_id, created_at=clock.now(),
                                     details={"owner": owner.id if owner else None}))
+    db.session.flush()
     audit.record("lead", lead.id, "assign", {"owner": (previous.email if previous else None,
-                                                       owner.email if owner else None)}, user_id=user.id)
-    if owner is not None and owner.id != user.id:
+                                                       owner.email if owner else None)}, user_id=user_id)
+    if owner is not None and owner.id != user_id:
         queue_mail("lead_assigned", owner.email, owner.language, lead.id, lead=lead, owner=owner, by=user)
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 def log_activity(lead: Lead, kind: ActivityKind, body: str, user: User) -> Activity:
@@ -286,3 +306,74 @@ def complete_task(task: Task, user: User) -> None:
     task.done_at = clock.now()
     audit.record("task", task.id, "complete", {"done_at": (None, task.done_at)}, user_id=user.id)
     db.session.commit()
+
+
+def record_export(count: int, query: str, user: User) -> None:
+    """Exports carry personal data out of the portal: each one is in the audit trail."""
+    audit.record("lead", 0, "export", {"count": (None, count), "query": (None, query[:500])}, user_id=user.id)
+    db.session.commit()
+
+
+def save_filter(user: User, name: str, query: str) -> SavedFilter:
+    saved = SavedFilter(user_id=user.id, name=name, query=query.lstrip("?")[:1000])
+    db.session.add(saved)
+    db.session.commit()
+    return saved
+
+
+def delete_filter(saved: SavedFilter) -> None:
+    db.session.delete(saved)
+    db.session.commit()
+
+
+# --- referrers and events ------------------------------------------------------------------------
+
+
+def _apply(item, values: dict) -> dict[str, tuple]:
+    """Set the values on the item; return what changed, for the audit trail."""
+    changes = {}
+    for name, value in values.items():
+        old = getattr(item, name)
+        if old != value:
+            changes[name] = (old, value)
+            setattr(item, name, value)
+    return changes
+
+
+def _save(model, item, values: dict, user: User, entity: str):
+    """Create (``item`` is None) or update a record, with its audit entry."""
+    created = item is None
+    if created:
+        item = model()
+        db.session.add(item)
+    changes = _apply(item, values)
+    db.session.flush()
+    audit.record(entity, item.id, "create" if created else "update", changes, user_id=user.id)
+    db.session.commit()
+    return item
+
+
+def save_referrer(referrer: Referrer | None, values: dict, user: User) -> Referrer:
+    return _save(Referrer, referrer, values, user, "referrer")
+
+
+def save_event(event: Event | None, values: dict, user: User) -> Event:
+    return _save(Event, event, values, user, "event")
+
+
+def link_event(lead: Lead, event: Event | None, user: User) -> None:
+    changes = _apply(lead, {"event_id": event.id if event else None})
+    if changes:
+        audit.record("lead", lead.id, "link_event", changes, user_id=user.id)
+    db.session.commit()
+
+
+def _thank_referrers(lead: Lead) -> None:
+    """When a referred lead registers: the referrer (if they asked to hear) and the introducer."""
+    context = {"lead": lead}
+    if lead.referrer and lead.referrer.wants_updates and lead.referrer.email:
+        queue_mail("referral_success", lead.referrer.email, lead.referrer.preferred_language, lead.id,
+                   recipient_name=lead.referrer.name, **context)
+    if lead.introducer_email:
+        queue_mail("referral_success", lead.introducer_email, lead.introducer_language or "en", lead.id,
+                   recipient_name=lead.introducer_name, **context)

@@ -11,7 +11,7 @@ from portal import clock
 from portal.auth.models import User
 from portal.extensions import db
 from portal.leads.deadlines import VIETNAM
-from portal.leads.models import Activity, Lead, LeadStatus, LostReason, Referrer, Stage, Task
+from portal.leads.models import Activity, Event, Lead, LeadStatus, LostReason, Referrer, SavedFilter, Stage, Task
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
 
 #: A submission from an e-mail with an open lead this recent joins that lead.
@@ -74,6 +74,7 @@ def visit_choices() -> tuple[list[IndustrialPark], list[InvestmentProject]]:
 # --- the back office ---------------------------------------------------------------------------
 
 LEAD_SORTS = {
+    "priority": (Lead.priority_score.desc(), Lead.created_at.desc()),
     "newest": (Lead.created_at.desc(),),
     "oldest": (Lead.created_at.asc(),),
     "due": (Lead.first_response_due.asc(),),
@@ -91,6 +92,7 @@ class LeadFilters:
     kind: str = ""
     source: str = ""
     referrer: int | None = None
+    event: int | None = None
     country: str = ""
     sector: str = ""
     language: str = ""
@@ -127,6 +129,8 @@ def filter_leads(filters: LeadFilters) -> Select:
             stmt = stmt.where(column == value)
     if filters.referrer:
         stmt = stmt.where(Lead.referrer_id == filters.referrer)
+    if filters.event:
+        stmt = stmt.where(Lead.event_id == filters.event)
     if filters.sector:
         stmt = stmt.where(Lead.sectors.any(Sector.code == filters.sector))
     if filters.created_from:
@@ -231,3 +235,58 @@ def waiting_leads(limit: int = 20) -> list[Lead]:
 def overdue_leads_of(user: User) -> list[Lead]:
     stmt = _with_row_data(select(Lead)).where(overdue_condition(), Lead.owner_id == user.id)
     return list(db.session.scalars(stmt.order_by(Lead.first_response_due)))
+
+
+def leads_for_export(filters: LeadFilters | None = None, references: list[str] | None = None,
+                     limit: int = 50_000) -> list[Lead]:
+    """Every lead the filters (or the references) select, with what the export shows."""
+    stmt = filter_leads(filters or LeadFilters(status="all"))
+    if references is not None:
+        stmt = stmt.where(Lead.reference.in_(references))
+    stmt = _with_row_data(stmt).options(selectinload(Lead.sectors)).limit(limit)
+    return list(db.session.scalars(stmt))
+
+
+def saved_filters(user: User) -> list[SavedFilter]:
+    return list(db.session.scalars(select(SavedFilter).where(SavedFilter.user_id == user.id)
+                                   .order_by(SavedFilter.name)))
+
+
+def saved_filter(filter_id: int, user: User) -> SavedFilter | None:
+    return db.session.scalars(select(SavedFilter).where(SavedFilter.id == filter_id,
+                                                        SavedFilter.user_id == user.id)).first()
+
+
+@dataclass
+class Tally:
+    """An item with the leads it brought and how many of them registered."""
+
+    item: object
+    leads: int
+    registered: int
+
+
+def _tallies(model, lead_column) -> Select:
+    registered = func.count(Lead.id).filter(Lead.status == LeadStatus.WON)
+    stmt = (select(model, func.count(Lead.id), registered).outerjoin(Lead, lead_column == model.id)
+            .group_by(model.id))
+    return stmt
+
+
+def referrer_tallies() -> list[Tally]:
+    stmt = _tallies(Referrer, Lead.referrer_id).order_by(Referrer.active.desc(), Referrer.name)
+    return [Tally(*row) for row in db.session.execute(stmt)]
+
+
+def event_tallies() -> list[Tally]:
+    stmt = _tallies(Event, Lead.event_id).order_by(Event.starts_on.desc())
+    return [Tally(*row) for row in db.session.execute(stmt)]
+
+
+def referrer_codes(except_id: int | None = None) -> set[str]:
+    return set(db.session.scalars(select(Referrer.code).where(Referrer.id != (except_id or 0))))
+
+
+def events() -> list[Event]:
+    return list(db.session.scalars(select(Event).order_by(Event.starts_on.desc())))
+

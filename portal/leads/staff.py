@@ -5,19 +5,30 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from babel.lists import format_list
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
 from portal import clock
 from portal.auth.access import staff_required
 from portal.auth.models import Role, User
 from portal.i18n import current_language
-from portal.leads import operations, queries
+from portal.leads import export, operations, queries
 from portal.leads.deadlines import VIETNAM
 from portal.leads.models import CONSENT_PURPOSE_LABELS, ActivityKind, ConsentPurpose, Lead, LeadSource
+from portal.leads.partner_forms import LeadEventForm
+from portal.leads.priority import priority_of
 from portal.leads.stage_rules import MissingFacts
-from portal.leads.staff_forms import SOURCE_LABELS, ActivityForm, AssignForm, LeadFilterForm, StageForm, TaskForm
+from portal.leads.staff_forms import (
+    SOURCE_LABELS,
+    ActivityForm,
+    AssignForm,
+    BulkForm,
+    LeadFilterForm,
+    SavedFilterForm,
+    StageForm,
+    TaskForm,
+)
 from portal.outbox import send_soon
 from portal.projects import queries as catalogue
 
@@ -28,6 +39,9 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 @staff_required()
 def require_staff():
     """Every page of this blueprint needs a logged-in staff member."""
+
+
+bp.add_app_template_global(priority_of)
 
 
 @bp.app_template_global()
@@ -74,14 +88,102 @@ def home():
 
 def _filter_form() -> LeadFilterForm:
     return LeadFilterForm(request.args, queries.stages(), queries.staff_members(), queries.referrers(),
-                          catalogue.sectors(), current_language())
+                          queries.events(), catalogue.sectors(), current_language())
 
 
 @bp.get("/leads")
 def leads():
     form = _filter_form()
     page = queries.search_leads(form.filters(), request.args.get("page", 1, type=int), 25)
-    return render_template("staff/leads.html", form=form, page=page, now=clock.now())
+    query = request.query_string.decode()
+    return render_template(
+        "staff/leads.html", form=form, page=page, now=clock.now(),
+        bulk_form=BulkForm(queries.staff_members(), queries.stages(), current_language(), prefix="bulk"),
+        saved=queries.saved_filters(current_user), save_form=SavedFilterForm(query=query, prefix="save"),
+        query=query,
+    )
+
+
+def _download(leads: list[Lead], fmt: str) -> Response:
+    stamp = clock.now().astimezone(VIETNAM).strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        body, mimetype = export.to_xlsx(leads, current_language()), \
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, mimetype = export.to_csv(leads, current_language()), "text/csv; charset=utf-8"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="leads-{stamp}.{fmt}"'})
+
+
+@bp.get("/leads/export.<any(csv, xlsx):fmt>")
+@staff_required(Role.MANAGER)
+def export_leads(fmt: str):
+    """The current filtered list, every page of it."""
+    leads = queries.leads_for_export(_filter_form().filters())
+    operations.record_export(len(leads), request.query_string.decode(), current_user)
+    return _download(leads, fmt)
+
+
+@bp.post("/leads/bulk")
+def bulk():
+    users, stages = queries.staff_members(), queries.stages()
+    form = BulkForm(users, stages, current_language(), prefix="bulk")
+    references = request.form.getlist("lead")[:500]
+    back = request.form.get("back", "")
+    back = back if back.startswith("/staff/") else url_for("staff.leads")
+    if not form.validate() or not references:
+        flash(_("Tick at least one lead, then choose what to do."), "error")
+        return redirect(back)
+    if form.action.data in ("assign", "export") and not current_user.can(Role.MANAGER):
+        abort(403)
+    chosen = queries.leads_for_export(references=references)
+    if form.action.data == "export":
+        operations.record_export(len(chosen), "bulk", current_user)
+        return _download(chosen, "csv")
+    if form.action.data == "assign":
+        owner = next((u for u in users if str(u.id) == form.owner.data), None)
+        if owner is None and form.owner.data:
+            abort(400)
+        for lead in chosen:
+            operations.assign(lead, owner, current_user)
+        send_soon()
+        flash(ngettext("%(num)s lead assigned.", "%(num)s leads assigned.", len(chosen)), "success")
+        return redirect(back)
+    stage = next((s for s in stages if str(s.id) == form.stage.data), None) or abort(400)
+    moved, blocked = 0, []
+    for lead in chosen:
+        if not can_work_on(current_user, lead):
+            blocked.append(lead.reference)
+            continue
+        try:
+            operations.move_to_stage(lead, stage, current_user)
+            moved += 1
+        except MissingFacts:
+            blocked.append(lead.reference)
+    flash(ngettext("%(num)s lead moved.", "%(num)s leads moved.", moved), "success")
+    if blocked:
+        flash(_("Not moved, because the stage needs facts they lack or they are not yours: %(refs)s.",
+                refs=", ".join(blocked)), "error")
+    return redirect(back)
+
+
+@bp.post("/leads/saved")
+def save_filter():
+    form = SavedFilterForm(prefix="save")
+    if form.validate():
+        operations.save_filter(current_user, form.name.data.strip(), form.query.data or "")
+        flash(_("The search is saved."), "success")
+    else:
+        flash(_("Give the search a name to save it."), "error")
+    return redirect(url_for("staff.leads") + (f"?{form.query.data}" if form.query.data else ""))
+
+
+@bp.post("/leads/saved/<int:filter_id>/delete")
+def delete_filter(filter_id: int):
+    saved = queries.saved_filter(filter_id, current_user) or abort(404)
+    operations.delete_filter(saved)
+    flash(_("The saved search is deleted."), "success")
+    return redirect(url_for("staff.leads"))
 
 
 @bp.get("/leads/board")
@@ -99,6 +201,7 @@ def _lead_page(lead: Lead, status: int = 200, **forms):
     forms.setdefault("stage_form", StageForm(stages, queries.lost_reasons(), current_language(),
                                              stage=str(lead.stage_id)))
     forms.setdefault("task_form", TaskForm(users, assignee=str(current_user.id), due_date=today() + timedelta(days=2)))
+    forms.setdefault("event_form", LeadEventForm(queries.events(), event=str(lead.event_id or "")))
     return render_template("staff/lead.html", lead=lead, stages={s.id: s for s in stages},
                            users={u.id: u for u in users}, can_work=can_work_on(current_user, lead),
                            now=clock.now(), today=today(), **forms), status

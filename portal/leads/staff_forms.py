@@ -43,8 +43,8 @@ def _any(label) -> list[SelectChoice]:
 
 
 class LeadFilterForm(QueryForm):
-    filter_fields = ("q", "status", "stage", "owner", "kind", "source", "referrer", "country", "sector", "language",
-                     "created_from", "created_to", "overdue")
+    filter_fields = ("q", "status", "stage", "owner", "kind", "source", "referrer", "event", "country", "sector",
+                     "language", "created_from", "created_to", "overdue")
     q = SearchField(_l("Search name, company, e-mail, message"), [Optional(), Length(max=100)])
     status = SelectField(_l("Status"), default="open",
                          choices=[SelectChoice(value, label) for value, label in STATUS_LABELS.items()])
@@ -55,6 +55,7 @@ class LeadFilterForm(QueryForm):
     source = SelectField(_l("Source"), default="",
                          choices=_any(_l("Any source")) + [SelectChoice(k.value, v) for k, v in SOURCE_LABELS.items()])
     referrer = SelectField(_l("Referrer"), default="")
+    event = SelectField(_l("Event"), default="")
     country = SelectField(_l("Country or territory"), default="")
     sector = SelectField(_l("Sector"), default="")
     language = SelectField(_l("Language"), default="",
@@ -64,17 +65,18 @@ class LeadFilterForm(QueryForm):
     created_to = DateField(_l("Received until"), [Optional()])
     overdue = BooleanField(_l("First answer overdue"))
     sort = SelectField(_l("Sort by"), default="newest", choices=[
-        SelectChoice("newest", _l("Newest first")), SelectChoice("oldest", _l("Oldest first")),
+        SelectChoice("priority", _l("Highest priority first")), SelectChoice("newest", _l("Newest first")), SelectChoice("oldest", _l("Oldest first")),
         SelectChoice("due", _l("Answer due first")), SelectChoice("investment", _l("Largest investment first")),
         SelectChoice("company", _l("Company name")),
     ])
 
-    def __init__(self, formdata, stages, users, referrers, sectors, lang: str):
+    def __init__(self, formdata, stages, users, referrers, events, sectors, lang: str):
         super().__init__(formdata)
         self.stage.choices = _any(_l("Any stage")) + [SelectChoice(str(s.id), s.name(lang)) for s in stages]
         self.owner.choices = (_any(_l("Anyone")) + [SelectChoice("none", _l("Nobody yet"))]
                               + [SelectChoice(str(u.id), u.name) for u in users])
         self.referrer.choices = _any(_l("Any referrer")) + [SelectChoice(str(r.id), r.name) for r in referrers]
+        self.event.choices = _any(_l("Any event")) + [SelectChoice(str(e.id), e.name) for e in events]
         self.country.choices = _any(_l("Any country")) + [SelectChoice(code, name) for code, name in countries(lang)]
         self.sector.choices = _any(_l("Any sector")) + [SelectChoice(s.code, s.name(lang)) for s in sectors]
         assert {choice.value for choice in self.sort.choices} == set(LEAD_SORTS)
@@ -88,7 +90,7 @@ class LeadFilterForm(QueryForm):
         return LeadFilters(
             q=(self.value("q") or "").strip(), status=self.value("status") or "open", stage=self._number("stage"),
             owner=self.value("owner") or "", kind=self.value("kind") or "", source=self.value("source") or "",
-            referrer=self._number("referrer"), country=self.value("country") or "", sector=self.value("sector") or "",
+            referrer=self._number("referrer"), event=self._number("event"), country=self.value("country") or "", sector=self.value("sector") or "",
             language=self.value("language") or "", created_from=self.value("created_from"),
             created_to=self.value("created_to"), overdue=bool(self.value("overdue")),
             sort=self.value("sort") or "newest",
@@ -140,3 +142,25 @@ class TaskForm(StaffForm):
     def __init__(self, users, **kwargs):
         super().__init__(**kwargs)
         self.assignee.choices = [SelectChoice(str(u.id), u.name) for u in users]
+
+
+class BulkForm(StaffForm):
+    """An action on the leads ticked in the list."""
+
+    action = SelectField(_l("With the selected leads"), choices=[
+        SelectChoice("assign", _l("Assign to")), SelectChoice("stage", _l("Move to stage")),
+        SelectChoice("export", _l("Export as CSV")),
+    ])
+    #: Checked in the view against the chosen action (a stage is only needed to move leads).
+    owner = SelectField(_l("Owner"), default="", validate_choice=False)
+    stage = SelectField(_l("Stage"), default="", validate_choice=False)
+
+    def __init__(self, users, stages, lang: str, **kwargs):
+        super().__init__(**kwargs)
+        self.owner.choices = [SelectChoice("", _l("Nobody"))] + [SelectChoice(str(u.id), u.name) for u in users]
+        self.stage.choices = [SelectChoice(str(s.id), s.name(lang)) for s in stages]
+
+
+class SavedFilterForm(StaffForm):
+    name = StringField(_l("Name of this search"), [DataRequired(message=REQUIRED), Length(max=80)])
+    query = StringField(validators=[Length(max=1000)])

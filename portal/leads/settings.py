@@ -1,0 +1,119 @@
+"""Administrators shape the pipeline at ``/staff/stages``: order, names in four languages,
+default probability, won and lost flags, and the facts each stage requires. A stage that a
+lead has ever been in cannot be deleted."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import exists, or_, select
+from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal import audit
+from portal.auth.access import staff_required
+from portal.auth.forms import StaffForm
+from portal.auth.models import Role
+from portal.extensions import db
+from portal.i18n import LANGUAGE_NAMES, LANGUAGES
+from portal.leads.models import Lead, Stage, StageChange
+from portal.leads.stage_rules import FACT_LABELS, Fact
+
+bp = Blueprint("pipeline", __name__, url_prefix="/staff")
+
+REQUIRED = _l("Please fill in this field.")
+STAGE_FIELDS = ("position", "probability", "is_won", "is_lost", "name_vi", "name_en", "name_ko", "name_ja")
+
+
+class StageEditForm(StaffForm):
+    code = StringField(_l("Code"), [DataRequired(message=REQUIRED), Regexp(
+        re.compile(r"^[a-z][a-z0-9_]{1,38}$"), message=_l("Use lowercase letters, digits and underscores."))])
+    position = IntegerField(_l("Position on the board"), [InputRequired(message=REQUIRED), NumberRange(min=0)])
+    probability = IntegerField(_l("Default probability (percent)"), [InputRequired(message=REQUIRED),
+                                                               NumberRange(min=0, max=100)])
+    is_won = BooleanField(_l("Won: the investment is registered"))
+    is_lost = BooleanField(_l("Lost"))
+    required_facts = SelectMultipleField(_l("Facts required before a lead enters this stage"),
+                                         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+                                         choices=[SelectChoice(fact.value, label) for fact, label in FACT_LABELS.items()])
+
+    def validate_is_lost(self, field):
+        if field.data and self.is_won.data:
+            raise ValidationError(_l("A stage cannot be both won and lost."))
+
+
+for _code in LANGUAGES:
+    setattr(StageEditForm, f"name_{_code}", StringField(
+        _l("Name in %(language)s", language=LANGUAGE_NAMES[_code]), [DataRequired(message=REQUIRED), Length(max=120)]))
+
+
+def stage_in_use(stage: Stage) -> bool:
+    return db.session.scalar(select(
+        exists().where(or_(Lead.stage_id == stage.id, Lead.last_open_stage_id == stage.id))
+        | exists().where(or_(StageChange.to_stage_id == stage.id, StageChange.from_stage_id == stage.id))
+    ))
+
+
+@bp.app_template_global()
+def fact_label(fact: str) -> str:
+    return FACT_LABELS[Fact(fact)]
+
+
+@bp.before_request
+@staff_required(Role.ADMIN)
+def require_admin():
+    """Only administrators change the pipeline."""
+
+
+@bp.get("/stages")
+def stages():
+    rows = db.session.scalars(select(Stage).order_by(Stage.position, Stage.id)).all()
+    return render_template("staff/stages.html", stages=rows, in_use={s.id: stage_in_use(s) for s in rows})
+
+
+@bp.route("/stages/new", methods=["GET", "POST"])
+@bp.route("/stages/<int:stage_id>", methods=["GET", "POST"])
+def edit_stage(stage_id: int | None = None):
+    stage = db.session.get(Stage, stage_id) or abort(404) if stage_id else None
+    form = StageEditForm(obj=stage)
+    if stage is not None:
+        form.code.data = stage.code  # the code never changes: rules and reports refer to it
+        if not form.is_submitted():
+            form.required_facts.data = stage.facts_required
+    if form.validate_on_submit():
+        created = stage is None
+        if created and db.session.scalar(select(Stage.id).where(Stage.code == form.code.data)):
+            form.code.errors.append(_("Another stage uses this code."))
+        else:
+            stage = stage or Stage(code=form.code.data)
+            values = {name: form[name].data for name in STAGE_FIELDS}
+            values["required_facts"] = ",".join(form.required_facts.data or [])
+            changes = {name: (getattr(stage, name, None), value) for name, value in values.items()
+                       if getattr(stage, name, None) != value}
+            for name, value in values.items():
+                setattr(stage, name, value)
+            db.session.add(stage)
+            db.session.flush()
+            audit.record("stage", stage.id, "create" if created else "update", changes, user_id=current_user.id)
+            db.session.commit()
+            flash(_("The stage is saved."), "success")
+            return redirect(url_for("pipeline.stages"))
+    return render_template("staff/stage_form.html", form=form, stage=stage, languages=LANGUAGES), \
+        400 if form.is_submitted() else 200
+
+
+@bp.post("/stages/<int:stage_id>/delete")
+def delete_stage(stage_id: int):
+    stage = db.session.get(Stage, stage_id) or abort(404)
+    if stage_in_use(stage):
+        flash(_("This stage is in use by leads or their history, so it cannot be deleted."), "error")
+        return redirect(url_for("pipeline.stages"))
+    audit.record("stage", stage.id, "delete", {"code": (stage.code, None)}, user_id=current_user.id)
+    db.session.delete(stage)
+    db.session.commit()
+    flash(_("The stage is deleted."), "success")
+    return redirect(url_for("pipeline.stages"))
