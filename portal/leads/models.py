@@ -12,11 +12,12 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, BigInteger, Column, Date, DateTime, ForeignKey, Numeric, String, Table, Text, func
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.auth.models import User
 from portal.clock import as_utc
 from portal.extensions import db
+from portal.leads.matching import company_key, email_domain, phone_digits
 from portal.model_mixins import NamedInFourLanguages, TimestampMixin
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
 
@@ -42,6 +43,8 @@ class LeadStatus(enum.StrEnum):
     OPEN = "open"
     WON = "won"
     LOST = "lost"
+    #: Merged into another lead (``merged_into_id``): kept, never listed.
+    MERGED = "merged"
 
 
 class LeadSource(enum.StrEnum):
@@ -209,6 +212,12 @@ class Lead(TimestampMixin, db.Model):
     #: Lower-cased e-mail, for finding the same investor again.
     email_normalized: Mapped[str] = mapped_column(String(254), index=True)
     phone: Mapped[str] = mapped_column(String(40), default="")
+    # Keys for spotting possible duplicates (``portal.leads.matching``), kept in step by ``_keep_keys``.
+    email_domain: Mapped[str] = mapped_column(String(254), default="", index=True)
+    phone_digits: Mapped[str] = mapped_column(String(20), default="", index=True)
+    company_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    #: Set when staff merged this lead into another; it then leaves every list.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
 
     preferred_language: Mapped[str] = mapped_column(String(5), index=True)
 
@@ -255,6 +264,7 @@ class Lead(TimestampMixin, db.Model):
     lost_reason: Mapped[LostReason | None] = relationship()
     referrer: Mapped[Referrer | None] = relationship()
     event: Mapped[Event | None] = relationship()
+    merged_into: Mapped[Lead | None] = relationship(remote_side="Lead.id")
     sectors: Mapped[list[Sector]] = relationship(secondary=lead_sectors)
     projects: Mapped[list[InvestmentProject]] = relationship(secondary=lead_projects)
     parks: Mapped[list[IndustrialPark]] = relationship(secondary=lead_parks)
@@ -264,6 +274,16 @@ class Lead(TimestampMixin, db.Model):
                                                       order_by="Activity.id")
     tasks: Mapped[list[Task]] = relationship(back_populates="lead", cascade="all, delete-orphan",
                                              order_by="Task.due_date")
+
+    @validates("email", "phone", "company")
+    def _keep_keys(self, name: str, value: str) -> str:
+        if name == "email":
+            self.email_domain = email_domain(value or "")
+        elif name == "phone":
+            self.phone_digits = phone_digits(value or "")
+        else:
+            self.company_key = company_key(value or "")[:200]
+        return value
 
     def answer_overdue(self, now: datetime) -> bool:
         """Open, not answered yet, and past its first-response deadline."""
@@ -323,6 +343,7 @@ class ActivityKind(enum.StrEnum):
     SITE_VISIT = "site_visit"
     STAGE_CHANGE = "stage_change"
     ASSIGNMENT = "assignment"
+    MERGE = "merge"
 
 
 #: What staff log by hand; the first of these on a lead stops the first-response clock.
@@ -337,6 +358,7 @@ ACTIVITY_LABELS = {
     ActivityKind.SITE_VISIT: _l("Site visit"),
     ActivityKind.STAGE_CHANGE: _l("Stage changed"),
     ActivityKind.ASSIGNMENT: _l("Assigned"),
+    ActivityKind.MERGE: _l("Merged with a duplicate"),
 }
 
 

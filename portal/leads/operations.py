@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal import audit, clock
+from portal.clock import as_utc
 from portal.auth.models import User
 from portal.extensions import db
 from portal.leads import queries
@@ -377,3 +378,44 @@ def _thank_referrers(lead: Lead) -> None:
     if lead.introducer_email:
         queue_mail("referral_success", lead.introducer_email, lead.introducer_language or "en", lead.id,
                    recipient_name=lead.introducer_name, **context)
+
+
+# --- duplicates ----------------------------------------------------------------------------------
+
+#: What staff choose between when two leads are merged.
+MERGEABLE_FIELDS = ("name", "company", "job_title", "country", "email", "phone", "preferred_language",
+                    "estimated_investment_usd", "land_need_ha", "timeline")
+
+
+def merge_leads(survivor: Lead, duplicate: Lead, take_from_duplicate: set[str], user: User) -> None:
+    """Fold a duplicate into the surviving lead: chosen values, the whole timeline, consents,
+    tasks and interests move over; the duplicate is kept, marked merged, and leaves every list."""
+    now = clock.now()
+    previous_status = duplicate.status
+    changes = {}
+    for name in MERGEABLE_FIELDS:
+        if name in take_from_duplicate and getattr(survivor, name) != getattr(duplicate, name):
+            changes[name] = (getattr(survivor, name), getattr(duplicate, name))
+            setattr(survivor, name, getattr(duplicate, name))
+    survivor.email_normalized = queries.normalize_email(survivor.email)
+    survivor.activities.append(Activity(kind=ActivityKind.MESSAGE, submission_kind=duplicate.kind,
+                                        body=duplicate.message, created_at=duplicate.created_at))
+    for collection in ("activities", "consents", "tasks"):
+        for item in list(getattr(duplicate, collection)):
+            item.lead = survivor
+    for current, extra in ((survivor.sectors, duplicate.sectors), (survivor.projects, duplicate.projects),
+                           (survivor.parks, duplicate.parks)):
+        current.extend(item for item in extra if item not in current)
+    for name in ("referrer", "event", "owner"):
+        if getattr(survivor, name) is None and getattr(duplicate, name) is not None:
+            setattr(survivor, name, getattr(duplicate, name))
+    answered = [moment for moment in (survivor.first_responded_at, duplicate.first_responded_at) if moment]
+    survivor.first_responded_at = min(answered, key=as_utc) if answered else None
+    survivor.priority_score = priority_score(survivor)
+    survivor.activities.append(Activity(kind=ActivityKind.MERGE, user_id=user.id, created_at=now,
+                                        details={"merged": duplicate.reference}))
+    duplicate.status, duplicate.merged_into_id = LeadStatus.MERGED, survivor.id
+    audit.record("lead", survivor.id, "merge", {"merged": (None, duplicate.reference), **changes}, user_id=user.id)
+    audit.record("lead", duplicate.id, "merged_into", {"status": (previous_status, LeadStatus.MERGED),
+                                                       "merged_into": (None, survivor.reference)}, user_id=user.id)
+    db.session.commit()

@@ -112,6 +112,8 @@ def filter_leads(filters: LeadFilters) -> Select:
     stmt = select(Lead)
     if filters.status in (LeadStatus.OPEN, LeadStatus.WON, LeadStatus.LOST):
         stmt = stmt.where(Lead.status == filters.status)
+    else:
+        stmt = stmt.where(Lead.status != LeadStatus.MERGED)
     for word in filters.q.split():
         pattern = f"%{word}%"
         stmt = stmt.where(or_(Lead.name.ilike(pattern), Lead.company.ilike(pattern),
@@ -268,7 +270,8 @@ class Tally:
 
 def _tallies(model, lead_column) -> Select:
     registered = func.count(Lead.id).filter(Lead.status == LeadStatus.WON)
-    stmt = (select(model, func.count(Lead.id), registered).outerjoin(Lead, lead_column == model.id)
+    stmt = (select(model, func.count(Lead.id), registered)
+            .outerjoin(Lead, and_(lead_column == model.id, Lead.status != LeadStatus.MERGED))
             .group_by(model.id))
     return stmt
 
@@ -290,3 +293,19 @@ def referrer_codes(except_id: int | None = None) -> set[str]:
 def events() -> list[Event]:
     return list(db.session.scalars(select(Event).order_by(Event.starts_on.desc())))
 
+
+
+def possible_duplicates(lead: Lead, limit: int = 10) -> list[Lead]:
+    """Other leads that are probably the same investor: same e-mail, same business e-mail
+    domain, same phone, or the same company name in the same country."""
+    conditions = [Lead.email_normalized == lead.email_normalized]
+    if lead.email_domain:
+        conditions.append(Lead.email_domain == lead.email_domain)
+    if lead.phone_digits:
+        conditions.append(Lead.phone_digits == lead.phone_digits)
+    if lead.company_key:
+        conditions.append(and_(Lead.company_key == lead.company_key, Lead.country == lead.country))
+    stmt = (_with_row_data(select(Lead)).where(Lead.id != lead.id, Lead.status != LeadStatus.MERGED,
+                                               or_(*conditions))
+            .order_by(Lead.created_at.desc()).limit(limit))
+    return list(db.session.scalars(stmt))

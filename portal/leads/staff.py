@@ -15,16 +15,18 @@ from portal.auth.models import Role, User
 from portal.i18n import current_language
 from portal.leads import export, operations, queries
 from portal.leads.deadlines import VIETNAM
-from portal.leads.models import CONSENT_PURPOSE_LABELS, ActivityKind, ConsentPurpose, Lead, LeadSource
+from portal.leads.models import CONSENT_PURPOSE_LABELS, ActivityKind, ConsentPurpose, Lead, LeadSource, LeadStatus
 from portal.leads.partner_forms import LeadEventForm
 from portal.leads.priority import priority_of
 from portal.leads.stage_rules import MissingFacts
 from portal.leads.staff_forms import (
+    MERGE_LABELS,
     SOURCE_LABELS,
     ActivityForm,
     AssignForm,
     BulkForm,
     LeadFilterForm,
+    MergeForm,
     SavedFilterForm,
     StageForm,
     TaskForm,
@@ -47,6 +49,11 @@ bp.add_app_template_global(priority_of)
 @bp.app_template_global()
 def source_label(source: str) -> str:
     return SOURCE_LABELS[LeadSource(source)]
+
+
+@bp.app_template_global()
+def merge_label(name: str) -> str:
+    return MERGE_LABELS[name]
 
 
 @bp.app_template_global()
@@ -202,6 +209,7 @@ def _lead_page(lead: Lead, status: int = 200, **forms):
                                              stage=str(lead.stage_id)))
     forms.setdefault("task_form", TaskForm(users, assignee=str(current_user.id), due_date=today() + timedelta(days=2)))
     forms.setdefault("event_form", LeadEventForm(queries.events(), event=str(lead.event_id or "")))
+    forms.setdefault("duplicates", queries.possible_duplicates(lead) if lead.status != LeadStatus.MERGED else [])
     return render_template("staff/lead.html", lead=lead, stages={s.id: s for s in stages},
                            users={u.id: u for u in users}, can_work=can_work_on(current_user, lead),
                            now=clock.now(), today=today(), **forms), status
@@ -301,3 +309,19 @@ def complete_task(task_id: int):
     flash(_("Task done."), "success")
     back = request.form.get("back", "")
     return redirect(back if back.startswith("/staff/") else url_for("staff.lead", reference=task.lead.reference))
+
+
+@bp.route("/leads/<reference>/merge/<other>", methods=["GET", "POST"])
+def merge(reference: str, other: str):
+    """Compare a lead with a possible duplicate, choose the surviving values, merge."""
+    survivor, duplicate = _workable_lead(reference), _workable_lead(other)
+    if survivor.id == duplicate.id or LeadStatus.MERGED in (survivor.status, duplicate.status):
+        abort(400)
+    form = MergeForm()
+    if form.validate_on_submit():
+        taken = {name for name in operations.MERGEABLE_FIELDS if request.form.get(name) == "duplicate"}
+        operations.merge_leads(survivor, duplicate, taken, current_user)
+        flash(_("%(other)s is merged into this lead.", other=duplicate.reference), "success")
+        return redirect(url_for("staff.lead", reference=reference))
+    return render_template("staff/merge.html", form=form, survivor=survivor, duplicate=duplicate,
+                           fields=operations.MERGEABLE_FIELDS)

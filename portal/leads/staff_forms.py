@@ -164,3 +164,15 @@ class BulkForm(StaffForm):
 class SavedFilterForm(StaffForm):
     name = StringField(_l("Name of this search"), [DataRequired(message=REQUIRED), Length(max=80)])
     query = StringField(validators=[Length(max=1000)])
+
+
+class MergeForm(StaffForm):
+    """The choices are radio buttons named after each field ("this" or "duplicate")."""
+
+
+MERGE_LABELS = {
+    "name": _l("Name"), "company": _l("Company"), "job_title": _l("Job title"),
+    "country": _l("Country or territory"), "email": _l("E-mail"), "phone": _l("Phone"),
+    "preferred_language": _l("Preferred language"), "estimated_investment_usd": _l("Estimated investment"),
+    "land_need_ha": _l("Land needed"), "timeline": _l("Investment timeline"),
+}
