@@ -61,7 +61,7 @@ def _tune_sqlite(engine) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.auth import users, views as auth_views
-    from portal.leads import partners, public as leads, settings as pipeline, staff
+    from portal.leads import data_requests, import_views, partners, public as leads, settings as pipeline, staff
     from portal.projects import catalogue, parks
     from portal.public import views as public
 
@@ -72,6 +72,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff.bp)
     app.register_blueprint(partners.bp)
     app.register_blueprint(pipeline.bp)
+    app.register_blueprint(data_requests.bp)
+    app.register_blueprint(import_views.bp)
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(parks.bp)
 

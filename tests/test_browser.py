@@ -147,3 +147,22 @@ def test_officer_drags_a_lead_to_contacted_and_notes_the_call(app, live_server, 
     for path in ("/staff/", "/staff/leads", "/staff/account"):
         page.goto(f"{live_server.url}{path}")
         assert wcag_violations(page) == "", path
+
+
+def test_back_office_administration_pages_are_accessible(live_server, page, session):
+    from tests.staff import PASSWORD
+
+    admin = factories.user(role="admin", name="Nguyễn Thị Lan", language="vi")
+    lead = factories.lead("Hanbit Electronics", email="kim@hanbit.example")
+    factories.lead("HANBIT ELECTRONICS", email="lee@hanbit.example")
+    session.commit()
+    page.goto(f"{live_server.url}/staff/login")
+    page.fill("#email", admin.email)
+    page.fill("#password", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    for path in ("/staff/referrers", "/staff/referrers/new", "/staff/events", "/staff/events/new", "/staff/users",
+                 "/staff/users/new", "/staff/stages", "/staff/stages/new", "/staff/data-requests",
+                 "/staff/leads/import", f"/staff/leads/{lead.reference}", "/staff/leads/board"):
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("html").get_attribute("lang") == "vi"
+        assert wcag_violations(page) == "", path

@@ -269,3 +269,16 @@ def test_list_and_board_run_a_fixed_number_of_queries(staff_client, session, cou
     with_10 = measure()
     add(490)
     assert measure() == with_10
+
+
+def test_the_facts_a_stage_needs_can_be_given_with_the_move(staff_client, session):
+    factories.sector("semiconductors")
+    lead = factories.lead("Hanbit Chips")
+    session.commit()
+    response = post(staff_client, f"/staff/leads/{lead.reference}/stage", stage=str(stage_id(session, "qualified")),
+                    sectors=["semiconductors"], estimated_investment="45")
+    assert response.status_code == 302
+    session.expire_all()
+    assert lead.stage.code == "qualified" and lead.estimated_investment_usd == 45_000_000
+    assert [sector.code for sector in lead.sectors] == ["semiconductors"]
+    assert lead.priority_score > 0

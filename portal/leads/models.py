@@ -429,3 +429,47 @@ class SavedFilter(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(80))
     query: Mapped[str] = mapped_column(String(1000))
+
+
+class DataRequestKind(enum.StrEnum):
+    ACCESS = "access"
+    CORRECTION = "correction"
+    WITHDRAWAL = "withdrawal"
+    ERASURE = "erasure"
+
+
+DATA_REQUEST_LABELS = {
+    DataRequestKind.ACCESS: _l("See or receive a copy of their data"),
+    DataRequestKind.CORRECTION: _l("Correct their data"),
+    DataRequestKind.WITHDRAWAL: _l("Withdraw their consent"),
+    DataRequestKind.ERASURE: _l("Delete their data"),
+}
+
+
+class DataRequest(db.Model):
+    """A person's request about their personal data (Law 91/2025, Decree 356/2025): the centre
+    acknowledges within 2 working days and acts within 15 days."""
+
+    __tablename__ = "data_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    acknowledge_by: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    complete_by: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    channel: Mapped[str] = mapped_column(String(40), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    @property
+    def label(self) -> str:
+        return DATA_REQUEST_LABELS[DataRequestKind(self.kind)]
+
+    def acknowledgement_late(self, now: datetime) -> bool:
+        return self.acknowledged_at is None and as_utc(self.acknowledge_by) < now
+
+    def completion_late(self, now: datetime) -> bool:
+        return self.completed_at is None and as_utc(self.complete_by) < now

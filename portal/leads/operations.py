@@ -220,6 +220,8 @@ def receive_submission(submission: Submission) -> Receipt:
 class StageFacts:
     """Facts given with a stage change; only those not ``None`` are set."""
 
+    sectors: list[Sector] | None = None
+    estimated_investment_usd: int | None = None
     visit_from: date | None = None
     registered_capital_usd: int | None = None
     expected_jobs: int | None = None
@@ -232,9 +234,11 @@ def move_to_stage(lead: Lead, stage: Stage, user: User, facts: StageFacts | None
     """Move a lead, after checking the stage's required facts; raises ``MissingFacts``."""
     if stage.id == lead.stage_id:
         return
-    before = {name: getattr(lead, name) for name in vars(StageFacts()) if name != "lost_reason"}
+    before = {name: getattr(lead, name) for name in vars(StageFacts()) if name not in ("lost_reason", "sectors")}
     for name, value in vars(facts or StageFacts()).items():
-        if value is not None:
+        if name == "sectors" and value:
+            lead.sectors.extend(sector for sector in value if sector not in lead.sectors)
+        elif name != "sectors" and value is not None:
             setattr(lead, name, value)
     missing = missing_facts(lead, stage)
     if missing:
@@ -248,6 +252,7 @@ def move_to_stage(lead: Lead, stage: Stage, user: User, facts: StageFacts | None
     if stage.is_open:
         lead.lost_reason, lead.lost_comment = None, ""
     lead.stage, lead.probability = stage, stage.probability
+    lead.priority_score = priority_score(lead)
     db.session.add(StageChange(lead=lead, from_stage_id=previous.id, to_stage_id=stage.id, changed_at=now,
                                user_id=user.id))
     lead.activities.append(Activity(kind=ActivityKind.STAGE_CHANGE, user_id=user.id, created_at=now,

@@ -205,8 +205,9 @@ def _lead_page(lead: Lead, status: int = 200, **forms):
     users, stages = queries.staff_members(), queries.stages()
     forms.setdefault("activity_form", ActivityForm())
     forms.setdefault("assign_form", AssignForm(users, owner=str(lead.owner_id or "")))
-    forms.setdefault("stage_form", StageForm(stages, queries.lost_reasons(), current_language(),
-                                             stage=str(lead.stage_id)))
+    forms.setdefault("stage_form", StageForm(stages, queries.lost_reasons(), current_language(), catalogue.sectors(),
+                                             stage=str(lead.stage_id),
+                                             data={"sectors": [sector.code for sector in lead.sectors]}))
     forms.setdefault("task_form", TaskForm(users, assignee=str(current_user.id), due_date=today() + timedelta(days=2)))
     forms.setdefault("event_form", LeadEventForm(queries.events(), event=str(lead.event_id or "")))
     forms.setdefault("duplicates", queries.possible_duplicates(lead) if lead.status != LeadStatus.MERGED else [])
@@ -257,7 +258,8 @@ def move(reference: str):
     """Move a lead: from the lead page, a board card's selector, or the board's drag and drop."""
     lead = _workable_lead(reference)
     stages = queries.stages()
-    form = StageForm(stages, queries.lost_reasons(), current_language())
+    sectors = catalogue.sectors()
+    form = StageForm(stages, queries.lost_reasons(), current_language(), sectors)
     stage = next((s for s in stages if str(s.id) == form.stage.data), None)
     if not form.validate() or stage is None:
         if _wants_json():
@@ -265,7 +267,8 @@ def move(reference: str):
         return _lead_page(lead, 400, stage_form=form)
     reason = next((r for r in queries.lost_reasons() if str(r.id) == form.lost_reason.data), None)
     facts = operations.StageFacts(
-        visit_from=form.visit_from.data, registered_capital_usd=form.registered_capital_usd,
+        sectors=[sector for sector in sectors if sector.code in (form.sectors.data or [])],
+        estimated_investment_usd=form.estimated_investment_usd, visit_from=form.visit_from.data, registered_capital_usd=form.registered_capital_usd,
         expected_jobs=form.expected_jobs.data, certificate_date=form.certificate_date.data, lost_reason=reason,
         lost_comment=form.lost_comment.data or None,
     )

@@ -6,6 +6,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    SelectMultipleField,
     DateField,
     DecimalField,
     IntegerField,
@@ -16,6 +17,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.forms import StaffForm
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
@@ -115,6 +117,9 @@ class StageForm(StaffForm):
     """Moving a lead; the fact fields are those a target stage may require."""
 
     stage = SelectField(_l("Move to stage"))
+    sectors = SelectMultipleField(_l("Sectors of interest"), widget=ListWidget(prefix_label=False),
+                                  option_widget=CheckboxInput())
+    estimated_investment = DecimalField(_l("Estimated investment (USD million)"), [Optional(), NumberRange(min=0)])
     visit_from = DateField(_l("Date of the site visit"), [Optional()])
     registered_capital = DecimalField(_l("Registered capital (USD million)"), [Optional(), NumberRange(min=0)])
     expected_jobs = IntegerField(_l("Expected jobs"), [Optional(), NumberRange(min=0)])
@@ -122,15 +127,21 @@ class StageForm(StaffForm):
     lost_reason = SelectField(_l("Reason the lead was lost"), default="")
     lost_comment = StringField(_l("Comment on the loss"), [Optional(), Length(max=1000)])
 
-    def __init__(self, stages, reasons, lang: str, **kwargs):
+    def __init__(self, stages, reasons, lang: str, sectors=(), **kwargs):
         super().__init__(**kwargs)
         self.stage.choices = [SelectChoice(str(s.id), s.name(lang)) for s in stages]
+        self.sectors.choices = [SelectChoice(sector.code, sector.name(lang)) for sector in sectors]
         self.lost_reason.choices = _any(_l("Choose a reason")) + [SelectChoice(str(r.id), r.name(lang))
                                                                   for r in reasons]
 
     @property
     def registered_capital_usd(self) -> int | None:
         value = self.registered_capital.data
+        return None if value is None else int(value * MILLION)
+
+    @property
+    def estimated_investment_usd(self) -> int | None:
+        value = self.estimated_investment.data
         return None if value is None else int(value * MILLION)
 
 

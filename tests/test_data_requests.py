@@ -1,0 +1,102 @@
+"""Personal data requests: find, export, correct, withdraw consent, erase; deadlines shown until done."""
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal import clock
+from portal.audit import AuditEntry
+from portal.leads.models import Activity, Consent, DataRequest
+from portal.outbox.models import OutboxMessage
+from tests import factories
+from tests.staff import log_in, post
+
+EMAIL = "kim@hanbit.example"
+
+
+def person(session, manager):
+    semis = factories.sector("semiconductors")
+    lead = factories.lead("Hanbit Electronics", email=EMAIL, name="Kim Min-jun", phone="+82 2 1234 5678",
+                          sectors=[semis], estimated_investment_usd=120_000_000, message="Our plans in detail")
+    lead.consents.append(Consent(subject="lead", email=EMAIL, given_at=clock.now(), purposes="answer_request,news",
+                                 notice_version="2026-01", language="ko", ip_address="203.0.113.7"))
+    lead.activities.append(Activity(kind="call", body="Mr Kim's mobile is ...", user_id=manager.id))
+    introduced = factories.lead("Other Co", introducer_name="Kim Min-jun", introducer_email=EMAIL)
+    session.add(OutboxMessage(kind="acknowledgement", recipient=EMAIL, subject="Thanks", body="Dear Kim",
+                              language="ko", lead_id=lead.id))
+    session.commit()
+    return lead, introduced
+
+
+def open_request(client, session, kind: str) -> DataRequest:
+    response = post(client, "/staff/data-requests", email=EMAIL.upper(), kind=kind, channel="e-mail")
+    assert response.status_code == 302
+    return session.scalars(select(DataRequest).order_by(DataRequest.id.desc())).first()
+
+
+def test_request_shows_everything_held_and_its_deadlines(staff_client, session, manager):
+    person(session, manager)
+    request = open_request(staff_client, session, "access")
+    assert request.email == EMAIL
+    assert clock.as_utc(request.complete_by) - clock.as_utc(request.received_at) == timedelta(days=15)
+    html = staff_client.get(f"/staff/data-requests/{request.id}").text
+    assert "Acknowledge by" in html and "Act by" in html
+    assert "1 lead" in html and "Introductions made: 1" in html and "E-mails sent to this address: 1" in html
+    exported = json.loads(staff_client.get(f"/staff/data-requests/{request.id}/export.json").data)
+    assert exported["leads"][0]["name"] == "Kim Min-jun" and exported["consents"][0]["ip_address"] == "203.0.113.7"
+    assert "Mr Kim's mobile is ..." in exported["leads"][0]["timeline_entries"][0]["text"]
+    csv_text = staff_client.get(f"/staff/data-requests/{request.id}/export.csv").data.decode("utf-8-sig")
+    assert "Kim Min-jun" in csv_text
+    post(staff_client, f"/staff/data-requests/{request.id}/acknowledge")
+    post(staff_client, f"/staff/data-requests/{request.id}/complete", note="Sent the JSON export by e-mail")
+    session.expire_all()
+    assert request.acknowledged_at and request.completed_at and "JSON export" in request.notes
+    assert "Done" in staff_client.get("/staff/data-requests").text
+
+
+def test_late_acknowledgement_stands_out(staff_client, session, manager, monkeypatch):
+    request = open_request(staff_client, session, "access")
+    later = clock.now() + timedelta(days=5)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    html = staff_client.get("/staff/data-requests").text
+    assert html.count("badge badge-overdue") == 1  # acknowledgement late, the 15 days not yet
+    assert request.acknowledgement_late(later) and not request.completion_late(later)
+
+
+def test_correction_withdrawal_and_erasure(staff_client, session, manager):
+    lead, introduced = person(session, manager)
+    request = open_request(staff_client, session, "erasure")
+    ref = lead.reference
+    post(staff_client, f"/staff/data-requests/{request.id}/correct/{ref}", **{
+        f"{ref}-name": "Kim Min-joon", f"{ref}-company": "Hanbit Electronics", f"{ref}-job_title": "",
+        f"{ref}-email": EMAIL, f"{ref}-phone": "+82 2 1234 5679"})
+    session.expire_all()
+    assert lead.name == "Kim Min-joon" and lead.phone == "+82 2 1234 5679"
+
+    post(staff_client, f"/staff/data-requests/{request.id}/withdraw")
+    session.expire_all()
+    assert all(consent.withdrawn_at for consent in session.scalars(select(Consent)))
+
+    refused = post(staff_client, f"/staff/data-requests/{request.id}/erase")
+    session.expire_all()
+    assert lead.name == "Kim Min-joon"  # not without the confirmation
+    post(staff_client, f"/staff/data-requests/{request.id}/erase", confirm="y")
+    session.expire_all()
+    assert lead.name == "[erased]" and EMAIL not in lead.email and lead.phone == "" and lead.message == ""
+    assert all(activity.body in ("", "[erased]") for activity in lead.activities)
+    assert introduced.introducer_email == "" and introduced.introducer_name == "[erased]"
+    assert session.scalars(select(Consent)).one().ip_address == ""
+    assert session.scalars(select(OutboxMessage)).one().recipient == "[erased]"
+    # the statistics stay
+    assert lead.country == "KR" and lead.estimated_investment_usd == 120_000_000 and lead.sectors
+    assert session.scalars(select(AuditEntry).where(AuditEntry.action == "erase_personal_data")).first()
+    assert "Nothing: no lead" in staff_client.get(f"/staff/data-requests/{request.id}").text
+    assert refused.status_code == 302
+
+
+def test_only_managers_handle_data_requests(app, session):
+    officer = factories.user()
+    session.commit()
+    client = app.test_client()
+    log_in(client, officer)
+    assert client.get("/staff/data-requests").status_code == 403

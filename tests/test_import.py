@@ -1,0 +1,118 @@
+"""Importing people met at an event from CSV or Excel: mapping, row checks, one transaction."""
+import io
+import re
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from portal.leads import importing
+from portal.leads.models import Event, Lead
+from tests import factories
+from tests.forms import hidden_fields
+from tests.staff import post
+
+CSV = (
+    "Họ tên,Company,Quốc gia,E-mail,Sector,Investment (USD),Notes\n"
+    "Choi Ji-hoon,Daegu Motors,Korea,choi@daegu.example,Electronic components,25000000,Wants 5 ha\n"
+    "Sato Ken,Sakura Precision,JP,sato@sakura.example,,,\n"
+    "No Mail,Nowhere Ltd,Korea,not-an-email,,,\n"
+    "Kim Min-jun,Hanbit,KR,KIM@hanbit.example,,,Second meeting\n"
+    "Far Away,Atlantis Co,Atlantis,far@away.example,,,\n"
+)
+
+
+def upload(client, data: bytes, filename: str, **fields):
+    page = client.get("/staff/leads/import")
+    token = hidden_fields(page.text)["csrf_token"]
+    return client.post("/staff/leads/import", data={"csrf_token": token, "file": (io.BytesIO(data), filename),
+                                                    "language": "ko", **fields},
+                       content_type="multipart/form-data")
+
+
+def test_csv_import_maps_checks_and_imports_in_one_go(staff_client, session):
+    factories.sector("electronics", en="Electronic components")
+    event = Event(name="Meet Korea 2026", kind="delegation", starts_on=__import__("datetime").date(2026, 10, 12))
+    session.add(event)
+    existing = factories.lead("Hanbit", email="kim@hanbit.example")
+    session.commit()
+
+    response = upload(staff_client, CSV.encode("utf-8-sig"), "list.csv", event=str(event.id))
+    assert response.status_code == 302
+    mapping_url = response.headers["Location"]
+    page = staff_client.get(mapping_url).text
+    guessed = re.findall(r'<option value="([a-z_]+)" selected>', page)
+    assert guessed == ["name", "company", "country", "email", "sectors", "estimated_investment_usd", "message"]
+
+    token = mapping_url.split("/")[-1].split("?")[0]
+    columns = {f"column-{index}": name for index, name in enumerate(guessed)}
+    checked = post(staff_client, f"/staff/leads/import/{token}/check", event=str(event.id), language="ko", **columns)
+    assert "3 of 5 rows can be imported" in checked.text
+    assert "the e-mail address is missing or not valid" in checked.text
+    assert "unknown country: Atlantis" in checked.text
+    assert f"Already a lead ({existing.reference})" in checked.text
+
+    done = post(staff_client, f"/staff/leads/import/{token}/run", event=str(event.id), language="ko", **columns)
+    assert done.status_code == 302
+    leads = {lead.email: lead for lead in session.scalars(select(Lead))}
+    assert set(leads) == {"choi@daegu.example", "sato@sakura.example", "kim@hanbit.example"}
+    choi = leads["choi@daegu.example"]
+    assert (choi.kind, choi.source, choi.event_id, choi.country, choi.preferred_language) == (
+        "event", "event", event.id, "KR", "ko")
+    assert choi.estimated_investment_usd == 25_000_000 and [s.code for s in choi.sectors] == ["electronics"]
+    assert "Meet Korea 2026" in choi.message and "Wants 5 ha" in choi.message
+    session.refresh(existing)
+    assert existing.activities[-1].body.endswith("Second meeting") and existing.event_id == event.id
+    assert staff_client.get(mapping_url).status_code == 404  # the uploaded file is gone
+
+
+def test_excel_import(staff_client, session):
+    book = Workbook()
+    book.active.append(["Name", "E-mail", "Country"])
+    book.active.append(["Tan Wei Ming", "tan@lion.example", "Singapore"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = upload(staff_client, buffer.getvalue(), "list.xlsx")
+    token = response.headers["Location"].split("/")[-1].split("?")[0]
+    post(staff_client, f"/staff/leads/import/{token}/run", language="en", **{"column-0": "name", "column-1": "email",
+                                                                                "column-2": "country"})
+    lead = session.scalars(select(Lead)).one()
+    assert (lead.name, lead.country) == ("Tan Wei Ming", "SG")
+
+
+@pytest.mark.parametrize("data", [b"MZ\x90\x00\x03\x00\x00\x00 not a list", b"PK\x03\x04broken zip", b"",
+                                  "only,a,header\n".encode()])
+def test_unreadable_files_are_refused(staff_client, session, data):
+    response = upload(staff_client, data, "list.csv")
+    assert response.status_code == 400
+    assert "This is not a CSV (UTF-8) or Excel file the portal can read" in response.text or not data
+
+
+def test_a_failure_during_import_saves_nothing(staff_client, session, monkeypatch):
+    data = "Name,E-mail\nA,a@x.example\nB,b@x.example\n".encode()
+    token = upload(staff_client, data, "list.csv").headers["Location"].split("/")[-1].split("?")[0]
+    calls = {"count": 0}
+    real = importing.priority_score
+
+    def failing(lead):
+        calls["count"] += 1
+        if calls["count"] == 2:
+            raise RuntimeError("disk full")
+        return real(lead)
+
+    monkeypatch.setattr(importing, "priority_score", failing)
+    with pytest.raises(RuntimeError):
+        post(staff_client, f"/staff/leads/import/{token}/run", language="en", **{"column-0": "name",
+                                                                                  "column-1": "email"})
+    session.expire_all()
+    assert session.scalars(select(Lead)).all() == []
+
+
+def test_officers_cannot_import(app, session):
+    from tests.staff import log_in
+
+    officer = factories.user()
+    session.commit()
+    client = app.test_client()
+    log_in(client, officer)
+    assert client.get("/staff/leads/import").status_code == 403
