@@ -119,3 +119,20 @@ def test_new_leads_go_round_robin_to_officers_of_their_language_and_country(clie
     assert owners[4] is None  # nobody works in Vietnamese: the lead waits for a manager
     told = [m.recipient for m in session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "lead_assigned"))]
     assert told == [korean_1.email, korean_2.email, korean_1.email, japanese.email]
+
+
+def test_admin_manages_the_reasons_for_lost_leads(admin_client, session):
+    from portal.leads.models import LostReason
+
+    data = {"code": "war", "name_vi": "Bất ổn địa chính trị", "name_en": "Geopolitical uncertainty",
+            "name_ko": "지정학적 불확실성", "name_ja": "地政学的な不確実性", "position": "3", "active": "y"}
+    assert post(admin_client, "/staff/lost-reasons/new", **data).status_code == 302
+    reason = session.scalars(select(LostReason).where(LostReason.code == "war")).one()
+    lead = factories.lead("Hanbit")
+    session.commit()
+    assert "Geopolitical uncertainty" in admin_client.get(f"/staff/leads/{lead.reference}").text
+    post(admin_client, f"/staff/lost-reasons/{reason.id}", **dict(data, active=""))
+    session.expire_all()
+    assert not reason.active
+    assert "Geopolitical uncertainty" not in admin_client.get(f"/staff/leads/{lead.reference}").text
+    assert post(admin_client, "/staff/lost-reasons/new", **data).status_code == 400  # the code is taken

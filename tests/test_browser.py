@@ -161,7 +161,7 @@ def test_back_office_administration_pages_are_accessible(live_server, page, sess
     page.fill("#password", PASSWORD)
     page.locator("form button[type=submit]").click()
     for path in ("/staff/referrers", "/staff/referrers/new", "/staff/events", "/staff/events/new", "/staff/users",
-                 "/staff/users/new", "/staff/stages", "/staff/stages/new", "/staff/data-requests",
+                 "/staff/users/new", "/staff/stages", "/staff/stages/new", "/staff/lost-reasons", "/staff/data-requests",
                  "/staff/leads/import", f"/staff/leads/{lead.reference}", "/staff/leads/board"):
         page.goto(f"{live_server.url}{path}")
         assert page.locator("html").get_attribute("lang") == "vi"

@@ -39,6 +39,7 @@ def routes(team):
         ("GET", "/staff/users/new", 302, 403, 403, 200),
         ("GET", "/staff/stages", 302, 403, 403, 200),
         ("GET", "/staff/stages/new", 302, 403, 403, 200),
+        ("GET", "/staff/lost-reasons", 302, 403, 403, 200),
         ("GET", "/staff/data-requests", 302, 403, 200, 200),
         ("GET", "/staff/leads/import", 302, 403, 200, 200),
         ("GET", f"/staff/leads/{theirs}/merge/{mine}", 302, 403, 200, 200),

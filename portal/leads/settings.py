@@ -1,6 +1,6 @@
 """Administrators shape the pipeline at ``/staff/stages``: order, names in four languages,
 default probability, won and lost flags, and the facts each stage requires. A stage that a
-lead has ever been in cannot be deleted."""
+lead has ever been in cannot be deleted. ``/staff/lost-reasons`` manages the list of reasons."""
 from __future__ import annotations
 
 import re
@@ -20,7 +20,7 @@ from portal.auth.forms import StaffForm
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
-from portal.leads.models import Lead, Stage, StageChange
+from portal.leads.models import Lead, LostReason, Stage, StageChange
 from portal.leads.stage_rules import FACT_LABELS, Fact
 
 bp = Blueprint("pipeline", __name__, url_prefix="/staff")
@@ -46,9 +46,17 @@ class StageEditForm(StaffForm):
             raise ValidationError(_l("A stage cannot be both won and lost."))
 
 
-for _code in LANGUAGES:
-    setattr(StageEditForm, f"name_{_code}", StringField(
-        _l("Name in %(language)s", language=LANGUAGE_NAMES[_code]), [DataRequired(message=REQUIRED), Length(max=120)]))
+class LostReasonForm(StaffForm):
+    code = StringField(_l("Code"), [DataRequired(message=REQUIRED), Regexp(
+        re.compile(r"^[a-z][a-z0-9_]{1,38}$"), message=_l("Use lowercase letters, digits and underscores."))])
+    position = IntegerField(_l("Position in the list"), [InputRequired(message=REQUIRED), NumberRange(min=0)])
+    active = BooleanField(_l("Offered when a lead is lost"), default=True)
+
+
+for _form in (StageEditForm, LostReasonForm):
+    for _code in LANGUAGES:
+        setattr(_form, f"name_{_code}", StringField(_l("Name in %(language)s", language=LANGUAGE_NAMES[_code]),
+                                                    [DataRequired(message=REQUIRED), Length(max=120)]))
 
 
 def stage_in_use(stage: Stage) -> bool:
@@ -117,3 +125,39 @@ def delete_stage(stage_id: int):
     db.session.commit()
     flash(_("The stage is deleted."), "success")
     return redirect(url_for("pipeline.stages"))
+
+
+@bp.get("/lost-reasons")
+def lost_reasons():
+    rows = db.session.scalars(select(LostReason).order_by(LostReason.position, LostReason.id)).all()
+    return render_template("staff/lost_reasons.html", reasons=rows)
+
+
+@bp.route("/lost-reasons/new", methods=["GET", "POST"])
+@bp.route("/lost-reasons/<int:reason_id>", methods=["GET", "POST"])
+def edit_lost_reason(reason_id: int | None = None):
+    """Reasons are never deleted (reports count them): an old one is made inactive."""
+    reason = db.session.get(LostReason, reason_id) or abort(404) if reason_id else None
+    form = LostReasonForm(obj=reason)
+    if reason is not None:
+        form.code.data = reason.code
+    if form.validate_on_submit():
+        if reason is None and db.session.scalar(select(LostReason.id).where(LostReason.code == form.code.data)):
+            form.code.errors.append(_("Another reason uses this code."))
+        else:
+            created = reason is None
+            reason = reason or LostReason(code=form.code.data)
+            values = {name: form[name].data for name in ("position", "active", *(f"name_{c}" for c in LANGUAGES))}
+            changes = {name: (getattr(reason, name, None), value) for name, value in values.items()
+                       if getattr(reason, name, None) != value}
+            for name, value in values.items():
+                setattr(reason, name, value)
+            db.session.add(reason)
+            db.session.flush()
+            audit.record("lost_reason", reason.id, "create" if created else "update", changes,
+                         user_id=current_user.id)
+            db.session.commit()
+            flash(_("The reason is saved."), "success")
+            return redirect(url_for("pipeline.lost_reasons"))
+    return render_template("staff/lost_reason_form.html", form=form, reason=reason, languages=LANGUAGES), \
+        400 if form.is_submitted() else 200
