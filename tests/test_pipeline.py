@@ -282,3 +282,33 @@ def test_the_facts_a_stage_needs_can_be_given_with_the_move(staff_client, sessio
     assert lead.stage.code == "qualified" and lead.estimated_investment_usd == 45_000_000
     assert [sector.code for sector in lead.sectors] == ["semiconductors"]
     assert lead.priority_score > 0
+
+
+def test_managers_see_the_pipeline_at_a_glance(app, staff_client, session, count_queries):
+    from portal.leads.dashboard import pipeline_at_a_glance
+
+    factories.lead("A", estimated_investment_usd=10_000_000)                      # new, 5 %
+    factories.lead("B", stage="qualified", estimated_investment_usd=40_000_000)   # 25 %
+    factories.lead("C", stage="qualified", estimated_investment_usd=None)
+    factories.lead("Old", received=clock.now() - timedelta(days=60))            # overdue, not this month
+    factories.lead("Won", stage="registered", estimated_investment_usd=99_000_000)
+    session.commit()
+    glance = pipeline_at_a_glance()
+    lines = {line.stage.code: line for line in glance.stages}
+    assert (lines["new"].leads, lines["new"].estimated_usd, lines["new"].weighted_usd) == (2, 10_000_000, 500_000)
+    assert (lines["qualified"].leads, lines["qualified"].weighted_usd) == (2, 10_000_000)
+    assert glance.open_leads == 4 and glance.weighted_usd == 10_500_000
+    assert glance.new_this_month == 4 and glance.overdue == 1
+    html = staff_client.get("/staff/").text.replace("\xa0", " ")
+    assert "The pipeline at a glance" in html and "$10.5M" in html
+    with count_queries() as counter:
+        pipeline_at_a_glance()
+    assert counter.count == 3
+
+
+def test_officers_do_not_see_the_managers_dashboard(app, session):
+    officer = factories.user()
+    session.commit()
+    client = app.test_client()
+    log_in(client, officer)
+    assert "The pipeline at a glance" not in client.get("/staff/").text

@@ -14,6 +14,7 @@ from portal.auth.access import staff_required
 from portal.auth.models import Role, User
 from portal.i18n import current_language
 from portal.leads import export, operations, queries
+from portal.leads.dashboard import pipeline_at_a_glance
 from portal.leads.deadlines import VIETNAM
 from portal.leads.models import CONSENT_PURPOSE_LABELS, ActivityKind, ConsentPurpose, Lead, LeadSource, LeadStatus
 from portal.leads.partner_forms import LeadEventForm
@@ -88,6 +89,7 @@ def home():
         tasks=queries.open_tasks_for(current_user, today()),
         overdue=queries.overdue_leads_of(current_user),
         waiting=queries.waiting_leads(),
+        glance=pipeline_at_a_glance() if current_user.can(Role.MANAGER) else None,
         today=today(),
         now=clock.now(),
     )
