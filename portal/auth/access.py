@@ -24,7 +24,3 @@ def staff_required(role: Role = Role.OFFICER):
         return checked
 
     return decorate
-
-
-def is_staff_request() -> bool:
-    return request.path.startswith("/staff")
