@@ -161,16 +161,6 @@ def manager(session):
 
 
 @pytest.fixture
-def staff_client(app, manager):
-    """A test client logged in as a manager."""
-    from tests.staff import log_in
-
-    client = app.test_client()
-    log_in(client, manager)
-    return client
-
-
-@pytest.fixture
 def admin(session):
     user = factories.user(role="admin", name="Nguyễn Thị Lan")
     session.commit()
@@ -178,9 +168,20 @@ def admin(session):
 
 
 @pytest.fixture
+def staff_client(app, manager):
+    """A test client logged in as a manager."""
+    return logged_in_client(app, manager)
+
+
+@pytest.fixture
 def admin_client(app, admin):
+    """A test client logged in as an administrator."""
+    return logged_in_client(app, admin)
+
+
+def logged_in_client(app, user):
     from tests.staff import log_in
 
     client = app.test_client()
-    log_in(client, admin)
+    log_in(client, user)
     return client
