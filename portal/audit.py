@@ -47,3 +47,21 @@ def record(entity: str, entity_id: int, action: str, changes: dict[str, tuple[An
                        changes={name: [_plain(old), _plain(new)] for name, (old, new) in (changes or {}).items()})
     db.session.add(entry)
     return entry
+
+
+def save_with_audit(model, item, values: dict, entity: str, user_id: int | None):
+    """Create (``item`` is None) or update a record and record what changed; commits."""
+    created = item is None
+    if created:
+        item = model()
+        db.session.add(item)
+    changes = {}
+    for name, value in values.items():
+        old = getattr(item, name)
+        if old != value:
+            changes[name] = (old, value)
+            setattr(item, name, value)
+    db.session.flush()
+    record(entity, item.id, "create" if created else "update", changes, user_id=user_id)
+    db.session.commit()
+    return item

@@ -25,6 +25,11 @@ def _plural_messages_for_extraction():
              "'%(value)s' are not valid choices for this field.", 1)
 
 
+#: The portal's own field messages, one wording everywhere.
+REQUIRED = _l("Please fill in this field.")
+BAD_EMAIL = _l("Please enter a valid e-mail address, such as name@company.com.")
+
+
 class _BabelTranslations:
     """WTForms formats the messages itself, so hand back the raw translation."""
 

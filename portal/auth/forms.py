@@ -20,10 +20,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.models import ROLE_LABELS
 
-from portal.form_messages import TranslatedMessages
+from portal.form_messages import BAD_EMAIL, REQUIRED, TranslatedMessages
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 
-REQUIRED = _l("Please fill in this field.")
 
 
 class StaffForm(FlaskForm):
@@ -50,8 +49,7 @@ class UserForm(StaffForm):
     """An administrator's view of a staff account, with the rules for automatic assignment."""
 
     name = StringField(_l("Name"), [DataRequired(message=REQUIRED), Length(max=120)])
-    email = EmailField(_l("E-mail"), [DataRequired(message=REQUIRED), Length(max=254), Email(
-        message=_l("Please enter a valid e-mail address, such as name@company.com."), check_deliverability=False)])
+    email = EmailField(_l("E-mail"), [DataRequired(message=REQUIRED), Length(max=254), Email(message=BAD_EMAIL, check_deliverability=False)])
     role = SelectField(_l("Role"), choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()])
     language = SelectField(_l("Language of the back office"),
                            choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])

@@ -14,13 +14,12 @@ from portal.auth.access import staff_required
 from portal.auth.forms import StaffForm
 from portal.auth.models import Role
 from portal.extensions import db
+from portal.form_messages import BAD_EMAIL, REQUIRED
 from portal.leads import personal_data
 from portal.leads.models import DATA_REQUEST_LABELS, DataRequest
 
 bp = Blueprint("data_requests", __name__, url_prefix="/staff/data-requests")
 
-REQUIRED = _l("Please fill in this field.")
-BAD_EMAIL = _l("Please enter a valid e-mail address, such as name@company.com.")
 
 
 class DataRequestForm(StaffForm):

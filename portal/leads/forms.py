@@ -33,7 +33,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.form_messages import TranslatedMessages
+from portal.form_messages import BAD_EMAIL, REQUIRED, TranslatedMessages
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.countries import countries
 from portal.leads.models import REFERRER_KIND_LABELS, TIMELINE_LABELS
@@ -43,9 +43,7 @@ FREQUENT_COUNTRIES = ("KR", "JP", "SG", "TW", "CN", "US", "NL", "DE", "VN")
 PHONE = r"^[0-9+()\-\s.]{6,40}$"
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
-REQUIRED = _l("Please fill in this field.")
 TOO_LONG = _l("Please keep this under %(max)d characters.")
-BAD_EMAIL = _l("Please enter a valid e-mail address, such as name@company.com.")
 BAD_PHONE = _l("Please enter a phone number with digits, spaces and + ( ) - only.")
 
 

@@ -203,8 +203,11 @@ def check_rows(sheet: Sheet, mapping: list[str], default_language: str) -> list[
             if values["email"] in seen:
                 row.errors.append(str(_l("the same e-mail appears earlier in the file")))
             seen.add(values["email"])
-            row.existing = queries.open_lead_for_email(values["email"])
         rows.append(row)
+    existing = queries.open_leads_for_emails([row.values["email"] for row in rows if row.valid])
+    for row in rows:
+        if row.valid:
+            row.existing = existing.get(queries.normalize_email(row.values["email"]))
     return rows
 
 

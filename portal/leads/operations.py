@@ -335,42 +335,19 @@ def delete_filter(saved: SavedFilter) -> None:
 # --- referrers and events ------------------------------------------------------------------------
 
 
-def _apply(item, values: dict) -> dict[str, tuple]:
-    """Set the values on the item; return what changed, for the audit trail."""
-    changes = {}
-    for name, value in values.items():
-        old = getattr(item, name)
-        if old != value:
-            changes[name] = (old, value)
-            setattr(item, name, value)
-    return changes
-
-
-def _save(model, item, values: dict, user: User, entity: str):
-    """Create (``item`` is None) or update a record, with its audit entry."""
-    created = item is None
-    if created:
-        item = model()
-        db.session.add(item)
-    changes = _apply(item, values)
-    db.session.flush()
-    audit.record(entity, item.id, "create" if created else "update", changes, user_id=user.id)
-    db.session.commit()
-    return item
-
-
 def save_referrer(referrer: Referrer | None, values: dict, user: User) -> Referrer:
-    return _save(Referrer, referrer, values, user, "referrer")
+    return audit.save_with_audit(Referrer, referrer, values, "referrer", user.id)
 
 
 def save_event(event: Event | None, values: dict, user: User) -> Event:
-    return _save(Event, event, values, user, "event")
+    return audit.save_with_audit(Event, event, values, "event", user.id)
 
 
 def link_event(lead: Lead, event: Event | None, user: User) -> None:
-    changes = _apply(lead, {"event_id": event.id if event else None})
-    if changes:
-        audit.record("lead", lead.id, "link_event", changes, user_id=user.id)
+    event_id = event.id if event else None
+    if lead.event_id != event_id:
+        audit.record("lead", lead.id, "link_event", {"event_id": (lead.event_id, event_id)}, user_id=user.id)
+        lead.event_id = event_id
     db.session.commit()
 
 

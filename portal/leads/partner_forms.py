@@ -9,11 +9,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from portal.auth.forms import StaffForm
+from portal.form_messages import BAD_EMAIL, REQUIRED
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.countries import countries
 from portal.leads.models import EVENT_KIND_LABELS, REFERRER_KIND_LABELS
 
-REQUIRED = _l("Please fill in this field.")
 CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")
 
 
@@ -27,8 +27,7 @@ class ReferrerForm(StaffForm):
     kind = SelectField(_l("Kind of referrer"),
                        choices=[SelectChoice(k.value, v) for k, v in REFERRER_KIND_LABELS.items()])
     country = SelectField(_l("Country or territory"), default="")
-    email = EmailField(_l("E-mail"), [Optional(), Length(max=254), Email(message=_l(
-        "Please enter a valid e-mail address, such as name@company.com."), check_deliverability=False)])
+    email = EmailField(_l("E-mail"), [Optional(), Length(max=254), Email(message=BAD_EMAIL, check_deliverability=False)])
     preferred_language = SelectField(_l("Language for e-mails"),
                                      choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
     code = StringField(_l("Code of the personal link"), [

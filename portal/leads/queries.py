@@ -22,17 +22,22 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def open_lead_for_email(email: str) -> Lead | None:
-    """The investor's open lead from the last 90 days, if any: a new message joins it."""
+def open_leads_for_emails(emails: list[str]) -> dict[str, Lead]:
+    """Each address's open lead from the last 90 days, if any (the most recent): a new
+    message from that investor joins it instead of starting a second lead."""
     cutoff = clock.now() - DUPLICATE_WINDOW
     stmt = (
         select(Lead)
-        .where(Lead.email_normalized == normalize_email(email), Lead.status == LeadStatus.OPEN,
-               Lead.last_message_at >= cutoff)
+        .where(Lead.email_normalized.in_({normalize_email(email) for email in emails}),
+               Lead.status == LeadStatus.OPEN, Lead.last_message_at >= cutoff)
         .options(selectinload(Lead.sectors), selectinload(Lead.projects), selectinload(Lead.parks))
-        .order_by(Lead.last_message_at.desc())
+        .order_by(Lead.last_message_at.asc())
     )
-    return db.session.scalars(stmt).first()
+    return {lead.email_normalized: lead for lead in db.session.scalars(stmt)}
+
+
+def open_lead_for_email(email: str) -> Lead | None:
+    return open_leads_for_emails([email]).get(normalize_email(email))
 
 
 def active_referrer(code: str | None) -> Referrer | None:

@@ -19,13 +19,13 @@ from portal.auth.access import staff_required
 from portal.auth.forms import StaffForm
 from portal.auth.models import Role
 from portal.extensions import db
+from portal.form_messages import REQUIRED
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.models import Lead, LostReason, Stage, StageChange
 from portal.leads.stage_rules import FACT_LABELS, Fact
 
 bp = Blueprint("pipeline", __name__, url_prefix="/staff")
 
-REQUIRED = _l("Please fill in this field.")
 STAGE_FIELDS = ("position", "probability", "is_won", "is_lost", "name_vi", "name_en", "name_ko", "name_ja")
 
 
@@ -97,17 +97,11 @@ def edit_stage(stage_id: int | None = None):
         if created and db.session.scalar(select(Stage.id).where(Stage.code == form.code.data)):
             form.code.errors.append(_("Another stage uses this code."))
         else:
-            stage = stage or Stage(code=form.code.data)
             values = {name: form[name].data for name in STAGE_FIELDS}
             values["required_facts"] = ",".join(form.required_facts.data or [])
-            changes = {name: (getattr(stage, name, None), value) for name, value in values.items()
-                       if getattr(stage, name, None) != value}
-            for name, value in values.items():
-                setattr(stage, name, value)
-            db.session.add(stage)
-            db.session.flush()
-            audit.record("stage", stage.id, "create" if created else "update", changes, user_id=current_user.id)
-            db.session.commit()
+            if created:
+                values["code"] = form.code.data
+            audit.save_with_audit(Stage, stage, values, "stage", current_user.id)
             flash(_("The stage is saved."), "success")
             return redirect(url_for("pipeline.stages"))
     return render_template("staff/stage_form.html", form=form, stage=stage, languages=LANGUAGES), \
@@ -145,18 +139,10 @@ def edit_lost_reason(reason_id: int | None = None):
         if reason is None and db.session.scalar(select(LostReason.id).where(LostReason.code == form.code.data)):
             form.code.errors.append(_("Another reason uses this code."))
         else:
-            created = reason is None
-            reason = reason or LostReason(code=form.code.data)
             values = {name: form[name].data for name in ("position", "active", *(f"name_{c}" for c in LANGUAGES))}
-            changes = {name: (getattr(reason, name, None), value) for name, value in values.items()
-                       if getattr(reason, name, None) != value}
-            for name, value in values.items():
-                setattr(reason, name, value)
-            db.session.add(reason)
-            db.session.flush()
-            audit.record("lost_reason", reason.id, "create" if created else "update", changes,
-                         user_id=current_user.id)
-            db.session.commit()
+            if reason is None:
+                values["code"] = form.code.data
+            audit.save_with_audit(LostReason, reason, values, "lost_reason", current_user.id)
             flash(_("The reason is saved."), "success")
             return redirect(url_for("pipeline.lost_reasons"))
     return render_template("staff/lost_reason_form.html", form=form, reason=reason, languages=LANGUAGES), \

@@ -20,13 +20,13 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.forms import StaffForm
+from portal.form_messages import REQUIRED
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.countries import countries
 from portal.leads.models import ACTIVITY_LABELS, LEAD_KIND_LABELS, ActivityKind, LeadSource
 from portal.leads.queries import LEAD_SORTS, LeadFilters
 from portal.projects.forms import QueryForm
 
-REQUIRED = _l("Please fill in this field.")
 MILLION = Decimal(1_000_000)
 
 SOURCE_LABELS = {
