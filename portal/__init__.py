@@ -61,8 +61,9 @@ def _tune_sqlite(engine) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.auth import users, views as auth_views
-    from portal.leads import data_requests, import_views, partners, public as leads, settings as pipeline, staff
-    from portal.projects import catalogue, parks
+    from portal.leads import (data_requests, import_views, partners, public as leads, reports_views,
+                              settings as pipeline, staff)
+    from portal.projects import catalogue, media_views, parks, staff_lists, staff_views as catalogue_admin
     from portal.public import views as public
 
     app.register_blueprint(public.bp)
@@ -70,12 +71,16 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(users.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(reports_views.bp)
     app.register_blueprint(partners.bp)
     app.register_blueprint(pipeline.bp)
     app.register_blueprint(data_requests.bp)
     app.register_blueprint(import_views.bp)
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(parks.bp)
+    app.register_blueprint(media_views.bp)
+    app.register_blueprint(catalogue_admin.bp)
+    app.register_blueprint(staff_lists.bp)
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -91,6 +96,10 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(404)
     def not_found(_error):
         return render_error(404)
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return render_error(413)
 
     @app.errorhandler(429)
     def too_many_requests(_error):

@@ -33,6 +33,10 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.WTF_CSRF_TIME_LIMIT = None
         self.MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # uploads (lead imports) are at most 2 MB
+        # Catalogue photos and brochures: only the upload view lifts the request limit, to its own size
+        self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(instance / "uploads"))
+        self.UPLOAD_MAX_IMAGE_BYTES = int(os.environ.get("UPLOAD_MAX_IMAGE_BYTES", str(8 * 1024 * 1024)))
+        self.UPLOAD_MAX_BROCHURE_BYTES = int(os.environ.get("UPLOAD_MAX_BROCHURE_BYTES", str(20 * 1024 * 1024)))
         # Public forms and the leads they create
         self.PORTAL_LEADS_EMAIL = os.environ.get("PORTAL_LEADS_EMAIL", "")
         self.PORTAL_LEADS_LANGUAGE = os.environ.get("PORTAL_LEADS_LANGUAGE", "vi")

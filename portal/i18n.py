@@ -87,6 +87,7 @@ def init_app(app: Flask) -> None:
         vnd=format_vnd,
         hectares=format_hectares,
         km=format_km,
+        filesize=format_filesize,
         percent=format_percent,
         number=format_number,
         usd_range=format_usd_range,
@@ -214,6 +215,19 @@ def format_km(value: Decimal | float | None) -> str:
     if value is None:
         return ""
     return units.format_unit(value, "length-kilometer", length="short", locale=_locale(), format="#,##0.#")
+
+
+def format_filesize(size_bytes: int | None) -> str:
+    """A file's size as people read it ("2.4 MB", "350 kB"); 1 MB is 1024 × 1024 bytes, as upload limits are set."""
+    if size_bytes is None:
+        return ""
+    if size_bytes >= 1024 * 1024:
+        value, unit = size_bytes / (1024 * 1024), "digital-megabyte"
+    elif size_bytes >= 1024:
+        value, unit = size_bytes / 1024, "digital-kilobyte"
+    else:
+        value, unit = size_bytes, "digital-byte"
+    return units.format_unit(value, unit, length="short", locale=_locale(), format="#,##0.#")
 
 
 def format_percent(value: Decimal | float | None) -> str:

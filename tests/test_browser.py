@@ -162,7 +162,55 @@ def test_back_office_administration_pages_are_accessible(live_server, page, sess
     page.locator("form button[type=submit]").click()
     for path in ("/staff/referrers", "/staff/referrers/new", "/staff/events", "/staff/events/new", "/staff/users",
                  "/staff/users/new", "/staff/stages", "/staff/stages/new", "/staff/lost-reasons", "/staff/data-requests",
-                 "/staff/leads/import", f"/staff/leads/{lead.reference}", "/staff/leads/board"):
+                 "/staff/leads/import", f"/staff/leads/{lead.reference}", "/staff/leads/board",
+                 "/staff/catalogue/projects", "/staff/catalogue/parks/new", "/staff/catalogue/translations",
+                 "/staff/catalogue/sectors", "/staff/catalogue/locations/new", "/staff/catalogue/key-figures/new"):
         page.goto(f"{live_server.url}{path}")
         assert page.locator("html").get_attribute("lang") == "vi"
         assert wcag_violations(page) == "", path
+
+
+def test_manager_publishes_a_project_with_a_brochure_and_a_korean_investor_finds_it(live_server, page, session):
+    from tests.staff import PASSWORD
+
+    chips = factories.sector("semiconductors", en="Semiconductors", ko="반도체", ja="半導体", vi="Bán dẫn")
+    factories.location("bau_bang", en="Bau Bang", ko="바우방", ja="バウバン", vi="Bàu Bàng")
+    manager = factories.user(role="manager", language="en")
+    session.commit()
+    page.goto(f"{live_server.url}/staff/login")
+    page.fill("#email", manager.email)
+    page.fill("#password", PASSWORD)
+    page.locator("form button[type=submit]").click()
+
+    page.goto(f"{live_server.url}/staff/catalogue/projects/new")
+    page.select_option("#sector_id", str(chips.id))
+    page.fill("#total_investment_usd", "120000000")
+    page.fill("#land_area_ha", "8")
+    texts = {"vi": "Nhà máy kiểm thử chip", "en": "Chip test plant", "ko": "반도체 테스트 공장", "ja": "半導体テスト工場"}
+    for lang, title in texts.items():
+        page.locator(f".language-tabs a[href='#texts-{lang}']").click()
+        page.fill(f"#texts_{lang}-title", title)
+        page.fill(f"#texts_{lang}-summary", f"{title}: summary")
+        page.fill(f"#texts_{lang}-description", f"{title}: description")
+    page.locator(".catalogue-form button[type=submit]").click()
+    expect(page.locator("h1")).to_have_text("Chip test plant")
+    assert wcag_violations(page) == ""
+
+    page.set_input_files("#media-file", files=[{
+        "name": "chip-test-plant.pdf", "mimeType": "application/pdf",
+        "buffer": b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+    }])
+    page.check("#media-kind-brochure")
+    page.locator(".upload-form button[type=submit]").click()
+    expect(page.locator(".media-list")).to_contain_text("chip-test-plant.pdf")
+    page.locator(".item-actions button", has_text="Publish").click()
+    expect(page.locator(".badge-published")).to_be_visible()
+
+    page.goto(f"{live_server.url}/ko/projects/?q=반도체+테스트")
+    page.locator(".card-title a", has_text=texts["ko"]).click()
+    expect(page.locator("h1")).to_have_text(texts["ko"])
+    brochure = page.locator("a[href^='/media/']", has_text="PDF")
+    expect(brochure).to_be_visible()
+    response = page.request.get(f"{live_server.url}{brochure.get_attribute('href')}")
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["x-content-type-options"] == "nosniff"

@@ -312,3 +312,16 @@ def test_officers_do_not_see_the_managers_dashboard(app, session):
     client = app.test_client()
     log_in(client, officer)
     assert "The pipeline at a glance" not in client.get("/staff/").text
+
+
+def test_received_dates_are_vietnam_days_on_every_database(staff_client, session):
+    from datetime import datetime, timezone
+
+    # 20:30 UTC on 10 March is 03:30 on 11 March in Vietnam
+    factories.lead("Early Bird", received=datetime(2026, 3, 10, 20, 30, tzinfo=timezone.utc))
+    factories.lead("Late Owl", received=datetime(2026, 3, 10, 16, 30, tzinfo=timezone.utc))  # 23:30 on 10 March
+    session.commit()
+    on_the_11th = staff_client.get("/staff/leads?created_from=2026-03-11&created_to=2026-03-11").text
+    on_the_10th = staff_client.get("/staff/leads?created_from=2026-03-10&created_to=2026-03-10").text
+    assert "Early Bird" in on_the_11th and "Late Owl" not in on_the_11th
+    assert "Late Owl" in on_the_10th and "Early Bird" not in on_the_10th

@@ -4,13 +4,13 @@ answers. Every figure is one GROUP BY in the database, whatever the number of le
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
 from portal import clock
 from portal.extensions import db
-from portal.leads.deadlines import VIETNAM
+from portal.leads.deadlines import VIETNAM, start_of_day
 from portal.leads.models import Lead, LeadStatus, Stage
 from portal.leads.queries import overdue_condition
 
@@ -43,14 +43,10 @@ class Glance:
         return sum(line.weighted_usd for line in self.stages)
 
 
-def _start_of(day) -> datetime:
-    return datetime.combine(day, time.min, VIETNAM)
-
-
 def pipeline_at_a_glance() -> Glance:
     today = clock.now().astimezone(VIETNAM).date()
-    week_start = _start_of(today - timedelta(days=today.weekday()))
-    month_start = _start_of(today.replace(day=1))
+    week_start = start_of_day(today - timedelta(days=today.weekday()))
+    month_start = start_of_day(today.replace(day=1))
     estimated = func.coalesce(func.sum(Lead.estimated_investment_usd), 0)
     weighted = func.coalesce(func.sum(Lead.estimated_investment_usd * Lead.probability / 100.0), 0)
     per_stage = {

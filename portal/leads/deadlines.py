@@ -3,7 +3,7 @@ within one working day. A working day is 08:00–12:00 and 13:00–17:00, Monday
 Vietnam time (8 hours); public holidays are not yet taken into account."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -12,6 +12,12 @@ WORKING_PERIODS = ((time(8), time(12)), (time(13), time(17)))
 
 def _at(day: datetime, moment: time) -> datetime:
     return day.replace(hour=moment.hour, minute=moment.minute, second=0, microsecond=0)
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight of ``day`` in Vietnam, as UTC: SQLite compares stored times as text, so a bound
+    value must be in UTC like the stored ones."""
+    return datetime.combine(day, time.min, VIETNAM).astimezone(timezone.utc)
 
 
 def add_working_hours(start: datetime, hours: float) -> datetime:

@@ -196,6 +196,8 @@ lead_parks = Table(
 
 class Lead(TimestampMixin, db.Model):
     __tablename__ = "leads"
+    #: The list, the dashboard and the reports all filter by when a lead was received.
+    __table_args__ = (db.Index("ix_leads_created_at", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: What the investor quotes ("IP-26-7K3QXM"); the database id is never shown.

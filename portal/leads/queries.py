@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 from portal import clock
 from portal.auth.models import User
 from portal.extensions import db
-from portal.leads.deadlines import VIETNAM
+from portal.leads.deadlines import start_of_day
 from portal.leads.models import Activity, Event, Lead, LeadStatus, LostReason, Referrer, SavedFilter, Stage, Task
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
 
@@ -141,9 +141,9 @@ def filter_leads(filters: LeadFilters) -> Select:
     if filters.sector:
         stmt = stmt.where(Lead.sectors.any(Sector.code == filters.sector))
     if filters.created_from:
-        stmt = stmt.where(Lead.created_at >= datetime.combine(filters.created_from, time.min, VIETNAM))
+        stmt = stmt.where(Lead.created_at >= start_of_day(filters.created_from))
     if filters.created_to:
-        stmt = stmt.where(Lead.created_at < datetime.combine(filters.created_to + timedelta(days=1), time.min, VIETNAM))
+        stmt = stmt.where(Lead.created_at < start_of_day(filters.created_to + timedelta(days=1)))
     if filters.overdue:
         stmt = stmt.where(overdue_condition())
     order = LEAD_SORTS.get(filters.sort, LEAD_SORTS["newest"])

@@ -1,8 +1,9 @@
 """The investment project catalogue: ``/<lang>/projects/``."""
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from portal.i18n import current_language
 from portal.projects import queries
+from portal.projects.slugs import moved as _moved
 from portal.projects.forms import ProjectFilterForm
 
 bp = Blueprint("projects", __name__, url_prefix="/<lang:lang>/projects")
@@ -19,5 +20,7 @@ def index():
 
 @bp.get("/<slug>")
 def detail(slug: str):
-    project = queries.project_by_slug(slug) or abort(404)
+    project = queries.project_by_slug(slug)
+    if project is None:
+        return _moved("project", slug, "projects.detail")
     return render_template("projects/detail.html", project=project, related=queries.related_projects(project))

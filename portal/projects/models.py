@@ -158,6 +158,8 @@ class IndustrialPark(TranslatedItem, TimestampMixin, db.Model):
     longitude: Mapped[float | None] = mapped_column(Float)
     featured: Mapped[bool] = mapped_column(default=False, index=True)
     published: Mapped[bool] = mapped_column(default=True, index=True)
+    #: Withdrawn from the catalogue but kept, because leads or links may refer to it.
+    archived: Mapped[bool] = mapped_column(default=False, index=True)
 
     location: Mapped[Location] = relationship()
     target_sectors: Mapped[list[Sector]] = relationship(secondary=park_target_sectors, order_by=Sector.position)
@@ -165,6 +167,11 @@ class IndustrialPark(TranslatedItem, TimestampMixin, db.Model):
         collection_class=attribute_keyed_dict("lang"), cascade="all, delete-orphan", back_populates="park"
     )
     projects: Mapped[list[InvestmentProject]] = relationship(back_populates="park")
+    media: Mapped[list[MediaFile]] = relationship(
+        back_populates="park", cascade="all, delete-orphan", order_by="MediaFile.position, MediaFile.id"
+    )
+
+    kind = "park"
 
     @property
     def tenants_total(self) -> int | None:
@@ -205,6 +212,7 @@ class InvestmentProject(TranslatedItem, TimestampMixin, db.Model):
     longitude: Mapped[float | None] = mapped_column(Float)
     featured: Mapped[bool] = mapped_column(default=False, index=True)
     published: Mapped[bool] = mapped_column(default=True, index=True)
+    archived: Mapped[bool] = mapped_column(default=False, index=True)
     #: Every language's title and summary plus sector and location names, folded by
     #: ``portal.search_text.fold``; kept current by ``refresh_search_text``.
     search_text: Mapped[str] = mapped_column(Text, default="")
@@ -215,6 +223,11 @@ class InvestmentProject(TranslatedItem, TimestampMixin, db.Model):
     texts: Mapped[dict[str, ProjectText]] = relationship(
         collection_class=attribute_keyed_dict("lang"), cascade="all, delete-orphan", back_populates="project"
     )
+    media: Mapped[list[MediaFile]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="MediaFile.position, MediaFile.id"
+    )
+
+    kind = "project"
 
     @property
     def investment_form_label(self) -> str:
@@ -244,3 +257,51 @@ class ProjectText(TextInOneLanguage, db.Model):
     contact_agency: Mapped[str] = mapped_column(String(255), default="")
 
     project: Mapped[InvestmentProject] = relationship(back_populates="texts")
+
+
+class SlugRedirect(db.Model):
+    """A slug an item had before: shared links keep working with a permanent redirect."""
+
+    __tablename__ = "slug_redirects"
+    __table_args__ = (UniqueConstraint("kind", "old_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    old_slug: Mapped[str] = mapped_column(String(160))
+    item_id: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class MediaKind(enum.StrEnum):
+    IMAGE = "image"
+    BROCHURE = "brochure"
+
+
+class MediaFile(db.Model):
+    """A photo or a PDF brochure of a project or a park. The file is stored under a random
+    name in ``UPLOAD_DIR``; what the uploader called it is kept for the download only."""
+
+    __tablename__ = "media_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("investment_projects.id", ondelete="CASCADE"), index=True
+    )
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("industrial_parks.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+    content_type: Mapped[str] = mapped_column(String(50))
+    size_bytes: Mapped[int] = mapped_column()
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    project: Mapped[InvestmentProject | None] = relationship(back_populates="media")
+    park: Mapped[IndustrialPark | None] = relationship(back_populates="media")
+
+    @property
+    def item(self) -> InvestmentProject | IndustrialPark:
+        return self.project or self.park

@@ -1,8 +1,9 @@
 """The industrial park directory, profiles and side-by-side comparison: ``/<lang>/parks/``."""
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from portal.i18n import current_language
 from portal.projects import queries
+from portal.projects.slugs import moved as _moved
 from portal.projects.park_facts import COMPARE_ROWS, FACTS, PROFILE_SECTIONS
 from portal.projects.forms import ParkFilterForm
 
@@ -38,6 +39,8 @@ def compare():
 
 @bp.get("/<slug>")
 def detail(slug: str):
-    park = queries.park_by_slug(slug) or abort(404)
+    park = queries.park_by_slug(slug)
+    if park is None:
+        return _moved("park", slug, "parks.detail")
     return render_template("parks/detail.html", park=park, projects=queries.park_projects(park), facts=FACTS,
                            sections=PROFILE_SECTIONS)

@@ -141,7 +141,7 @@ def search_projects(filters: ProjectFilters, page: int, per_page: int):
 
 def project_by_slug(slug: str) -> InvestmentProject | None:
     stmt = _with_card_data(_published_projects().where(InvestmentProject.slug == slug))
-    return db.session.scalars(stmt).first()
+    return db.session.scalars(stmt.options(selectinload(InvestmentProject.media))).first()
 
 
 def related_projects(project: InvestmentProject, limit: int = 3) -> list[InvestmentProject]:
@@ -199,7 +199,7 @@ def parks_with_available_land(limit: int = 6) -> list[IndustrialPark]:
 
 def park_by_slug(slug: str) -> IndustrialPark | None:
     stmt = _with_park_card_data(_published_parks().where(IndustrialPark.slug == slug))
-    return db.session.scalars(stmt).first()
+    return db.session.scalars(stmt.options(selectinload(IndustrialPark.media))).first()
 
 
 def park_projects(park: IndustrialPark) -> list[InvestmentProject]:

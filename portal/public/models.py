@@ -16,12 +16,17 @@ class FigureKind(enum.StrEnum):
     FDI_PROJECTS = "fdi_projects"
     COUNTRIES = "countries"
     REGISTERED_CAPITAL_USD = "registered_capital_usd"
+    #: Official counts; without a record the home page shows the park directory's own totals.
+    INDUSTRIAL_PARKS = "industrial_parks"
+    AVAILABLE_LAND_HA = "available_land_ha"
 
 
 FIGURE_LABELS = {
     FigureKind.FDI_PROJECTS: _l("foreign direct investment projects"),
     FigureKind.COUNTRIES: _l("countries and territories investing"),
     FigureKind.REGISTERED_CAPITAL_USD: _l("registered foreign capital"),
+    FigureKind.INDUSTRIAL_PARKS: _l("industrial parks"),
+    FigureKind.AVAILABLE_LAND_HA: _l("industrial land available"),
 }
 
 

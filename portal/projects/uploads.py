@@ -1,0 +1,253 @@
+"""Photos and PDF brochures of projects and parks: accepted by what the file contains (never
+its name or the browser's content type), size-checked, photos re-encoded so no camera metadata
+(EXIF, GPS) reaches the public, and stored under random names in ``UPLOAD_DIR``."""
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import warnings
+import zlib
+from functools import wraps
+from pathlib import Path
+
+from flask import current_app, request
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from portal.extensions import csrf, db
+from portal.i18n import format_filesize, format_number
+from portal.projects.models import IndustrialPark, InvestmentProject, MediaFile, MediaKind
+
+#: Pillow's name of each accepted image format: its content type and the extension it is stored with.
+IMAGE_TYPES = {
+    "JPEG": ("image/jpeg", ".jpg"),
+    "PNG": ("image/png", ".png"),
+    "WEBP": ("image/webp", ".webp"),
+}
+#: Multi-picture JPEGs (many phone cameras) open as MPO; they are stored as a plain JPEG of the first picture.
+SAVED_AS = {"MPO": "JPEG"}
+PDF_TYPE = ("application/pdf", ".pdf")
+MIN_SIDES = (400, 300)
+MAX_SIDE = 12000
+#: Photos are stored at most this many pixels on their longer side: enough for any screen.
+STORED_LONGER_SIDE = 2560
+#: ``%%EOF`` must appear within the last this many bytes, as PDF readers expect.
+PDF_TAIL_BYTES = 1024
+#: Actions that run code or open other programs when the brochure is opened.
+PDF_FORBIDDEN = re.compile(rb"/(JavaScript|Launch)(?![A-Za-z0-9])")
+PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+PDF_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
+#: At most this much is inflated from a brochure's compressed object streams to look for actions.
+PDF_INFLATE_BUDGET = 64 * 1024 * 1024
+CHUNK_BYTES = 64 * 1024
+#: Room for the form's other fields and the multipart boundaries around the file.
+REQUEST_MARGIN_BYTES = 1024 * 1024
+
+
+class UploadRejected(Exception):
+    """A file the portal refuses; ``message`` tells the staff member why, in their language."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def upload_dir() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"])
+
+
+def allow_large_upload() -> None:
+    """Lift the request size limit for this request only, so a brochure fits while public forms
+    keep the small global one. Call it before anything touches ``request.files`` or ``request.form``
+    (Werkzeug applies the limit when it parses the body), which means before Flask-WTF's CSRF
+    check: decorate the view with ``accepts_large_upload``, which calls it at the right time."""
+    config = current_app.config
+    largest = max(config["UPLOAD_MAX_BROCHURE_BYTES"], config["UPLOAD_MAX_IMAGE_BYTES"])
+    request.max_content_length = largest + REQUEST_MARGIN_BYTES
+
+
+def accepts_large_upload(view):
+    """Decorate the view that receives uploads. Flask-WTF checks the CSRF token before every view
+    by reading the form, which would apply the small global limit before the view could lift it
+    (a 5 MB brochure would get a 413); so the view is left out of that automatic check and this
+    wrapper checks the token itself, after ``allow_large_upload``."""
+
+    @wraps(view)
+    def lifted(*args, **kwargs):
+        allow_large_upload()
+        if current_app.config["WTF_CSRF_ENABLED"]:
+            csrf.protect()
+        return view(*args, **kwargs)
+
+    return csrf.exempt(lifted)
+
+
+def store_upload(item: InvestmentProject | IndustrialPark, file: FileStorage, kind: MediaKind,
+                 user_id: int | None) -> MediaFile:
+    """Check ``file`` by its content, write it under a new random name and add its ``MediaFile``
+    (after the item's other media) to the session. The caller commits; if the commit fails it
+    should call ``delete_stored_file`` so no orphan file stays behind.
+
+    Raises ``UploadRejected`` with a message for the uploader."""
+    kind = MediaKind(kind)
+    if kind is MediaKind.IMAGE:
+        data = _read_within(file, current_app.config["UPLOAD_MAX_IMAGE_BYTES"])
+        data, content_type, extension, width, height = _reencoded_image(data)
+    else:
+        data = _read_within(file, current_app.config["UPLOAD_MAX_BROCHURE_BYTES"])
+        _check_pdf(data)
+        (content_type, extension), width, height = PDF_TYPE, None, None
+    stored_name = _write_new_file(data, extension)
+    media = MediaFile(
+        kind=kind.value, stored_name=stored_name, original_name=secure_filename(file.filename or "")[:255],
+        content_type=content_type, size_bytes=len(data), width=width, height=height,
+        position=max((other.position for other in item.media), default=-1) + 1, uploaded_by_id=user_id,
+    )
+    item.media.append(media)
+    db.session.add(media)
+    current_app.logger.info("%s %s stored as %s for %s %s (%d bytes)", kind.value, media.original_name or "-",
+                            stored_name, item.kind, item.slug, len(data))
+    return media
+
+
+def delete_stored_file(media: MediaFile) -> None:
+    """Remove the file from disk once its row's deletion is committed; a file already gone is fine."""
+    (upload_dir() / Path(media.stored_name).name).unlink(missing_ok=True)
+    current_app.logger.info("deleted stored file %s", media.stored_name)
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def _read_within(file: FileStorage, limit: int) -> bytes:
+    """The whole file, read in chunks so a file over the limit is refused before it is all in memory."""
+    chunks, total = [], 0
+    while chunk := file.stream.read(CHUNK_BYTES):
+        total += len(chunk)
+        if total > limit:
+            raise UploadRejected(_l("The file is larger than %(limit)s.", limit=format_filesize(limit)))
+        chunks.append(chunk)
+    if not total:
+        raise UploadRejected(_l("The file is empty."))
+    return b"".join(chunks)
+
+
+def _reencoded_image(data: bytes) -> tuple[bytes, str, str, int, int]:
+    """A JPEG, PNG or WebP photo, decoded only after its dimensions passed, then saved afresh
+    in the same format: upright, at most ``STORED_LONGER_SIDE`` pixels, without metadata."""
+    not_an_image = _l("This file is not a JPEG, PNG or WebP image.")
+    try:
+        with warnings.catch_warnings():
+            # The pixel count is checked below, with a message; over twice its limit Pillow refuses at once.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=list(IMAGE_TYPES))
+    except Image.DecompressionBombError:
+        raise UploadRejected(_too_large_image()) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise UploadRejected(not_an_image) from None
+    with image:
+        image_format = SAVED_AS.get(image.format, image.format)
+        if image_format not in IMAGE_TYPES:
+            raise UploadRejected(not_an_image)
+        _check_dimensions(*image.size)
+        try:
+            if image_format == "JPEG":
+                image.draft(None, _stored_size(image.size))  # decode at a reduced scale when it can
+            upright = ImageOps.exif_transpose(image)
+        except (OSError, SyntaxError, ValueError, EOFError):
+            raise UploadRejected(not_an_image) from None
+    upright.thumbnail((STORED_LONGER_SIDE, STORED_LONGER_SIDE), Image.Resampling.LANCZOS)
+    content_type, extension = IMAGE_TYPES[image_format]
+    return _encoded(upright, image_format), content_type, extension, upright.width, upright.height
+
+
+def _check_dimensions(width: int, height: int) -> None:
+    """At least 400 × 300 pixels, in either orientation; at most 12,000 pixels a side and no more
+    pixels in all than Pillow's decompression-bomb limit."""
+    min_long, min_short = MIN_SIDES
+    if max(width, height) < min_long or min(width, height) < min_short:
+        raise UploadRejected(_l("The image is too small: at least %(width)s × %(height)s pixels.",
+                                width=format_number(min_long, 0), height=format_number(min_short, 0)))
+    if width > MAX_SIDE or height > MAX_SIDE or width * height > _max_pixels():
+        raise UploadRejected(_too_large_image())
+
+
+def _max_pixels() -> int:
+    return Image.MAX_IMAGE_PIXELS or MAX_SIDE * MAX_SIDE
+
+
+def _too_large_image():
+    return _l("The image is too large: at most %(width)s × %(height)s pixels and %(megapixels)s megapixels.",
+              width=format_number(MAX_SIDE, 0), height=format_number(MAX_SIDE, 0),
+              megapixels=format_number(_max_pixels() // 1_000_000, 0))
+
+
+def _stored_size(size: tuple[int, int]) -> tuple[int, int]:
+    scale = min(1, STORED_LONGER_SIDE / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def _encoded(image: Image.Image, image_format: str) -> bytes:
+    """Save with nothing from the original but its pixels, colour profile and transparency."""
+    icc_profile = image.info.get("icc_profile")
+    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+        image, icc_profile = image.convert("RGB"), None
+    image.info = {key: value for key, value in image.info.items() if key == "transparency"}
+    options = {"PNG": {}, "JPEG": {"quality": 85, "optimize": True}, "WEBP": {"quality": 85}}[image_format]
+    if icc_profile:
+        options["icc_profile"] = icc_profile
+    output = io.BytesIO()
+    image.save(output, format=image_format, **options)
+    return output.getvalue()
+
+
+def _check_pdf(data: bytes) -> None:
+    """A PDF starts with ``%PDF-`` and ends with ``%%EOF``; one that carries JavaScript or a
+    Launch action is refused, also when the name is hex-escaped or sits in a compressed object stream."""
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-PDF_TAIL_BYTES:]:
+        raise UploadRejected(_l("This file is not a PDF document."))
+    if any(PDF_FORBIDDEN.search(_unescaped_names(part)) for part in _pdf_parts(data)):
+        raise UploadRejected(_l("This PDF contains scripts or actions that start programs; "
+                                "please upload a version without them."))
+
+
+def _unescaped_names(data: bytes) -> bytes:
+    """``/J#61vaScript`` is ``/JavaScript`` to a PDF reader."""
+    return PDF_NAME_ESCAPE.sub(lambda match: bytes([int(match[1], 16)]), data)
+
+
+def _pdf_parts(data: bytes):
+    """The file itself, then the inflated content of its object streams (``/Type /ObjStm``),
+    where a PDF 1.5+ writer may put the dictionaries that declare actions."""
+    yield data
+    budget, view = PDF_INFLATE_BUDGET, memoryview(data)
+    for match in PDF_STREAM_START.finditer(data):
+        header = data[max(0, match.start() - 1024):match.start()]
+        header = header[header.rfind(b"obj"):]
+        if b"/ObjStm" not in _unescaped_names(header) or b"/FlateDecode" not in _unescaped_names(header):
+            continue
+        inflater = zlib.decompressobj()
+        try:
+            part = inflater.decompress(view[match.end():], budget)
+        except zlib.error:
+            continue
+        budget -= len(part)
+        yield part
+        if budget <= 0 or inflater.unconsumed_tail:
+            raise UploadRejected(_l("This PDF could not be checked; please upload a simpler version."))
+
+
+def _write_new_file(data: bytes, extension: str) -> str:
+    """Write under a name nobody chose and nobody can guess; never overwrite."""
+    folder = upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = secrets.token_urlsafe(24) + extension
+    with open(folder / name, "xb") as output:
+        output.write(data)
+    return name
