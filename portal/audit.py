@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from flask_login import current_user
-from sqlalchemy import JSON, DateTime, ForeignKey, String, func
+from sqlalchemy import JSON, DateTime, ForeignKey, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.auth.models import User
 from portal.extensions import db
 
 
@@ -65,3 +66,11 @@ def save_with_audit(model, item, values: dict, entity: str, user_id: int | None)
     record(entity, item.id, "create" if created else "update", changes, user_id=user_id)
     db.session.commit()
     return item
+
+
+def history(entity: str, entity_id: int, limit: int = 50) -> list:
+    """An item's audit entries, newest first, each with the name of who made it (or None)."""
+    stmt = (select(AuditEntry, User.name).outerjoin(User, User.id == AuditEntry.user_id)
+            .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit))
+    return db.session.execute(stmt).all()

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.audit import AuditEntry
 from portal.extensions import db
-from portal.projects.models import IndustrialPark, InvestmentProject, Location, Sector
+from portal.projects.models import IndustrialPark, InvestmentProject, Location, Sector, SlugRedirect
 from portal.projects.slugs import slugify
 from portal.public.models import KeyFigure
 from tests import factories
@@ -204,6 +204,9 @@ def test_only_administrators_delete_and_only_what_no_lead_refers_to(app, session
                                                                       taxonomy):
     sector, location = taxonomy
     free = factories.project("free-project", of=sector, where=location)
+    free.published = False
+    session.commit()
+    post(admin_client, f"{PROJECTS}/{free.id}", **project_form(sector, location, slug="renamed-free-project"))
     wanted = factories.project("wanted-project", of=sector, where=location)
     lead = factories.lead("Samsung Display")
     lead.projects.append(wanted)
@@ -214,8 +217,9 @@ def test_only_administrators_delete_and_only_what_no_lead_refers_to(app, session
     post(admin_client, f"{PROJECTS}/{free.id}/delete")
     db.session.expire_all()
     assert db.session.get(InvestmentProject, free.id) is None
-    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.entity_id == free.id,
-                                                             AuditEntry.entity == "project")) == "delete"
+    assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == free.id,
+                                                              AuditEntry.entity == "project")).all()[-1] == "delete"
+    assert db.session.scalar(select(func.count(SlugRedirect.id))) == 0
 
 
 def test_archiving_takes_an_item_off_the_public_site_and_restoring_makes_it_a_draft(staff_client, taxonomy,
@@ -370,3 +374,18 @@ def test_renaming_a_sector_or_a_park_makes_its_projects_findable_by_the_new_name
             "texts_en-description": "D"}
     post(staff_client, f"{PARKS}/{park.id}", **form)
     assert "Project cells" in client.get("/en/projects/?q=an+tay+mo+rong").text
+
+
+def test_a_sector_and_a_key_figure_show_their_history_of_changes(staff_client, taxonomy):
+    sector = taxonomy[0]
+    names = {"name_vi": "Pin", "name_en": "Battery cells", "name_ko": "배터리", "name_ja": "電池"}
+    post(staff_client, f"/staff/catalogue/sectors/{sector.id}", code="batteries", position="3", **names)
+    page = staff_client.get(f"/staff/catalogue/sectors/{sector.id}").text
+    assert "History of changes" in page and "Batteries" in page and "Battery cells" in page
+    post(staff_client, "/staff/catalogue/key-figures/new", kind="countries", value="65", as_of="2025-12-31",
+         source="Statistics office", position="2")
+    figure = db.session.scalars(select(KeyFigure)).one()
+    post(staff_client, f"/staff/catalogue/key-figures/{figure.id}", kind="countries", value="66",
+         as_of="2026-06-30", source="Statistics office", position="2")
+    page = staff_client.get(f"/staff/catalogue/key-figures/{figure.id}").text
+    assert "65.00" in page and "66" in page and "2025-12-31" in page

@@ -22,7 +22,7 @@ from portal.projects.models import (
     Sector,
     park_target_sectors,
 )
-from portal.projects.slugs import change_slug, unique_slug
+from portal.projects.slugs import change_slug, forget_old_slugs, unique_slug
 from portal.projects.translation_status import SOURCE_LANGUAGES
 
 #: A published item has at least these languages complete; Korean and Japanese may follow.
@@ -228,6 +228,7 @@ def delete_item(item, user: User) -> list:
     if referenced_by_leads(item):
         raise NotAllowed(_("Leads or projects refer to this item, so it cannot be deleted. Archive it instead."))
     media = list(item.media)
+    forget_old_slugs(item)
     audit.record(item.kind, item.id, "delete", {"slug": (item.slug, None), "title": (title_of(item, "en"), None)},
                  user_id=user.id)
     db.session.delete(item)

@@ -58,6 +58,11 @@ def change_slug(item, new_slug: str) -> None:
     item.slug = new_slug
 
 
+def forget_old_slugs(item) -> None:
+    """A deleted item's old addresses answer 404 like any unknown one, and are free to take."""
+    db.session.execute(delete(SlugRedirect).where(SlugRedirect.kind == item.kind, SlugRedirect.item_id == item.id))
+
+
 def current_slug(kind: str, old_slug: str) -> str | None:
     """The published item's slug that ``old_slug`` now stands for, if any."""
     model = MODELS[kind]

@@ -58,7 +58,8 @@ def edit_reference(lists: str, row_id: int | None = None):
             flash(_("Saved."), "success")
             return redirect(url_for("catalogue_lists.references", lists=lists))
     return render_template("staff/catalogue/reference_form.html", form=form, row=row, lists=lists,
-                           languages=LANGUAGES), 400 if form.is_submitted() else 200
+                           languages=LANGUAGES, history=audit.history(entity, row.id) if row else []), \
+        400 if form.is_submitted() else 200
 
 
 @bp.post(f"/{LISTS_URL}/<int:row_id>/delete")
@@ -99,7 +100,8 @@ def edit_key_figure(figure_id: int | None = None):
             audit.save_with_audit(KeyFigure, figure, values, "key_figure", current_user.id)
             flash(_("Saved."), "success")
             return redirect(url_for("catalogue_lists.key_figures"))
-    return render_template("staff/catalogue/key_figure_form.html", form=form, figure=figure), \
+    return render_template("staff/catalogue/key_figure_form.html", form=form, figure=figure,
+                           history=audit.history("key_figure", figure.id) if figure else []), \
         400 if form.is_submitted() else 200
 
 

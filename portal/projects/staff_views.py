@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from portal import audit
 from portal.auth.access import staff_required
-from portal.auth.models import Role, User
+from portal.auth.models import Role
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.projects import editing, queries, uploads
@@ -142,7 +142,7 @@ def edit(kinds: str, item_id: int | None = None):
         states=language_states(item) if item else {},
         missing=editing.missing_for_publishing(item) if item else list(editing.PUBLISH_LANGUAGES),
         editable=item is None or editing.can_edit(current_user, item),
-        history=_history(kind, item.id) if item else [],
+        history=audit.history(kind, item.id) if item else [],
         media_kinds=list(MediaKind),
     ), 400 if form.is_submitted() else 200
 
@@ -152,13 +152,6 @@ def _slug_free(form, kind: str, item) -> bool:
         form.slug.errors.append(_("Another item already has this address."))
         return False
     return True
-
-
-def _history(kind: str, item_id: int) -> list:
-    stmt = (select(audit.AuditEntry, User.name).outerjoin(User, User.id == audit.AuditEntry.user_id)
-            .where(audit.AuditEntry.entity == kind, audit.AuditEntry.entity_id == item_id)
-            .order_by(audit.AuditEntry.at.desc(), audit.AuditEntry.id.desc()).limit(50))
-    return db.session.execute(stmt).all()
 
 
 @bp.post(f"/{KINDS_URL}/<int:item_id>/<any({', '.join(ACTIONS)}):action>")
