@@ -98,12 +98,14 @@ def lead(company: str | None = None, *, stage: str = "new", owner=None, country:
     """A lead as the public forms would have stored it, ``received`` at a given time (default now)."""
     from sqlalchemy import select
 
+    from datetime import timezone
+
     from portal import clock
     from portal.leads.deadlines import add_working_hours
     from portal.leads.models import Lead, Stage, StageChange
 
     number = next(_numbers)
-    received = received or clock.now()
+    received = (received or clock.now()).astimezone(timezone.utc)  # as the portal stores it (SQLite keeps no zone)
     stage_row = db.session.scalars(select(Stage).where(Stage.code == stage)).one()
     values = dict(
         reference=f"IP-26-T{number:05d}", kind="inquiry", source="website", name=f"Investor {number}",

@@ -21,7 +21,7 @@ from portal.auth.models import Role, User
 
 from portal import clock
 from portal.extensions import db
-from portal.leads.deadlines import VIETNAM, add_working_hours
+from portal.leads.deadlines import VIETNAM, working_hours_after
 from portal.leads.priority import priority_score
 from portal.leads.models import (
     Activity,
@@ -210,7 +210,7 @@ def load_demo_pipeline(users: dict[str, User]) -> int:
             estimated_investment_usd=data.get("estimated_investment_usd"), land_need_ha=data.get("land_need_ha"),
             timeline=data.get("timeline"), referrer=referrers.get(data.get("referrer") or ""),
             owner=users.get(data.get("owner") or ""), created_at=received, last_message_at=received,
-            first_response_due=add_working_hours(received, current_app.config["FIRST_RESPONSE_HOURS"]),
+            first_response_due=working_hours_after(received, current_app.config["FIRST_RESPONSE_HOURS"]),
             registered_capital_usd=data.get("registered_capital_usd"), expected_jobs=data.get("expected_jobs"),
             lost_reason=reasons.get(data.get("lost_reason") or ""), lost_comment=data.get("lost_comment", ""),
         )

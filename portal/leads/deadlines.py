@@ -1,10 +1,16 @@
 """Working time in Vietnam, for first-response deadlines: the best promotion agencies answer
 within one working day. A working day is 08:00–12:00 and 13:00–17:00, Monday to Friday,
-Vietnam time (8 hours); public holidays are not yet taken into account."""
+Vietnam time (8 hours), except public holidays (``Holiday`` records, see ``working_hours_after``)."""
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.leads.models import Holiday
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 WORKING_PERIODS = ((time(8), time(12)), (time(13), time(17)))
@@ -20,12 +26,13 @@ def start_of_day(day: date) -> datetime:
     return datetime.combine(day, time.min, VIETNAM).astimezone(timezone.utc)
 
 
-def add_working_hours(start: datetime, hours: float) -> datetime:
-    """The moment ``hours`` of working time after ``start`` (aware), returned in UTC."""
+def add_working_hours(start: datetime, hours: float, holidays: Container[date] = ()) -> datetime:
+    """The moment ``hours`` of working time after ``start`` (aware), returned in UTC; the days in
+    ``holidays`` have no working time."""
     cursor = start.astimezone(VIETNAM)
     remaining = timedelta(hours=hours)
     while True:
-        if cursor.weekday() < 5:
+        if cursor.weekday() < 5 and cursor.date() not in holidays:
             for opens, closes in WORKING_PERIODS:
                 period_start, period_end = _at(cursor, opens), _at(cursor, closes)
                 if cursor >= period_end:
@@ -36,3 +43,15 @@ def add_working_hours(start: datetime, hours: float) -> datetime:
                 remaining -= period_end - cursor
                 cursor = period_end
         cursor = _at(cursor + timedelta(days=1), time(0))
+
+
+#: How far ahead holidays are looked up: longer than any deadline plus the longest break (Tết).
+HOLIDAY_HORIZON = timedelta(days=60)
+
+
+def working_hours_after(start: datetime, hours: float) -> datetime:
+    """``add_working_hours`` with the public holidays recorded by the administrators."""
+    first = start.astimezone(VIETNAM).date()
+    days = set(db.session.scalars(select(Holiday.day).where(Holiday.day >= first,
+                                                            Holiday.day <= first + HOLIDAY_HORIZON)))
+    return add_working_hours(start, hours, days)

@@ -22,7 +22,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.leads import queries
-from portal.leads.deadlines import add_working_hours
+from portal.leads.deadlines import working_hours_after
 from portal.leads.models import Activity, ActivityKind, Event, Lead, LeadKind, LeadSource, StageChange
 from portal.leads.operations import new_reference
 from portal.leads.priority import priority_score
@@ -237,7 +237,7 @@ def import_rows(rows: list[Row], event: Event | None, user: User) -> tuple[int, 
                 phone=values.get("phone", ""), preferred_language=values["preferred_language"], message=text,
                 estimated_investment_usd=int(values["estimated_investment_usd"])
                 if values.get("estimated_investment_usd") else None,
-                first_response_due=add_working_hours(now, current_app.config["FIRST_RESPONSE_HOURS"]),
+                first_response_due=working_hours_after(now, current_app.config["FIRST_RESPONSE_HOURS"]),
                 last_message_at=now,
             )
             lead.sectors = [sectors[code] for code in values.get("sectors", "").split(",") if code in sectors]

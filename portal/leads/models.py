@@ -475,3 +475,15 @@ class DataRequest(db.Model):
 
     def completion_late(self, now: datetime) -> bool:
         return self.completed_at is None and as_utc(self.complete_by) < now
+
+
+class Holiday(db.Model):
+    """A public holiday in Vietnam: no working time, so no first-response clock. Tết and the
+    Hùng Kings' day follow the lunar calendar and the government fixes the days off each year,
+    so administrators enter them rather than the code computing them."""
+
+    __tablename__ = "holidays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    name: Mapped[str] = mapped_column(String(120))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import current_app
@@ -16,7 +16,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from portal.leads import queries
 from portal.leads.assignment import choose_officer, mark_assigned
-from portal.leads.deadlines import add_working_hours
+from portal.leads.deadlines import start_of_day, working_hours_after
 from portal.leads.models import (
     CONTACT_KINDS,
     Activity,
@@ -119,7 +119,7 @@ def _new_lead(submission: Submission) -> Lead:
         kind=submission.kind,
         stage=stage,
         probability=stage.probability,
-        first_response_due=add_working_hours(received_at, current_app.config["FIRST_RESPONSE_HOURS"]),
+        first_response_due=working_hours_after(received_at, current_app.config["FIRST_RESPONSE_HOURS"]),
         source=_source(submission),
         referrer=submission.referrer,
         landing_page=submission.landing_page[:500],
@@ -401,3 +401,19 @@ def merge_leads(survivor: Lead, duplicate: Lead, take_from_duplicate: set[str], 
     audit.record("lead", duplicate.id, "merged_into", {"status": (previous_status, LeadStatus.MERGED),
                                                        "merged_into": (None, survivor.reference)}, user_id=user.id)
     db.session.commit()
+
+
+def recompute_first_response_deadlines(day) -> int:
+    """After a holiday is added or removed: leads still waiting for a first answer whose clock
+    ran over that day get their deadline again. Returns how many changed; commits."""
+    stmt = select(Lead).where(Lead.status == LeadStatus.OPEN, Lead.first_responded_at.is_(None),
+                              Lead.created_at < start_of_day(day + timedelta(days=1)),
+                              Lead.first_response_due > start_of_day(day))
+    changed = 0
+    for lead in db.session.scalars(stmt):
+        due = working_hours_after(as_utc(lead.created_at), current_app.config["FIRST_RESPONSE_HOURS"])
+        if as_utc(lead.first_response_due) != due:
+            lead.first_response_due = due
+            changed += 1
+    db.session.commit()
+    return changed

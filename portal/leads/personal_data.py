@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from portal import audit, clock
 from portal.auth.models import User
 from portal.extensions import db
-from portal.leads.deadlines import add_working_hours
+from portal.leads.deadlines import working_hours_after
 from portal.leads.models import Consent, DataRequest, Lead, Referrer
 from portal.outbox.models import OutboxMessage, OutboxStatus
 
@@ -97,7 +97,7 @@ def as_csv(holdings: Holdings) -> bytes:
 def open_request(email: str, kind: str, channel: str, notes: str, user: User) -> DataRequest:
     received = clock.now()
     request = DataRequest(email=email.strip().lower(), kind=kind, channel=channel, notes=notes, received_at=received,
-                          acknowledge_by=add_working_hours(received, ACKNOWLEDGE_WITHIN_WORKING_HOURS),
+                          acknowledge_by=working_hours_after(received, ACKNOWLEDGE_WITHIN_WORKING_HOURS),
                           complete_by=received + COMPLETE_WITHIN, created_by_id=user.id)
     db.session.add(request)
     db.session.flush()

@@ -1,6 +1,7 @@
 """Administrators shape the pipeline at ``/staff/stages``: order, names in four languages,
 default probability, won and lost flags, and the facts each stage requires. A stage that a
-lead has ever been in cannot be deleted. ``/staff/lost-reasons`` manages the list of reasons."""
+lead has ever been in cannot be deleted. ``/staff/lost-reasons`` manages the list of reasons,
+``/staff/holidays`` the public holidays that stop the first-response clock."""
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import exists, or_, select
-from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -21,7 +22,8 @@ from portal.auth.models import Role
 from portal.extensions import db
 from portal.form_messages import REQUIRED
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
-from portal.leads.models import Lead, LostReason, Stage, StageChange
+from portal.leads.models import Holiday, Lead, LostReason, Stage, StageChange
+from portal.leads.operations import recompute_first_response_deadlines
 from portal.leads.stage_rules import FACT_LABELS, Fact
 
 bp = Blueprint("pipeline", __name__, url_prefix="/staff")
@@ -44,6 +46,11 @@ class StageEditForm(StaffForm):
     def validate_is_lost(self, field):
         if field.data and self.is_won.data:
             raise ValidationError(_l("A stage cannot be both won and lost."))
+
+
+class HolidayForm(StaffForm):
+    day = DateField(_l("Day"), [InputRequired(message=REQUIRED)])
+    name = StringField(_l("Holiday"), [DataRequired(message=REQUIRED), Length(max=120)])
 
 
 class LostReasonForm(StaffForm):
@@ -147,3 +154,32 @@ def edit_lost_reason(reason_id: int | None = None):
             return redirect(url_for("pipeline.lost_reasons"))
     return render_template("staff/lost_reason_form.html", form=form, reason=reason, languages=LANGUAGES), \
         400 if form.is_submitted() else 200
+
+
+@bp.route("/holidays", methods=["GET", "POST"])
+def holidays():
+    form = HolidayForm()
+    if form.validate_on_submit():
+        if db.session.scalar(select(Holiday.id).where(Holiday.day == form.day.data)):
+            form.day.errors.append(_("This day is already a holiday."))
+        else:
+            holiday = audit.save_with_audit(Holiday, None, {"day": form.day.data, "name": form.name.data},
+                                            "holiday", current_user.id)
+            recompute_first_response_deadlines(holiday.day)
+            flash(_("The holiday is saved. Open leads waiting for a first answer have new deadlines."), "success")
+            return redirect(url_for("pipeline.holidays"))
+    rows = db.session.scalars(select(Holiday).order_by(Holiday.day.desc())).all()
+    return render_template("staff/holidays.html", form=form, holidays=rows), 400 if form.is_submitted() else 200
+
+
+@bp.post("/holidays/<int:holiday_id>/delete")
+def delete_holiday(holiday_id: int):
+    holiday = db.session.get(Holiday, holiday_id) or abort(404)
+    day = holiday.day
+    audit.record("holiday", holiday.id, "delete", {"day": (day, None), "name": (holiday.name, None)},
+                 user_id=current_user.id)
+    db.session.delete(holiday)
+    db.session.commit()
+    recompute_first_response_deadlines(day)
+    flash(_("The holiday is removed."), "success")
+    return redirect(url_for("pipeline.holidays"))
