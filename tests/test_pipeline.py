@@ -325,3 +325,35 @@ def test_received_dates_are_vietnam_days_on_every_database(staff_client, session
     on_the_10th = staff_client.get("/staff/leads?created_from=2026-03-10&created_to=2026-03-10").text
     assert "Early Bird" in on_the_11th and "Late Owl" not in on_the_11th
     assert "Late Owl" in on_the_10th and "Early Bird" not in on_the_10th
+
+
+def test_staff_complete_a_leads_details_and_the_priority_follows(staff_client, session, manager):
+    factories.sector("semiconductors", en="Semiconductors")  # factories make priority sectors
+    lead = factories.lead("Hanbit", email="kim@hanbit.example", country="KR")
+    session.commit()
+    assert 'href="/staff/leads/{}/edit"'.format(lead.reference) in staff_client.get(f"/staff/leads/{lead.reference}").text
+    form = {"name": "Kim Min-jun", "company": "Hanbit Electronics Co., Ltd.", "job_title": "Director",
+            "email": "MJ.Kim@hanbit.example", "phone": "+82 2 555 0100", "country": "KR",
+            "preferred_language": "ko", "sectors": ["semiconductors"], "estimated_investment": "120",
+            "land_need_ha": "12", "timeline": ""}
+    bad = post(staff_client, f"/staff/leads/{lead.reference}/edit", **{**form, "email": "kim@"})
+    assert bad.status_code == 400 and "valid e-mail address" in bad.text and 'value="Hanbit Electronics Co., Ltd."' in bad.text
+    assert post(staff_client, f"/staff/leads/{lead.reference}/edit", **form).status_code == 302
+    session.expire_all()
+    assert (lead.company, lead.email_normalized, lead.estimated_investment_usd) == (
+        "Hanbit Electronics Co., Ltd.", "mj.kim@hanbit.example", 120_000_000)
+    assert [s.code for s in lead.sectors] == ["semiconductors"] and lead.phone_digits.endswith("25550100")
+    assert lead.priority_score >= 30 + 30 + 10
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "lead", AuditEntry.action == "update")).one()
+    assert entry.user_id == manager.id and entry.changes["company"] == ["Hanbit", "Hanbit Electronics Co., Ltd."]
+    assert entry.changes["sectors"] == [[], ["semiconductors"]]
+
+
+def test_officers_edit_only_the_leads_they_may_work_on(app, session):
+    from tests.conftest import logged_in_client
+
+    owner, other = factories.user(role="officer"), factories.user(role="officer")
+    lead = factories.lead("Owned Co", owner=owner)
+    session.commit()
+    assert logged_in_client(app, other).get(f"/staff/leads/{lead.reference}/edit").status_code == 403
+    assert logged_in_client(app, owner).get(f"/staff/leads/{lead.reference}/edit").status_code == 200

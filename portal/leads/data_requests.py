@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.form_messages import BAD_EMAIL, REQUIRED
 from portal.leads import personal_data
 from portal.leads.models import DATA_REQUEST_LABELS, DataRequest
+from portal.leads.staff_forms import ContactForm as CorrectionForm
 
 bp = Blueprint("data_requests", __name__, url_prefix="/staff/data-requests")
 
@@ -28,15 +29,6 @@ class DataRequestForm(StaffForm):
     kind = SelectField(_l("What they ask"), choices=[SelectChoice(k.value, v) for k, v in DATA_REQUEST_LABELS.items()])
     channel = StringField(_l("Received by (e-mail, letter, phone ...)"), [Optional(), Length(max=40)])
     notes = TextAreaField(_l("Notes"), [Optional(), Length(max=5000)])
-
-
-class CorrectionForm(StaffForm):
-    name = StringField(_l("Name"), [DataRequired(message=REQUIRED), Length(max=120)])
-    company = StringField(_l("Company"), [Optional(), Length(max=200)])
-    job_title = StringField(_l("Job title"), [Optional(), Length(max=120)])
-    email = EmailField(_l("E-mail"), [DataRequired(message=REQUIRED), Length(max=254),
-                                      Email(message=BAD_EMAIL, check_deliverability=False)])
-    phone = StringField(_l("Phone"), [Optional(), Length(max=40)])
 
 
 class EraseForm(StaffForm):

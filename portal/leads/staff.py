@@ -22,10 +22,12 @@ from portal.leads.priority import priority_of
 from portal.leads.stage_rules import MissingFacts
 from portal.leads.staff_forms import (
     MERGE_LABELS,
+    MILLION,
     SOURCE_LABELS,
     ActivityForm,
     AssignForm,
     BulkForm,
+    LeadEditForm,
     LeadFilterForm,
     MergeForm,
     SavedFilterForm,
@@ -221,6 +223,23 @@ def _lead_page(lead: Lead, status: int = 200, **forms):
 @bp.get("/leads/<reference>")
 def lead(reference: str):
     return _lead_page(_lead_or_404(reference))
+
+
+@bp.route("/leads/<reference>/edit", methods=["GET", "POST"])
+def edit_lead(reference: str):
+    lead = _workable_lead(reference)
+    sectors = catalogue.sectors()
+    form = LeadEditForm(sectors, current_language(), obj=lead)
+    if not form.is_submitted():
+        form.sectors.data = [sector.code for sector in lead.sectors]
+        if lead.estimated_investment_usd is not None:
+            form.estimated_investment.data = lead.estimated_investment_usd / MILLION
+    if form.validate_on_submit():
+        chosen = [sector for sector in sectors if sector.code in (form.sectors.data or [])]
+        operations.update_lead(lead, form.values(), chosen, current_user)
+        flash(_("The lead is saved."), "success")
+        return redirect(url_for("staff.lead", reference=reference))
+    return render_template("staff/lead_edit.html", lead=lead, form=form), 400 if form.is_submitted() else 200
 
 
 @bp.post("/leads/<reference>/activities")

@@ -6,24 +6,25 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    SelectMultipleField,
     DateField,
     DecimalField,
+    EmailField,
     IntegerField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.forms import StaffForm
-from portal.form_messages import REQUIRED
+from portal.form_messages import BAD_EMAIL, REQUIRED
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.countries import countries
-from portal.leads.models import ACTIVITY_LABELS, LEAD_KIND_LABELS, ActivityKind, LeadSource
+from portal.leads.models import ACTIVITY_LABELS, LEAD_KIND_LABELS, TIMELINE_LABELS, ActivityKind, LeadSource
 from portal.leads.queries import LEAD_SORTS, LeadFilters
 from portal.projects.forms import QueryForm
 
@@ -187,3 +188,46 @@ MERGE_LABELS = {
     "preferred_language": _l("Preferred language"), "estimated_investment_usd": _l("Estimated investment"),
     "land_need_ha": _l("Land needed"), "timeline": _l("Investment timeline"),
 }
+
+
+class ContactForm(StaffForm):
+    """Who the investor is: corrected on a personal data request or when the lead is edited."""
+
+    name = StringField(_l("Name"), [DataRequired(message=REQUIRED), Length(max=120)])
+    company = StringField(_l("Company"), [Optional(), Length(max=200)])
+    job_title = StringField(_l("Job title"), [Optional(), Length(max=120)])
+    email = EmailField(_l("E-mail"), [DataRequired(message=REQUIRED), Length(max=254),
+                                      Email(message=BAD_EMAIL, check_deliverability=False)])
+    phone = StringField(_l("Phone"), [Optional(), Length(max=40)])
+
+
+class LeadEditForm(ContactForm):
+    """What staff learn after the first message: the investor's details and interests."""
+
+    country = SelectField(_l("Country or territory"), [DataRequired(message=REQUIRED)])
+    preferred_language = SelectField(_l("Preferred language"),
+                                     choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+    sectors = SelectMultipleField(_l("Sectors of interest"), widget=ListWidget(prefix_label=False),
+                                  option_widget=CheckboxInput())
+    estimated_investment = DecimalField(_l("Estimated investment (USD million)"), [Optional(), NumberRange(min=0)])
+    land_need_ha = DecimalField(_l("Land needed (ha)"), [Optional(), NumberRange(min=0)], places=2)
+    timeline = SelectField(_l("Investment timeline"), default="",
+                           choices=_any(_l("Not known yet")) + [SelectChoice(t.value, label)
+                                                               for t, label in TIMELINE_LABELS.items()])
+
+    def __init__(self, sectors, lang: str, **kwargs):
+        super().__init__(**kwargs)
+        self.country.choices = [SelectChoice(code, name) for code, name in countries(lang)]
+        self.sectors.choices = [SelectChoice(sector.code, sector.name(lang)) for sector in sectors]
+
+    def values(self) -> dict:
+        """The lead's columns as typed; text trimmed, empty choices as None."""
+        million = self.estimated_investment.data
+        return {
+            "name": self.name.data.strip(), "company": (self.company.data or "").strip(),
+            "job_title": (self.job_title.data or "").strip(), "email": self.email.data.strip(),
+            "phone": (self.phone.data or "").strip(), "country": self.country.data,
+            "preferred_language": self.preferred_language.data,
+            "estimated_investment_usd": None if million is None else int(million * MILLION),
+            "land_need_ha": self.land_need_ha.data, "timeline": self.timeline.data or None,
+        }
