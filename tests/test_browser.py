@@ -164,7 +164,8 @@ def test_back_office_administration_pages_are_accessible(live_server, page, sess
                  "/staff/users/new", "/staff/stages", "/staff/stages/new", "/staff/lost-reasons", "/staff/data-requests",
                  "/staff/leads/import", f"/staff/leads/{lead.reference}", "/staff/leads/board",
                  "/staff/catalogue/projects", "/staff/catalogue/parks/new", "/staff/catalogue/translations",
-                 "/staff/catalogue/sectors", "/staff/catalogue/locations/new", "/staff/catalogue/key-figures/new"):
+                 "/staff/catalogue/sectors", "/staff/catalogue/locations/new", "/staff/catalogue/key-figures/new",
+                 "/staff/holidays", f"/staff/leads/{lead.reference}/edit"):
         page.goto(f"{live_server.url}{path}")
         assert page.locator("html").get_attribute("lang") == "vi"
         assert wcag_violations(page) == "", path
