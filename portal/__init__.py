@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, g, render_template, request
 from sqlalchemy import event
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import auth, i18n, region
@@ -60,6 +61,7 @@ def _tune_sqlite(engine) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from portal.api import views as api
     from portal.auth import users, views as auth_views
     from portal.leads import (data_requests, import_views, partners, public as leads, reports_views,
                               settings as pipeline, staff)
@@ -81,10 +83,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(media_views.bp)
     app.register_blueprint(catalogue_admin.bp)
     app.register_blueprint(staff_lists.bp)
+    app.register_blueprint(api.bp)
 
 
 def _register_error_pages(app: Flask) -> None:
     def render_error(status: int):
+        if request.path.startswith("/api/"):
+            return {"error": {"status": status, "message": HTTP_STATUS_CODES[status]}}, status
         if "lang" not in g:
             g.lang = i18n.negotiate_language()
         return render_template(f"errors/{status}.html"), status

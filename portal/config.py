@@ -44,6 +44,8 @@ class Config:
         self.FORM_MIN_FILL_SECONDS = float(os.environ.get("FORM_MIN_FILL_SECONDS", "3"))
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        # The public JSON API (/api/v1), per client address
+        self.API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
         self.STAFF_LOGIN_RATE_LIMIT = os.environ.get("STAFF_LOGIN_RATE_LIMIT", "20 per hour")
         #: A new lead must get its first answer within this many working hours (Vietnam time).
         self.FIRST_RESPONSE_HOURS = int(os.environ.get("FIRST_RESPONSE_HOURS", "8"))

@@ -1,0 +1,1 @@
+"""The public JSON API of the catalogue (``/api/v1``)."""

@@ -1,0 +1,134 @@
+"""``/api/v1/``: the published catalogue as JSON, for partners abroad (overseas offices, sister
+cities, chambers of commerce) who show it on their own sites. Read-only, public, and described
+by ``/api/v1/openapi.json``. ``?lang=`` chooses the language of texts and labels (default English)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
+from flask_babel import refresh
+from werkzeug.exceptions import HTTPException
+
+from portal.api import serializers
+from portal.extensions import limiter
+from portal.i18n import LANGUAGES
+from portal.projects import queries
+from portal.projects.forms import ParkFilterForm, ProjectFilterForm
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+OPENAPI = Path(__file__).with_name("openapi.json")
+MAX_PER_PAGE = 100
+
+
+@bp.before_request
+def choose_language():
+    lang = request.args.get("lang", "en")
+    if lang not in LANGUAGES:
+        abort(400, description=f"lang must be one of {', '.join(LANGUAGES)}")
+    g.lang = lang
+    refresh()
+
+
+@bp.after_request
+def public_and_cacheable(response):
+    """Anyone may read the published catalogue, from any site; it changes a few times a day."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if response.status_code == 200:
+        response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+class InvalidQuery(Exception):
+    """Query parameters the catalogue's filter form refused, with its messages per parameter."""
+
+    def __init__(self, fields: dict[str, list[str]]):
+        super().__init__("invalid query parameters")
+        self.fields = fields
+
+
+@bp.errorhandler(HTTPException)
+def as_json(error: HTTPException):
+    return jsonify(error={"status": error.code, "message": error.description}), error.code
+
+
+@bp.errorhandler(InvalidQuery)
+def invalid_query(error: InvalidQuery):
+    return jsonify(error={"status": 400, "message": str(error), "fields": error.fields}), 400
+
+
+def _limit():
+    return current_app.config["API_RATE_LIMIT"]
+
+
+limiter.limit(_limit)(bp)
+
+
+def _page_args() -> tuple[int, int]:
+    page = request.args.get("page", 1, type=int)
+    per_page = request.args.get("per_page", current_app.config["PORTAL_PAGE_SIZE"], type=int)
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        abort(400, description=f"page must be 1 or more and per_page from 1 to {MAX_PER_PAGE}")
+    return page, per_page
+
+
+def _checked(form):
+    """The filters of a valid query string; a 400 naming each wrong parameter otherwise."""
+    filters = form.filters()
+    if form.errors:
+        raise InvalidQuery({name: [str(message) for message in messages] for name, messages in form.errors.items()})
+    return filters
+
+
+def _listing(page, endpoint: str, serialize) -> dict:
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return {
+        "items": [serialize(item, g.lang) for item in page.items],
+        "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages,
+        "next": url_for(endpoint, page=page.next_num, _external=True, **args) if page.has_next else None,
+    }
+
+
+@bp.get("/projects")
+def projects():
+    form = ProjectFilterForm(request.args, queries.sectors(), queries.locations(), g.lang)
+    filters = _checked(form)
+    page, per_page = _page_args()
+    return _listing(queries.search_projects(filters, page, per_page), "api.projects", serializers.project)
+
+
+@bp.get("/projects/<slug>")
+def project(slug: str):
+    item = queries.project_by_slug(slug) or abort(404, description="no published project has this slug")
+    return serializers.project(item, g.lang, full=True)
+
+
+@bp.get("/parks")
+def parks():
+    form = ParkFilterForm(request.args, queries.sectors(), queries.locations(), g.lang)
+    filters = _checked(form)
+    page, per_page = _page_args()
+    return _listing(queries.search_parks(filters, page, per_page), "api.parks", serializers.park)
+
+
+@bp.get("/parks/<slug>")
+def park(slug: str):
+    item = queries.park_by_slug(slug) or abort(404, description="no published park has this slug")
+    return serializers.park(item, g.lang, full=True)
+
+
+@bp.get("/sectors")
+def sectors():
+    return {"items": [serializers.reference(sector, g.lang) | {"priority": sector.priority}
+                      for sector in queries.sectors()]}
+
+
+@bp.get("/locations")
+def locations():
+    return {"items": [serializers.reference(location, g.lang) for location in queries.locations()]}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return current_app.response_class(OPENAPI.read_text(encoding="utf-8"), mimetype="application/json")
+
