@@ -357,3 +357,23 @@ def test_officers_edit_only_the_leads_they_may_work_on(app, session):
     session.commit()
     assert logged_in_client(app, other).get(f"/staff/leads/{lead.reference}/edit").status_code == 403
     assert logged_in_client(app, owner).get(f"/staff/leads/{lead.reference}/edit").status_code == 200
+
+
+def test_the_list_shows_each_leads_next_step_and_finds_those_without_one(staff_client, session, manager):
+    today = clock.now().astimezone(VIETNAM).date()
+    late, planned, idle = (factories.lead(name) for name in ("Late Co", "Planned Co", "Idle Co"))
+    late.tasks.append(Task(title="Call back", due_date=today - timedelta(days=2), assignee_id=manager.id))
+    planned.tasks.append(Task(title="Send the park brochure", due_date=today + timedelta(days=3),
+                              assignee_id=manager.id))
+    planned.tasks.append(Task(title="Done already", due_date=today - timedelta(days=9), assignee_id=manager.id,
+                              done_at=clock.now()))
+    session.commit()
+
+    def companies(query: str) -> list[str]:
+        return re.findall(r'<a href="/staff/leads/IP-[^"]+">([^<]+)</a>', staff_client.get(f"/staff/leads?{query}").text)
+
+    assert companies("sort=next_step") == ["Late Co", "Planned Co", "Idle Co"]
+    assert companies("no_next_step=y") == ["Idle Co"]
+    page = staff_client.get("/staff/leads?sort=next_step").text
+    assert f'datetime="{(today + timedelta(days=3)).isoformat()}"' in page
+    assert page.count("badge-overdue\">Late") == 1 and "None planned" in page

@@ -78,6 +78,12 @@ def visit_choices() -> tuple[list[IndustrialPark], list[InvestmentProject]]:
 
 # --- the back office ---------------------------------------------------------------------------
 
+def next_step_due():
+    """The due date of the lead's earliest open task: its next planned follow-up."""
+    return (select(func.min(Task.due_date)).where(Task.lead_id == Lead.id, Task.done_at.is_(None))
+            .correlate(Lead).scalar_subquery())
+
+
 LEAD_SORTS = {
     "priority": (Lead.priority_score.desc(), Lead.created_at.desc()),
     "newest": (Lead.created_at.desc(),),
@@ -85,6 +91,7 @@ LEAD_SORTS = {
     "due": (Lead.first_response_due.asc(),),
     "investment": (Lead.estimated_investment_usd.desc(),),
     "company": (Lead.company.asc(),),
+    "next_step": (next_step_due().is_(None), next_step_due().asc()),
 }
 
 
@@ -104,6 +111,8 @@ class LeadFilters:
     created_from: date | None = None
     created_to: date | None = None
     overdue: bool = False
+    #: Open leads with no open task: nobody has planned what happens next.
+    no_next_step: bool = False
     sort: str = "newest"
 
 
@@ -146,6 +155,8 @@ def filter_leads(filters: LeadFilters) -> Select:
         stmt = stmt.where(Lead.created_at < start_of_day(filters.created_to + timedelta(days=1)))
     if filters.overdue:
         stmt = stmt.where(overdue_condition())
+    if filters.no_next_step:
+        stmt = stmt.where(Lead.status == LeadStatus.OPEN, next_step_due().is_(None))
     order = LEAD_SORTS.get(filters.sort, LEAD_SORTS["newest"])
     return stmt.order_by(*order, Lead.id.desc())
 
@@ -156,6 +167,16 @@ def _with_row_data(stmt: Select) -> Select:
 
 def search_leads(filters: LeadFilters, page: int, per_page: int):
     return db.paginate(_with_row_data(filter_leads(filters)), page=page, per_page=per_page, error_out=False)
+
+
+def next_steps(leads: list[Lead]) -> dict[int, date]:
+    """Each lead's next follow-up date (earliest open task), in one query for a page of leads."""
+    if not leads:
+        return {}
+    rows = db.session.execute(select(Task.lead_id, func.min(Task.due_date))
+                              .where(Task.lead_id.in_([lead.id for lead in leads]), Task.done_at.is_(None))
+                              .group_by(Task.lead_id))
+    return dict(rows.all())
 
 
 def lead_by_reference(reference: str) -> Lead | None:

@@ -108,7 +108,8 @@ def leads():
     page = queries.search_leads(form.filters(), request.args.get("page", 1, type=int), 25)
     query = request.query_string.decode()
     return render_template(
-        "staff/leads.html", form=form, page=page, now=clock.now(),
+        "staff/leads.html", form=form, page=page, now=clock.now(), today=today(),
+        next_steps=queries.next_steps(page.items),
         bulk_form=BulkForm(queries.staff_members(), queries.stages(), current_language(), prefix="bulk"),
         saved=queries.saved_filters(current_user), save_form=SavedFilterForm(query=query, prefix="save"),
         query=query,

@@ -47,7 +47,7 @@ def _any(label) -> list[SelectChoice]:
 
 class LeadFilterForm(QueryForm):
     filter_fields = ("q", "status", "stage", "owner", "kind", "source", "referrer", "event", "country", "sector",
-                     "language", "created_from", "created_to", "overdue")
+                     "language", "created_from", "created_to", "overdue", "no_next_step")
     q = SearchField(_l("Search name, company, e-mail, message"), [Optional(), Length(max=100)])
     status = SelectField(_l("Status"), default="open",
                          choices=[SelectChoice(value, label) for value, label in STATUS_LABELS.items()])
@@ -67,10 +67,11 @@ class LeadFilterForm(QueryForm):
     created_from = DateField(_l("Received from"), [Optional()])
     created_to = DateField(_l("Received until"), [Optional()])
     overdue = BooleanField(_l("First answer overdue"))
+    no_next_step = BooleanField(_l("No next step planned"))
     sort = SelectField(_l("Sort by"), default="newest", choices=[
         SelectChoice("priority", _l("Highest priority first")), SelectChoice("newest", _l("Newest first")), SelectChoice("oldest", _l("Oldest first")),
         SelectChoice("due", _l("Answer due first")), SelectChoice("investment", _l("Largest investment first")),
-        SelectChoice("company", _l("Company name")),
+        SelectChoice("company", _l("Company name")), SelectChoice("next_step", _l("Next step first")),
     ])
 
     def __init__(self, formdata, stages, users, referrers, events, sectors, lang: str):
@@ -96,6 +97,7 @@ class LeadFilterForm(QueryForm):
             referrer=self._number("referrer"), event=self._number("event"), country=self.value("country") or "", sector=self.value("sector") or "",
             language=self.value("language") or "", created_from=self.value("created_from"),
             created_to=self.value("created_to"), overdue=bool(self.value("overdue")),
+            no_next_step=bool(self.value("no_next_step")),
             sort=self.value("sort") or "newest",
         )
 
