@@ -106,7 +106,7 @@ def test_japanese_investor_asks_about_a_project_and_is_answered_in_japanese(app,
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_public_pages_have_no_wcag_a_or_aa_violations(live_server, page, catalogue, lang):
-    for path in ("", "projects/", "projects/?sector=semiconductors", "projects/chip-fab", "parks/",
+    for path in ("", "why-invest", "projects/", "projects/?sector=semiconductors", "projects/chip-fab", "parks/",
                  "parks/vsip-3", "parks/compare?park=vsip-3&park=cay-truong", "inquire?project=chip-fab", "visit",
                  "refer", "privacy"):
         page.goto(f"{live_server.url}/{lang}/{path}")

@@ -1,5 +1,5 @@
-"""Home page, language negotiation for ``/``, sitemap and robots."""
-from flask import Blueprint, Response, redirect, render_template, url_for
+"""Home page, "Why invest here", language negotiation for ``/``, sitemap and robots."""
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 
 from portal.i18n import LANGUAGES, negotiate_language
 from portal.privacy import NOTICE_VERSION
@@ -28,6 +28,15 @@ def home():
     )
 
 
+@bp.get("/<lang:lang>/why-invest")
+def why_invest():
+    """The region's case for investors, written in the region profile: no profile section, no page."""
+    page = current_app.extensions["region"].why_invest
+    if page is None:
+        abort(404)
+    return render_template("public/why_invest.html", page=page)
+
+
 @bp.get("/<lang:lang>/privacy")
 def privacy():
     return render_template("privacy/notice.html", version=NOTICE_VERSION)
@@ -39,6 +48,8 @@ def sitemap():
     pages = [("public.home", {}, None), ("projects.index", {}, None), ("parks.index", {}, None),
              ("leads.inquire", {}, None), ("leads.visit", {}, None), ("leads.refer", {}, None),
              ("public.privacy", {}, None)]
+    if current_app.extensions["region"].why_invest:
+        pages.insert(1, ("public.why_invest", {}, None))
     pages += [("projects.detail", {"slug": slug}, updated) for slug, updated in projects]
     pages += [("parks.detail", {"slug": slug}, updated) for slug, updated in parks]
     xml = render_template("public/sitemap.xml", pages=pages, languages=LANGUAGES)
