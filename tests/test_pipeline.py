@@ -3,7 +3,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import clock
 from portal.audit import AuditEntry
@@ -377,3 +377,29 @@ def test_the_list_shows_each_leads_next_step_and_finds_those_without_one(staff_c
     page = staff_client.get("/staff/leads?sort=next_step").text
     assert f'datetime="{(today + timedelta(days=3)).isoformat()}"' in page
     assert page.count("badge-overdue\">Late") == 1 and "None planned" in page
+
+
+def test_staff_tag_leads_one_by_one_or_in_bulk_and_filter_by_tag(staff_client, session, manager):
+    from portal.leads.models import Tag
+
+    first, second, other = factories.lead("First Co"), factories.lead("Second Co"), factories.lead("Other Co")
+    session.commit()
+    post(staff_client, f"/staff/leads/{first.reference}/tags", tags="Korea desk, EV supply chain，korea DESK")
+    session.expire_all()
+    assert [tag.name for tag in first.tags] == ["EV supply chain", "Korea desk"]
+    too_long = post(staff_client, f"/staff/leads/{first.reference}/tags", tags="x" * 41)
+    assert too_long.status_code == 400 and "at most 40 characters" in too_long.text
+
+    post(staff_client, "/staff/leads/bulk", **{"bulk-action": "tag", "bulk-tag": "korea desk",
+                                               "lead": [first.reference, second.reference]})
+    session.expire_all()
+    assert [tag.name for tag in second.tags] == ["Korea desk"]  # the existing tag, whatever the case typed
+    assert session.scalar(select(func.count(Tag.id))) == 2
+    korea = session.scalars(select(Tag).where(Tag.name == "Korea desk")).one()
+    listed = re.findall(r'<a href="/staff/leads/IP-[^"]+">([^<]+)</a>', staff_client.get(f"/staff/leads?tag={korea.id}").text)
+    assert sorted(listed) == ["First Co", "Second Co"]
+    assert "Korea desk" in staff_client.get(f"/staff/leads/{first.reference}").text
+    entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "tags")).all()
+    assert {entry.entity_id for entry in entries} == {first.id, second.id}
+    export = staff_client.get(f"/staff/leads/export.csv?tag={korea.id}").text
+    assert "EV supply chain, Korea desk" in export and "Other Co" not in export

@@ -37,6 +37,7 @@ COLUMNS: list[Column] = [
     (_l("Land needed (ha)"), lambda lead, lang: float(lead.land_need_ha) if lead.land_need_ha is not None else None),
     (_l("Investment timeline"), lambda lead, lang: str(TIMELINE_LABELS[Timeline(lead.timeline)]) if lead.timeline else ""),
     (_l("Referrer"), lambda lead, lang: lead.referrer.name if lead.referrer else lead.introducer_name),
+    (_l("Tags"), lambda lead, lang: ", ".join(tag.name for tag in lead.tags)),
     (_l("First answered"), lambda lead, lang: lead.first_responded_at.strftime("%Y-%m-%d %H:%M")
      if lead.first_responded_at else ""),
     (_l("Message"), lambda lead, lang: lead.message),

@@ -194,6 +194,24 @@ lead_parks = Table(
 )
 
 
+
+class Tag(db.Model):
+    """A label staff put on leads to group them their own way ("Korea desk", "EV supply chain")."""
+
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+
+
+lead_tags = Table(
+    "lead_tags",
+    db.metadata,
+    Column("lead_id", ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class Lead(TimestampMixin, db.Model):
     __tablename__ = "leads"
     #: The list, the dashboard and the reports all filter by when a lead was received.
@@ -270,6 +288,7 @@ class Lead(TimestampMixin, db.Model):
     sectors: Mapped[list[Sector]] = relationship(secondary=lead_sectors)
     projects: Mapped[list[InvestmentProject]] = relationship(secondary=lead_projects)
     parks: Mapped[list[IndustrialPark]] = relationship(secondary=lead_parks)
+    tags: Mapped[list[Tag]] = relationship(secondary=lead_tags, order_by=Tag.name)
     consents: Mapped[list[Consent]] = relationship(back_populates="lead", cascade="all, delete-orphan",
                                                    order_by="Consent.id")
     activities: Mapped[list[Activity]] = relationship(back_populates="lead", cascade="all, delete-orphan",

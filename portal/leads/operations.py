@@ -2,13 +2,14 @@
 and its e-mails in the outbox, before anything else is attempted."""
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import audit, clock
 from portal.clock import as_utc
@@ -34,6 +35,7 @@ from portal.leads.models import (
     SavedFilter,
     Stage,
     StageChange,
+    Tag,
     Task,
 )
 from portal.leads.priority import priority_score
@@ -385,7 +387,8 @@ def merge_leads(survivor: Lead, duplicate: Lead, take_from_duplicate: set[str], 
     for collection in ("activities", "consents", "tasks"):
         for item in list(getattr(duplicate, collection)):
             item.lead = survivor
-    for current, extra in ((survivor.sectors, duplicate.sectors), (survivor.projects, duplicate.projects),
+    for current, extra in ((survivor.sectors, duplicate.sectors), (survivor.tags, duplicate.tags),
+                           (survivor.projects, duplicate.projects),
                            (survivor.parks, duplicate.parks)):
         current.extend(item for item in extra if item not in current)
     for name in ("referrer", "event", "owner"):
@@ -435,3 +438,57 @@ def update_lead(lead: Lead, values: dict, sectors: list[Sector], user: User) -> 
     if changes:
         audit.record("lead", lead.id, "update", changes, user_id=user.id)
     db.session.commit()
+
+
+TAG_SEPARATORS = re.compile(r"[,，、;]")
+MAX_TAGS = 10
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags typed in one field: separated by commas (also the Asian comma), spaces tidied,
+    repeats dropped whatever their case."""
+    names: dict[str, str] = {}
+    for part in TAG_SEPARATORS.split(text or ""):
+        name = " ".join(part.split())
+        if name:
+            names.setdefault(name.casefold(), name)
+    return list(names.values())
+
+
+def tags_named(names: list[str]) -> list[Tag]:
+    """The tags of these names, the existing ones reused whatever the case typed, the others created."""
+    if not names:
+        return []
+    existing = {tag.name.casefold(): tag for tag in db.session.scalars(
+        select(Tag).where(func.lower(Tag.name).in_([name.lower() for name in names])))}
+    tags = []
+    for name in names:
+        tag = existing.get(name.casefold())
+        if tag is None:
+            tag = existing[name.casefold()] = Tag(name=name)
+            db.session.add(tag)
+        tags.append(tag)
+    return tags
+
+
+def set_tags(lead: Lead, names: list[str], user: User) -> None:
+    before = [tag.name for tag in lead.tags]
+    lead.tags = tags_named(names)
+    after = [tag.name for tag in lead.tags]
+    if sorted(before) != sorted(after):
+        audit.record("lead", lead.id, "tags", {"tags": (before, after)}, user_id=user.id)
+    db.session.commit()
+
+
+def add_tag(leads: list[Lead], name: str, user: User) -> int:
+    """Put one tag on several leads; returns how many did not have it yet."""
+    (tag,) = tags_named([name])
+    added = 0
+    for lead in leads:
+        if tag not in lead.tags:
+            before = [t.name for t in lead.tags]
+            lead.tags.append(tag)
+            audit.record("lead", lead.id, "tags", {"tags": (before, before + [tag.name])}, user_id=user.id)
+            added += 1
+    db.session.commit()
+    return added

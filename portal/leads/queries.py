@@ -11,7 +11,7 @@ from portal import clock
 from portal.auth.models import User
 from portal.extensions import db
 from portal.leads.deadlines import start_of_day
-from portal.leads.models import Activity, Event, Lead, LeadStatus, LostReason, Referrer, SavedFilter, Stage, Task
+from portal.leads.models import Activity, Event, Lead, LeadStatus, LostReason, Referrer, SavedFilter, Stage, Tag, Task
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
 
 #: A submission from an e-mail with an open lead this recent joins that lead.
@@ -108,6 +108,7 @@ class LeadFilters:
     country: str = ""
     sector: str = ""
     language: str = ""
+    tag: int | None = None
     created_from: date | None = None
     created_to: date | None = None
     overdue: bool = False
@@ -149,6 +150,8 @@ def filter_leads(filters: LeadFilters) -> Select:
         stmt = stmt.where(Lead.event_id == filters.event)
     if filters.sector:
         stmt = stmt.where(Lead.sectors.any(Sector.code == filters.sector))
+    if filters.tag:
+        stmt = stmt.where(Lead.tags.any(Tag.id == filters.tag))
     if filters.created_from:
         stmt = stmt.where(Lead.created_at >= start_of_day(filters.created_from))
     if filters.created_to:
@@ -162,7 +165,12 @@ def filter_leads(filters: LeadFilters) -> Select:
 
 
 def _with_row_data(stmt: Select) -> Select:
-    return stmt.options(joinedload(Lead.stage), joinedload(Lead.owner), joinedload(Lead.referrer))
+    return stmt.options(joinedload(Lead.stage), joinedload(Lead.owner), joinedload(Lead.referrer),
+                        selectinload(Lead.tags))
+
+
+def tags() -> list[Tag]:
+    return list(db.session.scalars(select(Tag).order_by(Tag.name)))
 
 
 def search_leads(filters: LeadFilters, page: int, per_page: int):

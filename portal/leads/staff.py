@@ -32,6 +32,7 @@ from portal.leads.staff_forms import (
     MergeForm,
     SavedFilterForm,
     StageForm,
+    TagsForm,
     TaskForm,
 )
 from portal.outbox import send_soon
@@ -99,7 +100,7 @@ def home():
 
 def _filter_form() -> LeadFilterForm:
     return LeadFilterForm(request.args, queries.stages(), queries.staff_members(), queries.referrers(),
-                          queries.events(), catalogue.sectors(), current_language())
+                          queries.events(), catalogue.sectors(), current_language(), queries.tags())
 
 
 @bp.get("/leads")
@@ -149,6 +150,15 @@ def bulk():
     if form.action.data in ("assign", "export") and not current_user.can(Role.MANAGER):
         abort(403)
     chosen = queries.leads_for_export(references=references)
+    if form.action.data == "tag":
+        names = operations.parse_tags(form.tag.data or "")[:1]
+        if not names:
+            flash(_("Type the tag to add."), "error")
+            return redirect(back)
+        workable = [lead for lead in chosen if can_work_on(current_user, lead)]
+        added = operations.add_tag(workable, names[0], current_user)
+        flash(ngettext("%(num)s lead tagged.", "%(num)s leads tagged.", added), "success")
+        return redirect(back)
     if form.action.data == "export":
         operations.record_export(len(chosen), "bulk", current_user)
         return _download(chosen, "csv")
@@ -215,6 +225,7 @@ def _lead_page(lead: Lead, status: int = 200, **forms):
                                              data={"sectors": [sector.code for sector in lead.sectors]}))
     forms.setdefault("task_form", TaskForm(users, assignee=str(current_user.id), due_date=today() + timedelta(days=2)))
     forms.setdefault("event_form", LeadEventForm(queries.events(), event=str(lead.event_id or "")))
+    forms.setdefault("tags_form", TagsForm(tags=", ".join(tag.name for tag in lead.tags)))
     forms.setdefault("duplicates", queries.possible_duplicates(lead) if lead.status != LeadStatus.MERGED else [])
     return render_template("staff/lead.html", lead=lead, stages={s.id: s for s in stages},
                            users={u.id: u for u in users}, can_work=can_work_on(current_user, lead),
@@ -241,6 +252,17 @@ def edit_lead(reference: str):
         flash(_("The lead is saved."), "success")
         return redirect(url_for("staff.lead", reference=reference))
     return render_template("staff/lead_edit.html", lead=lead, form=form), 400 if form.is_submitted() else 200
+
+
+@bp.post("/leads/<reference>/tags")
+def tag(reference: str):
+    lead = _workable_lead(reference)
+    form = TagsForm()
+    if not form.validate():
+        return _lead_page(lead, 400, tags_form=form)
+    operations.set_tags(lead, operations.parse_tags(form.tags.data or ""), current_user)
+    flash(_("The tags are saved."), "success")
+    return redirect(url_for("staff.lead", reference=reference))
 
 
 @bp.post("/leads/<reference>/activities")

@@ -17,7 +17,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.forms import StaffForm
@@ -25,6 +25,7 @@ from portal.form_messages import BAD_EMAIL, REQUIRED
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.countries import countries
 from portal.leads.models import ACTIVITY_LABELS, LEAD_KIND_LABELS, TIMELINE_LABELS, ActivityKind, LeadSource
+from portal.leads.operations import MAX_TAGS, parse_tags
 from portal.leads.queries import LEAD_SORTS, LeadFilters
 from portal.projects.forms import QueryForm
 
@@ -47,7 +48,7 @@ def _any(label) -> list[SelectChoice]:
 
 class LeadFilterForm(QueryForm):
     filter_fields = ("q", "status", "stage", "owner", "kind", "source", "referrer", "event", "country", "sector",
-                     "language", "created_from", "created_to", "overdue", "no_next_step")
+                     "language", "tag", "created_from", "created_to", "overdue", "no_next_step")
     q = SearchField(_l("Search name, company, e-mail, message"), [Optional(), Length(max=100)])
     status = SelectField(_l("Status"), default="open",
                          choices=[SelectChoice(value, label) for value, label in STATUS_LABELS.items()])
@@ -64,6 +65,7 @@ class LeadFilterForm(QueryForm):
     language = SelectField(_l("Language"), default="",
                            choices=_any(_l("Any language")) + [SelectChoice(code, LANGUAGE_NAMES[code])
                                                                for code in LANGUAGES])
+    tag = SelectField(_l("Tag"), default="")
     created_from = DateField(_l("Received from"), [Optional()])
     created_to = DateField(_l("Received until"), [Optional()])
     overdue = BooleanField(_l("First answer overdue"))
@@ -74,8 +76,9 @@ class LeadFilterForm(QueryForm):
         SelectChoice("company", _l("Company name")), SelectChoice("next_step", _l("Next step first")),
     ])
 
-    def __init__(self, formdata, stages, users, referrers, events, sectors, lang: str):
+    def __init__(self, formdata, stages, users, referrers, events, sectors, lang: str, tags=()):
         super().__init__(formdata)
+        self.tag.choices = _any(_l("Any tag")) + [SelectChoice(str(t.id), t.name) for t in tags]
         self.stage.choices = _any(_l("Any stage")) + [SelectChoice(str(s.id), s.name(lang)) for s in stages]
         self.owner.choices = (_any(_l("Anyone")) + [SelectChoice("none", _l("Nobody yet"))]
                               + [SelectChoice(str(u.id), u.name) for u in users])
@@ -95,7 +98,7 @@ class LeadFilterForm(QueryForm):
             q=(self.value("q") or "").strip(), status=self.value("status") or "open", stage=self._number("stage"),
             owner=self.value("owner") or "", kind=self.value("kind") or "", source=self.value("source") or "",
             referrer=self._number("referrer"), event=self._number("event"), country=self.value("country") or "", sector=self.value("sector") or "",
-            language=self.value("language") or "", created_from=self.value("created_from"),
+            language=self.value("language") or "", tag=self._number("tag"), created_from=self.value("created_from"),
             created_to=self.value("created_to"), overdue=bool(self.value("overdue")),
             no_next_step=bool(self.value("no_next_step")),
             sort=self.value("sort") or "newest",
@@ -158,13 +161,30 @@ class TaskForm(StaffForm):
         self.assignee.choices = [SelectChoice(str(u.id), u.name) for u in users]
 
 
+def _tag_lengths(form, field):
+    names = parse_tags(field.data or "")
+    if any(len(name) > TAG_LENGTH for name in names):
+        raise ValidationError(_l("A tag is at most 40 characters."))
+    if len(names) > MAX_TAGS:
+        raise ValidationError(_l("A lead has at most 10 tags."))
+
+
+TAG_LENGTH = 40
+
+
+class TagsForm(StaffForm):
+    tags = StringField(_l("Tags"), [Optional(), Length(max=500), _tag_lengths],
+                       description=_l("Separate tags with commas, e.g. Korea desk, EV supply chain."))
+
+
 class BulkForm(StaffForm):
     """An action on the leads ticked in the list."""
 
     action = SelectField(_l("With the selected leads"), choices=[
         SelectChoice("assign", _l("Assign to")), SelectChoice("stage", _l("Move to stage")),
-        SelectChoice("export", _l("Export as CSV")),
+        SelectChoice("tag", _l("Add the tag")), SelectChoice("export", _l("Export as CSV")),
     ])
+    tag = StringField(_l("Tag"), [Optional(), Length(max=TAG_LENGTH)])
     #: Checked in the view against the chosen action (a stage is only needed to move leads).
     owner = SelectField(_l("Owner"), default="", validate_choice=False)
     stage = SelectField(_l("Stage"), default="", validate_choice=False)
