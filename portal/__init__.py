@@ -134,8 +134,9 @@ def _register_security_headers(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from portal.demo import demo_data_command
     from portal.auth.cli import create_user_command
-    from portal.outbox.cli import outbox_cli
+    from portal.outbox.cli import outbox_cli, reminders_cli
 
     app.cli.add_command(demo_data_command)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(create_user_command)

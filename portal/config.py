@@ -37,6 +37,8 @@ class Config:
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(instance / "uploads"))
         self.UPLOAD_MAX_IMAGE_BYTES = int(os.environ.get("UPLOAD_MAX_IMAGE_BYTES", str(8 * 1024 * 1024)))
         self.UPLOAD_MAX_BROCHURE_BYTES = int(os.environ.get("UPLOAD_MAX_BROCHURE_BYTES", str(20 * 1024 * 1024)))
+        # The portal's public address, for links in e-mails written outside a request (reminders)
+        self.PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
         # Public forms and the leads they create
         self.PORTAL_LEADS_EMAIL = os.environ.get("PORTAL_LEADS_EMAIL", "")
         self.PORTAL_LEADS_LANGUAGE = os.environ.get("PORTAL_LEADS_LANGUAGE", "vi")

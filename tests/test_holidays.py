@@ -1,5 +1,5 @@
 """Public holidays stop the first-response clock: Tết must not make every lead overdue."""
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
@@ -30,7 +30,7 @@ def test_an_inquiry_before_tet_is_due_after_it(client, session, catalogue, monke
     for day in TET_2026:
         session.add(Holiday(day=day, name="Tết Nguyên Đán"))
     session.commit()
-    monkeypatch.setattr(clock, "now", lambda: vietnam("2026-02-13 15:00"))
+    monkeypatch.setattr(clock, "now", lambda: vietnam("2026-02-13 15:00").astimezone(timezone.utc))
     submit(client, "/en/inquire", inquiry())
     lead = session.scalars(select(Lead)).one()
     assert clock.as_utc(lead.first_response_due).astimezone(VIETNAM) == vietnam("2026-02-23 15:00")
