@@ -63,6 +63,8 @@ def test_demo_team_and_pipeline_load_twice_and_follow_the_stage_rules(session):
     for lead in leads:
         assert missing_facts(lead, lead.stage) == [], lead.reference
     assert any(lead.referrer for lead in leads) and any(lead.kind == "event" for lead in leads)
+    korea_desk = [lead for lead in leads if "Korea desk" in {tag.name for tag in lead.tags}]
+    assert korea_desk and all(lead.country == "KR" for lead in korea_desk)
 
 
 def test_demo_staff_are_never_created_in_production(app, session, monkeypatch):

@@ -22,6 +22,7 @@ from portal.auth.models import Role, User
 from portal import clock
 from portal.extensions import db
 from portal.leads.deadlines import VIETNAM, working_hours_after
+from portal.leads.operations import tags_named
 from portal.leads.priority import priority_score
 from portal.leads.models import (
     Activity,
@@ -224,6 +225,7 @@ def load_demo_pipeline(users: dict[str, User]) -> int:
         lead.sectors = [sectors[code] for code in data.get("sectors", [])]
         lead.projects = [projects[slug] for slug in data.get("projects", []) if slug in projects]
         lead.parks = [parks[slug] for slug in data.get("parks", []) if slug in parks]
+        lead.tags = tags_named(data.get("tags", []))
         lead.priority_score = priority_score(lead)
         if data["source"] not in ("event", "manual"):
             lead.consents.append(Consent(subject="lead", email=lead.email, given_at=received,
