@@ -1,4 +1,5 @@
 """Staff keep the catalogue current: drafts, publishing rules, slugs, translations, roles, audit."""
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -389,3 +390,14 @@ def test_a_sector_and_a_key_figure_show_their_history_of_changes(staff_client, t
          as_of="2026-06-30", source="Statistics office", position="2")
     page = staff_client.get(f"/staff/catalogue/key-figures/{figure.id}").text
     assert "65.00" in page and "66" in page and "2025-12-31" in page
+
+
+def test_an_inquiry_link_with_an_old_slug_still_names_the_project(staff_client, taxonomy, client):
+    post(staff_client, f"{PROJECTS}/new", **project_form(*taxonomy))
+    project = only_project()
+    post(staff_client, f"{PROJECTS}/{project.id}/publish")
+    post(staff_client, f"{PROJECTS}/{project.id}", **project_form(*taxonomy, slug="battery-plant"))
+    page = client.get("/en/inquire?project=lithium-battery-plant").text
+    assert 'value="battery-plant"' in page and "Lithium battery plant" in page
+    visit = client.get("/en/visit?project=lithium-battery-plant").text
+    assert re.search(r"<input checked[^>]*value=\"battery-plant\"", visit)

@@ -19,6 +19,7 @@ from portal.leads.models import LEAD_KIND_LABELS, REFERRER_KIND_LABELS, TIMELINE
 from portal.leads.operations import Introducer, Submission, receive_submission
 from portal.outbox import send_soon
 from portal.projects import queries as catalogue
+from portal.projects.slugs import resolve
 
 bp = Blueprint("leads", __name__)
 
@@ -100,8 +101,8 @@ def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submi
 def inquire():
     form = InquiryForm(current_language(), catalogue.sectors())
     if not form.is_submitted():
-        form.project.data = request.args.get("project", "")[:160]
-        form.park.data = request.args.get("park", "")[:160]
+        form.project.data = resolve("project", request.args.get("project", "")[:160])
+        form.park.data = resolve("park", request.args.get("park", "")[:160])
     projects = queries.published_projects_by_slug([form.project.data] if form.project.data else [])
     parks = queries.published_parks_by_slug([form.park.data] if form.park.data else [])
 
@@ -125,8 +126,10 @@ def visit():
     parks, projects = queries.visit_choices()
     form = VisitForm(current_language(), parks=parks, projects=projects)
     if not form.is_submitted():
-        form.parks.data = [slug for slug in request.args.getlist("park") if any(p.slug == slug for p in parks)]
-        form.projects.data = [slug for slug in request.args.getlist("project") if any(p.slug == slug for p in projects)]
+        asked_parks = [resolve("park", slug) for slug in request.args.getlist("park")[:10]]
+        asked_projects = [resolve("project", slug) for slug in request.args.getlist("project")[:10]]
+        form.parks.data = [slug for slug in asked_parks if any(p.slug == slug for p in parks)]
+        form.projects.data = [slug for slug in asked_projects if any(p.slug == slug for p in projects)]
 
     def build(form: VisitForm) -> Submission:
         return Submission(

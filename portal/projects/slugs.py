@@ -73,6 +73,11 @@ def current_slug(kind: str, old_slug: str) -> str | None:
     )
 
 
+def resolve(kind: str, slug: str) -> str:
+    """The slug to use for ``slug`` from an old link: the item's slug now if it was renamed."""
+    return (current_slug(kind, slug) if slug else None) or slug
+
+
 def moved(kind: str, old_slug: str, endpoint: str):
     """The public page's answer to an unknown slug: a 301 to the item's slug now, else a 404."""
     slug = current_slug(kind, old_slug) or abort(404)
