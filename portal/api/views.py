@@ -80,21 +80,21 @@ def _checked(form):
     return filters
 
 
-def _listing(page, endpoint: str, serialize) -> dict:
+def _listing(form_class, search, serialize) -> dict:
+    """One page of a filtered list, with the address of the next page (same filters)."""
+    filters = _checked(form_class(request.args, queries.sectors(), queries.locations(), g.lang))
+    page = search(filters, *_page_args())
     args = {k: v for k, v in request.args.items() if k != "page"}
     return {
         "items": [serialize(item, g.lang) for item in page.items],
         "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages,
-        "next": url_for(endpoint, page=page.next_num, _external=True, **args) if page.has_next else None,
+        "next": url_for(request.endpoint, page=page.next_num, _external=True, **args) if page.has_next else None,
     }
 
 
 @bp.get("/projects")
 def projects():
-    form = ProjectFilterForm(request.args, queries.sectors(), queries.locations(), g.lang)
-    filters = _checked(form)
-    page, per_page = _page_args()
-    return _listing(queries.search_projects(filters, page, per_page), "api.projects", serializers.project)
+    return _listing(ProjectFilterForm, queries.search_projects, serializers.project)
 
 
 @bp.get("/projects/<slug>")
@@ -105,10 +105,7 @@ def project(slug: str):
 
 @bp.get("/parks")
 def parks():
-    form = ParkFilterForm(request.args, queries.sectors(), queries.locations(), g.lang)
-    filters = _checked(form)
-    page, per_page = _page_args()
-    return _listing(queries.search_parks(filters, page, per_page), "api.parks", serializers.park)
+    return _listing(ParkFilterForm, queries.search_parks, serializers.park)
 
 
 @bp.get("/parks/<slug>")
