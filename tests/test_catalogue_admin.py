@@ -401,3 +401,49 @@ def test_an_inquiry_link_with_an_old_slug_still_names_the_project(staff_client, 
     assert 'value="battery-plant"' in page and "Lithium battery plant" in page
     visit = client.get("/en/visit?project=lithium-battery-plant").text
     assert re.search(r"<input checked[^>]*value=\"battery-plant\"", visit)
+
+
+@pytest.mark.parametrize(("action", "published_after", "featured_after"), [
+    ("publish", True, False), ("unpublish", False, False), ("feature", True, True), ("unfeature", True, False),
+    ("archive", False, False), ("restore", False, False),
+])
+def test_each_state_change_is_for_managers_and_audited(app, session, staff_client, taxonomy, action,
+                                                       published_after, featured_after):
+    project = factories.project("state-project", of=taxonomy[0], where=taxonomy[1],
+                                published=action not in ("publish", "restore"), featured=action == "unfeature",
+                                archived=action == "restore")
+    session.commit()
+    officer = factories.user(role="officer")
+    session.commit()
+    assert post(logged_in_client(app, officer), f"{PROJECTS}/{project.id}/{action}").status_code == 403
+    assert post(staff_client, f"{PROJECTS}/{project.id}/{action}").status_code == 302
+    changed = only_project()
+    assert (changed.published, changed.featured) == (published_after, featured_after)
+    assert session.scalar(select(AuditEntry.action).where(AuditEntry.entity == "project")) == action
+
+
+def test_files_are_removed_by_those_who_may_edit_and_vanish_from_disk(app, session, staff_client, taxonomy):
+    from portal.projects.uploads import upload_dir
+
+    project = factories.project("with-brochure", of=taxonomy[0], where=taxonomy[1])
+    session.commit()
+    upload(staff_client, project.id, b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n", "plan.pdf")
+    media = only_project().media[0]
+    stored = upload_dir() / media.stored_name
+    assert stored.exists()
+    officer = factories.user(role="officer")
+    session.commit()
+    remove = f"{PROJECTS}/{project.id}/media/{media.id}/delete"
+    assert post(logged_in_client(app, officer), remove).status_code == 403  # the project is published
+    assert post(staff_client, remove).status_code == 302
+    assert only_project().media == [] and not stored.exists()
+    assert staff_client.get(f"/media/{media.stored_name}").status_code == 404
+
+
+def test_key_figures_are_for_managers(app, session):
+    officer = factories.user(role="officer")
+    session.commit()
+    client = logged_in_client(app, officer)
+    assert client.get("/staff/catalogue/key-figures").status_code == 403
+    assert post(client, "/staff/catalogue/key-figures/new", kind="countries", value="1", as_of="2025-01-01",
+                source="X", position="1").status_code == 403
