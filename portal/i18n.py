@@ -133,7 +133,7 @@ def url_with(**changes) -> str:
 
 def language_name(code: str) -> str:
     """The name of a language in the reader's language ("tiếng Anh", "영어")."""
-    return Locale.parse(code).get_display_name(_locale())
+    return Locale.parse(code).get_display_name(locale_code())
 
 
 # --- content in several languages -------------------------------------------------------
@@ -163,7 +163,7 @@ def pick_translation(texts: Mapping[str, Any], lang: str) -> LocalizedText | Non
 # --- numbers, money, areas, distances ----------------------------------------------------
 
 
-def _locale() -> str:
+def locale_code() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 
@@ -171,7 +171,7 @@ def format_number(value: float | Decimal | int | None, digits: int = 1) -> str:
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return numbers.format_decimal(value, format=pattern, locale=_locale())
+    return numbers.format_decimal(value, format=pattern, locale=locale_code())
 
 
 def format_usd(value: float | Decimal | int | None, compact: bool = False, cents: bool | None = None) -> str:
@@ -179,7 +179,7 @@ def format_usd(value: float | Decimal | int | None, compact: bool = False, cents
     unless ``cents`` says otherwise."""
     if value is None:
         return ""
-    locale = _locale()
+    locale = locale_code()
     if compact and value >= 1_000_000:
         return numbers.format_compact_currency(value, "USD", locale=locale, fraction_digits=1)
     if cents is None:
@@ -193,7 +193,7 @@ def format_usd(value: float | Decimal | int | None, compact: bool = False, cents
 def format_vnd(value: int | None) -> str:
     if value is None:
         return ""
-    return numbers.format_compact_currency(value, "VND", locale=_locale(), fraction_digits=1)
+    return numbers.format_compact_currency(value, "VND", locale=locale_code(), fraction_digits=1)
 
 
 def format_usd_range(low: Decimal | float | None, high: Decimal | float | None) -> str:
@@ -208,13 +208,13 @@ def format_usd_range(low: Decimal | float | None, high: Decimal | float | None) 
 def format_hectares(value: Decimal | float | None) -> str:
     if value is None:
         return ""
-    return units.format_unit(value, "area-hectare", length="short", locale=_locale(), format="#,##0.#")
+    return units.format_unit(value, "area-hectare", length="short", locale=locale_code(), format="#,##0.#")
 
 
 def format_km(value: Decimal | float | None) -> str:
     if value is None:
         return ""
-    return units.format_unit(value, "length-kilometer", length="short", locale=_locale(), format="#,##0.#")
+    return units.format_unit(value, "length-kilometer", length="short", locale=locale_code(), format="#,##0.#")
 
 
 def format_filesize(size_bytes: int | None) -> str:
@@ -227,14 +227,14 @@ def format_filesize(size_bytes: int | None) -> str:
         value, unit = size_bytes / 1024, "digital-kilobyte"
     else:
         value, unit = size_bytes, "digital-byte"
-    return units.format_unit(value, unit, length="short", locale=_locale(), format="#,##0.#")
+    return units.format_unit(value, unit, length="short", locale=locale_code(), format="#,##0.#")
 
 
 def format_percent(value: Decimal | float | None) -> str:
     """``value`` is on a 0–100 scale, as parks publish occupancy."""
     if value is None:
         return ""
-    return numbers.format_percent(Decimal(str(value)) / 100, format="#,##0.#%", locale=_locale())
+    return numbers.format_percent(Decimal(str(value)) / 100, format="#,##0.#%", locale=locale_code())
 
 
 def format_year_range(years: Iterable[int | None]) -> str:

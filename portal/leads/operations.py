@@ -422,21 +422,21 @@ def recompute_first_response_deadlines(day) -> int:
     return changed
 
 
-def update_lead(lead: Lead, values: dict, sectors: list[Sector], user: User) -> None:
-    """Staff correct or complete a lead's details; the audit keeps the previous values and the
-    priority follows what is now known."""
+def update_lead(lead: Lead, values: dict, sectors: list[Sector] | None, user: User, action: str = "update") -> None:
+    """Staff correct or complete a lead's details (``sectors`` None: left as they are); the audit
+    keeps the previous values and the priority follows what is now known."""
     changes = {name: (getattr(lead, name), value) for name, value in values.items() if getattr(lead, name) != value}
     for name, (_old, new) in changes.items():
         setattr(lead, name, new)
     if "email" in changes:
         lead.email_normalized = queries.normalize_email(lead.email)
-    old_codes, new_codes = sorted(s.code for s in lead.sectors), sorted(s.code for s in sectors)
-    if old_codes != new_codes:
-        changes["sectors"] = (old_codes, new_codes)
+    old_codes = sorted(s.code for s in lead.sectors)
+    if sectors is not None and old_codes != sorted(s.code for s in sectors):
+        changes["sectors"] = (old_codes, sorted(s.code for s in sectors))
         lead.sectors = list(sectors)
     lead.priority_score = priority_score(lead)
     if changes:
-        audit.record("lead", lead.id, "update", changes, user_id=user.id)
+        audit.record("lead", lead.id, action, changes, user_id=user.id)
     db.session.commit()
 
 

@@ -16,6 +16,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from portal.leads.deadlines import working_hours_after
 from portal.leads.models import Consent, DataRequest, Lead, Referrer
+from portal.leads.operations import update_lead
 from portal.outbox.models import OutboxMessage, OutboxStatus
 
 ACKNOWLEDGE_WITHIN_WORKING_HOURS = 16  # two working days
@@ -140,14 +141,8 @@ CORRECTABLE = ("name", "company", "job_title", "email", "phone")
 
 
 def correct(lead: Lead, values: dict, user: User) -> None:
-    changes = {name: (getattr(lead, name), value) for name, value in values.items()
-               if name in CORRECTABLE and getattr(lead, name) != value}
-    for name, (_old, new) in changes.items():
-        setattr(lead, name, new)
-    lead.email_normalized = lead.email.strip().lower()
-    if changes:
-        audit.record("lead", lead.id, "correct_personal_data", changes, user_id=user.id)
-    db.session.commit()
+    update_lead(lead, {name: value for name, value in values.items() if name in CORRECTABLE}, None, user,
+                action="correct_personal_data")
 
 
 def erase(holdings: Holdings, user: User) -> int:

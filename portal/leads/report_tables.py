@@ -14,9 +14,9 @@ from typing import Any, Callable
 
 from babel import UnknownLocaleError, units
 from babel.dates import format_skeleton
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
-from portal.i18n import DEFAULT_LANGUAGE, current_language, format_number, format_percent, format_usd, language_name
+from portal.i18n import current_language, format_number, format_percent, format_usd, language_name, locale_code
 from portal.leads import reports
 from portal.leads.charts import BarChart, Series, bar_chart
 from portal.leads.countries import country_name
@@ -28,13 +28,9 @@ from portal.leads.staff_forms import SOURCE_LABELS
 # --- formatting --------------------------------------------------------------------------
 
 
-def _locale() -> str:
-    return str(get_locale() or DEFAULT_LANGUAGE)
-
-
 def format_month(month: date) -> str:
     """A month as the reader writes it: "Mar 2026", "thg 3 2026", "2026年3月"."""
-    return format_skeleton("yMMM", month, locale=_locale())
+    return format_skeleton("yMMM", month, locale=locale_code())
 
 
 def format_duration(seconds: float | None) -> str:
@@ -43,10 +39,10 @@ def format_duration(seconds: float | None) -> str:
         return ""
     hours = seconds / 3600
     if hours < 1:
-        return units.format_unit(round(seconds / 60), "duration-minute", length="short", locale=_locale())
+        return units.format_unit(round(seconds / 60), "duration-minute", length="short", locale=locale_code())
     if hours < 48:
-        return units.format_unit(hours, "duration-hour", length="short", format="#,##0.#", locale=_locale())
-    return units.format_unit(hours / 24, "duration-day", length="short", format="#,##0.#", locale=_locale())
+        return units.format_unit(hours, "duration-hour", length="short", format="#,##0.#", locale=locale_code())
+    return units.format_unit(hours / 24, "duration-day", length="short", format="#,##0.#", locale=locale_code())
 
 
 def shown(kind: str, value) -> str:
