@@ -159,7 +159,7 @@ def timed(action, repeat: int) -> tuple[float, float]:
 
 def report_queries(filters, repeat: int) -> list[tuple[str, float, float]]:
     from portal.extensions import db
-    from portal.leads import reports
+    from portal.leads.reports import queries as reports
 
     def fresh(query):
         def run():
@@ -194,7 +194,7 @@ def main() -> None:
         app = build_app(url, folder)
         from flask_migrate import upgrade
 
-        from portal.leads.reports import ReportFilters, default_period
+        from portal.leads.reports.queries import ReportFilters, default_period
 
         print(f"Database: {make_url(url).get_backend_name()}")
         from portal.extensions import db

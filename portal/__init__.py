@@ -9,7 +9,7 @@ from sqlalchemy import event
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import auth, i18n, region
+from portal import auth, i18n, leads, projects, region
 from portal.config import Config, check_production_settings
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -63,27 +63,15 @@ def _tune_sqlite(engine) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.api import views as api
     from portal.auth import users, views as auth_views
-    from portal.leads import (data_requests, import_views, partners, public as leads, reports_views,
-                              settings as pipeline, staff)
-    from portal.projects import catalogue, media_views, parks, staff_lists, staff_views as catalogue_admin
-    from portal.public import views as public
+    from portal.public import key_figures, views as public
 
     app.register_blueprint(public.bp)
-    app.register_blueprint(leads.bp)
+    app.register_blueprint(key_figures.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(users.bp)
-    app.register_blueprint(staff.bp)
-    app.register_blueprint(reports_views.bp)
-    app.register_blueprint(partners.bp)
-    app.register_blueprint(pipeline.bp)
-    app.register_blueprint(data_requests.bp)
-    app.register_blueprint(import_views.bp)
-    app.register_blueprint(catalogue.bp)
-    app.register_blueprint(parks.bp)
-    app.register_blueprint(media_views.bp)
-    app.register_blueprint(catalogue_admin.bp)
-    app.register_blueprint(staff_lists.bp)
     app.register_blueprint(api.bp)
+    leads.init_app(app)
+    projects.init_app(app)
 
 
 def _register_error_pages(app: Flask) -> None:
@@ -134,9 +122,8 @@ def _register_security_headers(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from portal.demo import demo_data_command
     from portal.auth.cli import create_user_command
-    from portal.outbox.cli import outbox_cli, reminders_cli
+    from portal.outbox.cli import outbox_cli
 
     app.cli.add_command(demo_data_command)
     app.cli.add_command(outbox_cli)
-    app.cli.add_command(reminders_cli)
     app.cli.add_command(create_user_command)

@@ -2,6 +2,8 @@
 import os
 from pathlib import Path
 
+from portal import clock
+
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 
 
@@ -61,7 +63,7 @@ class Config:
         self.MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
         self.MAIL_SEND_AFTER_COMMIT = _bool("MAIL_SEND_AFTER_COMMIT", True)
         self.BABEL_DEFAULT_LOCALE = "en"
-        self.BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+        self.BABEL_DEFAULT_TIMEZONE = clock.VIETNAM_TIME_ZONE
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
 
     @property

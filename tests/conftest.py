@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.extensions import db, limiter
-from portal.leads.stages import seed_default_stages
+from portal.leads.default_pipeline import seed_default_stages
 from tests import factories
 
 pytest_plugins = ["tests.browser"]

@@ -101,7 +101,7 @@ def lead(company: str | None = None, *, stage: str = "new", owner=None, country:
     from datetime import timezone
 
     from portal import clock
-    from portal.leads.deadlines import add_working_hours
+    from portal.leads.rules.deadlines import add_working_hours
     from portal.leads.models import Lead, Stage, StageChange
 
     number = next(_numbers)
@@ -118,7 +118,7 @@ def lead(company: str | None = None, *, stage: str = "new", owner=None, country:
     item = Lead(stage=stage_row, owner=owner, **values)
     item.sectors = list(sectors)
     if "priority_score" not in fields:
-        from portal.leads.priority import priority_score
+        from portal.leads.rules.priority import priority_score
 
         item.priority_score = priority_score(item)
     if stage_row.is_won:

@@ -423,7 +423,7 @@ def test_each_state_change_is_for_managers_and_audited(app, session, staff_clien
 
 
 def test_files_are_removed_by_those_who_may_edit_and_vanish_from_disk(app, session, staff_client, taxonomy):
-    from portal.projects.uploads import upload_dir
+    from portal.projects.media.uploads import upload_dir
 
     project = factories.project("with-brochure", of=taxonomy[0], where=taxonomy[1])
     session.commit()

@@ -48,7 +48,7 @@ def test_demo_data_command_first_start_only(runner, session):
 def test_demo_team_and_pipeline_load_twice_and_follow_the_stage_rules(session):
     from portal.demo import DEMO_PASSWORD, load_demo_pipeline, load_demo_staff
     from portal.leads.models import Lead
-    from portal.leads.stage_rules import missing_facts
+    from portal.leads.rules.stage_facts import missing_facts
 
     load_demo_catalogue()
     users = load_demo_staff()

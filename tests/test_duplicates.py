@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from portal.audit import AuditEntry
 from portal.leads.models import Activity, Consent, Lead, Task
-from portal.leads.matching import company_key, email_domain, phone_digits
+from portal.leads.rules.matching import company_key, email_domain, phone_digits
 from tests import factories
 from tests.staff import post
 

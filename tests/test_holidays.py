@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.audit import AuditEntry
-from portal.leads.deadlines import VIETNAM, add_working_hours
+from portal.leads.rules.deadlines import add_working_hours
+from portal.clock import VIETNAM
 from portal.leads.models import Holiday, Lead
 from tests import factories
 from tests.conftest import logged_in_client

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from portal.leads import importing
+from portal.leads.imports import sheets as importing
 from portal.leads.models import Event, Lead
 from tests import factories
 from tests.forms import hidden_fields

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from portal import clock
 from portal.audit import AuditEntry
-from portal.leads.deadlines import VIETNAM, add_working_hours
+from portal.leads.rules.deadlines import add_working_hours
+from portal.clock import VIETNAM
 from portal.leads.models import Activity, Lead, LostReason, Stage, StageChange, Task
 from portal.outbox.models import OutboxMessage
 from tests import factories
@@ -74,7 +75,7 @@ def test_list_filters(staff_client, session, manager):
     assert companies("q=cold+chain") == {"Lion Logistics"}
     assert companies("q=SAKURA") == {"Sakura Precision"}
     assert companies("overdue=y") == {"Hanbit Chips"}
-    today = clock.now().astimezone(VIETNAM).date()
+    today = clock.today_in_vietnam()
     assert companies(f"created_from={today.isoformat()}") == {"Sakura Precision", "Lion Logistics"}
     assert companies(f"created_to={(today - timedelta(days=5)).isoformat()}") == {"Hanbit Chips"}
 
@@ -196,7 +197,7 @@ def test_tasks_show_on_the_assignees_today_page_until_done(app, staff_client, se
     officer = factories.user(name="Lê Hoàng Anh")
     lead = factories.lead("Hanbit Chips")
     session.commit()
-    today = clock.now().astimezone(VIETNAM).date()
+    today = clock.today_in_vietnam()
     post(staff_client, f"/staff/leads/{lead.reference}/tasks", title="Send the land price list",
          due_date=today.isoformat(), assignee=str(officer.id))
     post(staff_client, f"/staff/leads/{lead.reference}/tasks", title="Prepare the visit",
@@ -285,7 +286,7 @@ def test_the_facts_a_stage_needs_can_be_given_with_the_move(staff_client, sessio
 
 
 def test_managers_see_the_pipeline_at_a_glance(app, staff_client, session, count_queries):
-    from portal.leads.dashboard import pipeline_at_a_glance
+    from portal.leads.reports.dashboard import pipeline_at_a_glance
 
     factories.lead("A", estimated_investment_usd=10_000_000)                      # new, 5 %
     factories.lead("B", stage="qualified", estimated_investment_usd=40_000_000)   # 25 %
@@ -360,7 +361,7 @@ def test_officers_edit_only_the_leads_they_may_work_on(app, session):
 
 
 def test_the_list_shows_each_leads_next_step_and_finds_those_without_one(staff_client, session, manager):
-    today = clock.now().astimezone(VIETNAM).date()
+    today = clock.today_in_vietnam()
     late, planned, idle = (factories.lead(name) for name in ("Late Co", "Planned Co", "Idle Co"))
     late.tasks.append(Task(title="Call back", due_date=today - timedelta(days=2), assignee_id=manager.id))
     planned.tasks.append(Task(title="Send the park brochure", due_date=today + timedelta(days=3),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.audit import AuditEntry
 from portal.leads.models import Event, Lead, Referrer, SavedFilter, Stage
-from portal.leads.priority import Priority, priority_of, priority_score
+from portal.leads.rules.priority import Priority, priority_of, priority_score
 from portal.outbox.models import OutboxMessage
 from tests import factories
 from tests.staff import log_in, post

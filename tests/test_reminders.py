@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
-from portal.leads.deadlines import VIETNAM
+from portal.clock import VIETNAM
 from portal.leads.models import Holiday, Task
 from portal.leads.reminders import digest_for, send_daily_digests
 from portal.outbox.models import OutboxMessage

@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage
 
 from portal import create_app
 from portal.projects.models import MediaKind
-from portal.projects.uploads import UploadRejected, accepts_large_upload, delete_stored_file, store_upload
+from portal.projects.media.uploads import UploadRejected, accepts_large_upload, delete_stored_file, store_upload
 from tests import factories
 
 

@@ -1,6 +1,6 @@
 """Keys for spotting duplicate leads (e-mail domain, phone digits, company name) and merging.
 
-The backfill uses ``portal.leads.matching``: pure functions with no app or model behind them.
+The backfill uses ``portal.leads.rules.matching``: pure functions with no app or model behind them.
 
 Revision ID: 0d13abcc062d
 Revises: 2cefb726997b
@@ -10,7 +10,7 @@ Create Date: 2026-11-25 09:21:58.262491
 from alembic import op
 import sqlalchemy as sa
 
-from portal.leads.matching import company_key, email_domain, phone_digits
+from portal.leads.rules.matching import company_key, email_domain, phone_digits
 
 
 # revision identifiers, used by Alembic.

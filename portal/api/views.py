@@ -13,7 +13,8 @@ from portal.api import serializers
 from portal.extensions import limiter
 from portal.i18n import LANGUAGES
 from portal.projects import queries
-from portal.projects.forms import ParkFilterForm, ProjectFilterForm
+from portal.projects.catalogue.forms import ProjectFilterForm
+from portal.projects.parks.forms import ParkFilterForm
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

@@ -12,7 +12,6 @@ from portal.auth.access import staff_required
 from portal.auth.forms import SetPasswordForm, UserForm
 from portal.auth.models import Role, User
 from portal.extensions import db
-from portal.leads.assignment import open_leads_per_owner
 from portal.outbox import send_soon
 
 bp = Blueprint("users", __name__, url_prefix="/staff")
@@ -35,7 +34,7 @@ def _values(form: UserForm) -> dict:
 @staff_required(Role.ADMIN)
 def index():
     users = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
-    return render_template("auth/users.html", users=users, load=open_leads_per_owner())
+    return render_template("auth/users.html", users=users)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

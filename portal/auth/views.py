@@ -23,7 +23,7 @@ def _safe_next(target: str | None) -> str:
     """Only a back-office path of this site: never an open redirect."""
     parts = urlsplit(target or "")
     if parts.scheme or parts.netloc or not parts.path.startswith("/staff"):
-        return url_for("staff.home")
+        return url_for("pipeline.home")
     return target
 
 
@@ -31,7 +31,7 @@ def _safe_next(target: str | None) -> str:
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("staff.home"))
+        return redirect(url_for("pipeline.home"))
     form = LoginForm()
     failed = False
     if form.validate_on_submit():

@@ -21,9 +21,10 @@ from portal.auth.models import Role, User
 
 from portal import clock
 from portal.extensions import db
-from portal.leads.deadlines import VIETNAM, working_hours_after
+from portal.leads.queries import working_hours_after
+from portal.clock import VIETNAM
 from portal.leads.operations import tags_named
-from portal.leads.priority import priority_score
+from portal.leads.rules.priority import priority_score
 from portal.leads.models import (
     Activity,
     Consent,

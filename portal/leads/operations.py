@@ -16,8 +16,9 @@ from portal.clock import as_utc
 from portal.auth.models import User
 from portal.extensions import db
 from portal.leads import queries
-from portal.leads.assignment import choose_officer, mark_assigned
-from portal.leads.deadlines import start_of_day, working_hours_after
+from portal.leads.rules.assignment import pick_officer
+from portal.leads.queries import working_hours_after
+from portal.clock import start_of_day
 from portal.leads.models import (
     CONTACT_KINDS,
     Activity,
@@ -38,9 +39,9 @@ from portal.leads.models import (
     Tag,
     Task,
 )
-from portal.leads.priority import priority_score
-from portal.leads.stage_rules import MissingFacts, missing_facts
-from portal.leads.stages import NEW
+from portal.leads.rules.priority import priority_score
+from portal.leads.rules.stage_facts import MissingFacts, missing_facts
+from portal.leads.default_pipeline import NEW
 from portal.outbox import queue_mail
 from portal.privacy import NOTICE_VERSION
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
@@ -187,10 +188,11 @@ def _queue_mails(lead: Lead, submission: Submission, joined: bool) -> None:
 
 
 def _assign_automatically(lead: Lead) -> None:
-    officer = choose_officer(lead.preferred_language, lead.country)
+    officer = pick_officer(queries.assignment_candidates(), queries.open_leads_per_owner(),
+                           lead.preferred_language, lead.country)
     if officer is not None:
         assign(lead, officer, None, commit=False)
-        mark_assigned(officer)
+        officer.last_assigned_at = clock.now()
 
 
 def receive_submission(submission: Submission) -> Receipt:

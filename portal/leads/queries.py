@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, nulls_first, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from portal import clock
 from portal.auth.models import User
 from portal.extensions import db
-from portal.leads.deadlines import start_of_day
-from portal.leads.models import Activity, Event, Lead, LeadStatus, LostReason, Referrer, SavedFilter, Stage, Tag, Task
+from portal.clock import VIETNAM, start_of_day
+from portal.leads.rules.deadlines import add_working_hours
+from portal.leads.models import Activity, Event, Holiday, Lead, LeadStatus, LostReason, Referrer, SavedFilter, Stage, Tag, Task
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
 
 #: A submission from an e-mail with an open lead this recent joins that lead.
@@ -44,6 +45,21 @@ def active_referrer(code: str | None) -> Referrer | None:
     if not code:
         return None
     return db.session.scalars(select(Referrer).where(Referrer.code == code, Referrer.active.is_(True))).first()
+
+
+def open_leads_per_owner() -> dict[int, int]:
+    """How many open leads each staff member owns (their load against their capacity)."""
+    stmt = (select(Lead.owner_id, func.count(Lead.id)).where(Lead.status == LeadStatus.OPEN,
+                                                           Lead.owner_id.is_not(None)).group_by(Lead.owner_id))
+    return dict(db.session.execute(stmt).all())
+
+
+def assignment_candidates() -> list[User]:
+    """Active officers who receive new leads automatically, longest without one first."""
+    return list(db.session.scalars(
+        select(User).where(User.active.is_(True), User.auto_assign.is_(True))
+        .order_by(nulls_first(User.last_assigned_at.asc()), User.id)
+    ))
 
 
 def stage_by_code(code: str) -> Stage:
@@ -343,3 +359,15 @@ def possible_duplicates(lead: Lead, limit: int = 10) -> list[Lead]:
                                                or_(*conditions))
             .order_by(Lead.created_at.desc()).limit(limit))
     return list(db.session.scalars(stmt))
+
+
+#: How far ahead holidays are looked up: longer than any deadline plus the longest break (Tết).
+HOLIDAY_HORIZON = timedelta(days=60)
+
+
+def working_hours_after(start: datetime, hours: float) -> datetime:
+    """``rules.deadlines.add_working_hours`` with the public holidays recorded by the administrators."""
+    first = start.astimezone(VIETNAM).date()
+    days = set(db.session.scalars(select(Holiday.day).where(Holiday.day >= first,
+                                                            Holiday.day <= first + HOLIDAY_HORIZON)))
+    return add_working_hours(start, hours, days)

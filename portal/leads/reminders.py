@@ -10,13 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import click
+from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from portal import clock
 from portal.auth.models import Role, User
 from portal.extensions import db
 from portal.leads import queries
-from portal.leads.deadlines import VIETNAM, start_of_day
+from portal.clock import start_of_day
 from portal.leads.models import Holiday, Lead, LeadStatus, Task
 from portal.outbox import queue_mail
 from portal.outbox.models import OutboxMessage
@@ -62,7 +65,7 @@ def _already_sent(user: User, today: date) -> bool:
 
 def send_daily_digests(force: bool = False) -> int:
     """Queue today's reminders in the outbox; returns how many were written."""
-    today = clock.now().astimezone(VIETNAM).date()
+    today = clock.today_in_vietnam()
     if not force and not is_working_day(today):
         return 0
     written = 0
@@ -77,3 +80,15 @@ def send_daily_digests(force: bool = False) -> int:
         written += 1
     db.session.commit()
     return written
+
+
+reminders_cli = AppGroup("reminders", help="Reminders to staff.")
+
+
+@reminders_cli.command("send")
+@click.option("--force", is_flag=True, help="Also on a weekend or a public holiday.")
+def send_reminders_command(force: bool) -> None:
+    """Queue each staff member's morning reminder (tasks and first answers due); cron, working mornings."""
+    # The links in the e-mails need the portal's public address, which a command line does not have.
+    with current_app.test_request_context("/", base_url=current_app.config["PORTAL_BASE_URL"]):
+        click.echo(f"Reminders: {send_daily_digests(force)} queued in the outbox.")

@@ -46,7 +46,7 @@ def privacy():
 def sitemap():
     projects, parks = catalogue.sitemap_items()
     pages = [("public.home", {}, None), ("projects.index", {}, None), ("parks.index", {}, None),
-             ("leads.inquire", {}, None), ("leads.visit", {}, None), ("leads.refer", {}, None),
+             ("capture.inquire", {}, None), ("capture.visit", {}, None), ("capture.refer", {}, None),
              ("public.privacy", {}, None)]
     if current_app.extensions["region"].why_invest:
         pages.insert(1, ("public.why_invest", {}, None))

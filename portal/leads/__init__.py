@@ -1,0 +1,21 @@
+"""Leads: every inquiry, site-visit request and referral, and the pipeline staff follow them through
+until the investment is registered. Each sub-feature is a folder with its own blueprint."""
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register the sub-features' blueprints, the template helpers and the ``reminders`` command."""
+    from portal.leads import template_helpers
+    from portal.leads.capture.views import bp as capture
+    from portal.leads.imports.views import bp as imports
+    from portal.leads.partners.views import bp as partners
+    from portal.leads.personal_data.views import bp as personal_data
+    from portal.leads.pipeline.views import bp as pipeline
+    from portal.leads.pipeline_settings.views import bp as pipeline_settings
+    from portal.leads.reminders import reminders_cli
+    from portal.leads.reports.views import bp as reports
+
+    for blueprint in (capture, pipeline, pipeline_settings, partners, imports, personal_data, reports):
+        app.register_blueprint(blueprint)
+    template_helpers.register(app)
+    app.cli.add_command(reminders_cli)

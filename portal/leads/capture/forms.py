@@ -1,0 +1,222 @@
+"""The public forms: inquiry, site-visit request and referral. Flask-WTF, so every POST
+carries a CSRF token; every message a person reads is translated."""
+from __future__ import annotations
+
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal import clock
+from portal.form_messages import BAD_EMAIL, REQUIRED, TranslatedMessages
+from portal.i18n import LANGUAGE_NAMES, LANGUAGES
+from portal.leads.countries import countries
+from portal.leads.models import REFERRER_KIND_LABELS, TIMELINE_LABELS
+
+#: Where most of the region's investors come from: listed first in the country menu.
+FREQUENT_COUNTRIES = ("KR", "JP", "SG", "TW", "CN", "US", "NL", "DE", "VN")
+PHONE = r"^[0-9+()\-\s.]{6,40}$"
+
+TOO_LONG = _l("Please keep this under %(max)d characters.")
+BAD_PHONE = _l("Please enter a phone number with digits, spaces and + ( ) - only.")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(label, max_length: int, required: bool = True):
+    first = DataRequired(message=REQUIRED) if required else Optional()
+    return StringField(label, [first, Length(max=max_length, message=TOO_LONG)], filters=[_strip], default="")
+
+
+def _email(label):
+    return EmailField(label, [DataRequired(message=REQUIRED), Length(max=254, message=TOO_LONG),
+                              Email(message=BAD_EMAIL, check_deliverability=False)], filters=[_strip], default="")
+
+
+def _phone(label):
+    return TelField(label, [Optional(), Length(max=40, message=TOO_LONG), Regexp(PHONE, message=BAD_PHONE)],
+                    filters=[_strip], default="")
+
+
+def _message(label, required: bool = True):
+    first = DataRequired(message=REQUIRED) if required else Optional()
+    return TextAreaField(label, [first, Length(max=5000, message=TOO_LONG)], filters=[_strip], default="")
+
+
+def _checkboxes(label):
+    return SelectMultipleField(label, widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+                               validate_choice=True)
+
+
+def _amount(label, maximum: int):
+    return DecimalField(label, [Optional(), NumberRange(min=0, max=maximum,
+                                                        message=_l("Enter a number from %(min)s to %(max)s."))])
+
+
+def country_choices(lang: str) -> list[SelectChoice]:
+    frequent = _l("Frequently chosen")
+    everyone = _l("All countries and territories")
+    names = dict(countries(lang))
+    return (
+        [SelectChoice("", _l("Choose a country"))]
+        + [SelectChoice(code, names[code], optgroup=frequent) for code in FREQUENT_COUNTRIES]
+        + [SelectChoice(code, name, optgroup=everyone) for code, name in countries(lang)]
+    )
+
+
+def language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, LANGUAGE_NAMES[code], render_kw={"lang": code}) for code in LANGUAGES]
+
+
+class PublicForm(FlaskForm):
+    """What every public form shares: consent, and the two spam checks."""
+
+    class Meta(TranslatedMessages):
+        pass
+
+    #: The honeypot: hidden from people, filled in by bots.
+    website = StringField(_l("Leave this field empty"))
+    started = HiddenField()
+    #: The page the visitor came from, for staff to see what brought them.
+    came_from = HiddenField(validators=[Length(max=500)])
+    consent = BooleanField(
+        _l("I agree that the investment promotion centre processes the personal data in this form to answer my "
+           "request."),
+        [DataRequired(message=_l("Please give your consent, otherwise we cannot answer your request."))],
+    )
+    news = BooleanField(_l("Also send me news of investment opportunities (optional)."))
+
+    def __init__(self, lang: str, sectors=(), **kwargs):
+        super().__init__(**kwargs)
+        self.lang = lang
+        for field in self:
+            if field.name in ("country", "prospect_country"):
+                field.choices = country_choices(lang)
+            elif field.name in ("sectors", "prospect_sectors"):
+                field.choices = [SelectChoice(sector.code, sector.name(lang)) for sector in sectors]
+
+    @property
+    def is_spam_bait_taken(self) -> bool:
+        return bool((self.website.data or "").strip())
+
+
+class InvestorDetails(PublicForm):
+    name = _text(_l("Your name"), 120)
+    company = _text(_l("Company"), 200)
+    job_title = _text(_l("Job title"), 120, required=False)
+    country = SelectField(_l("Country or territory"), [DataRequired(message=_l("Please choose a country."))],
+                          default="")
+    email = _email(_l("E-mail"))
+    phone = _phone(_l("Phone"))
+
+
+class InquiryForm(InvestorDetails):
+    sectors = _checkboxes(_l("Sectors of interest"))
+    estimated_investment = _amount(_l("Estimated investment (USD million)"), 100_000)
+    land_need = _amount(_l("Land needed (ha)"), 10_000)
+    timeline = SelectField(
+        _l("When do you plan to invest?"),
+        choices=[SelectChoice("", _l("Not decided yet"))]
+        + [SelectChoice(value.value, label) for value, label in TIMELINE_LABELS.items()],
+        default="",
+    )
+    message = _message(_l("Your question or project"))
+    project = HiddenField()
+    park = HiddenField()
+
+
+class VisitForm(InvestorDetails):
+    parks = _checkboxes(_l("Industrial parks to visit"))
+    projects = _checkboxes(_l("Investment projects to see"))
+    visit_from = DateField(_l("Preferred dates: from"), [InputRequired(message=_l("Please choose a date."))])
+    visit_to = DateField(_l("Preferred dates: to"), [InputRequired(message=_l("Please choose a date."))])
+    visitors = IntegerField(_l("Number of visitors"), [
+        InputRequired(message=REQUIRED),
+        NumberRange(min=1, max=50, message=_l("Enter a number from %(min)s to %(max)s.")),
+    ], default=1)
+    guide_language = SelectField(_l("Language of the guide"))
+    message = _message(_l("Anything we should prepare for the visit?"), required=False)
+
+    def __init__(self, lang: str, sectors=(), parks=(), projects=(), **kwargs):
+        super().__init__(lang, sectors, **kwargs)
+        self.parks.choices = [SelectChoice(park.slug, park.text(lang).text.name) for park in parks]
+        self.projects.choices = [SelectChoice(project.slug, project.text(lang).text.title) for project in projects]
+        self.guide_language.choices = language_choices()
+        if not self.is_submitted():
+            self.guide_language.data = lang
+
+    def validate_parks(self, field):
+        if not field.data and not self.projects.data:
+            raise ValidationError(_l("Choose at least one industrial park or project to visit."))
+
+    def validate_visit_from(self, field):
+        if field.data and field.data < clock.today_in_vietnam():
+            raise ValidationError(_l("The visit cannot start in the past."))
+
+    def validate_visit_to(self, field):
+        if field.data and self.visit_from.data and field.data < self.visit_from.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+
+
+class ReferralForm(PublicForm):
+    introducer_name = _text(_l("Your name"), 120)
+    introducer_organisation = _text(_l("Your company or organisation"), 200)
+    introducer_email = _email(_l("Your e-mail"))
+    introducer_relationship = SelectField(
+        _l("You are"),
+        [DataRequired(message=_l("Please choose one."))],
+        choices=[SelectChoice("", _l("Choose one"))]
+        + [SelectChoice(kind.value, label) for kind, label in REFERRER_KIND_LABELS.items()],
+        default="",
+    )
+    prospect_name = _text(_l("Their name"), 120)
+    prospect_company = _text(_l("Their company"), 200)
+    prospect_job_title = _text(_l("Their job title"), 120, required=False)
+    prospect_country = SelectField(_l("Their country or territory"),
+                                   [DataRequired(message=_l("Please choose a country."))], default="")
+    prospect_email = _email(_l("Their e-mail"))
+    prospect_phone = _phone(_l("Their phone"))
+    prospect_language = SelectField(_l("Language they prefer"))
+    prospect_sectors = _checkboxes(_l("Sectors they are interested in"))
+    estimated_investment = _amount(_l("Estimated investment, if known (USD million)"), 100_000)
+    message = _message(_l("Why would they fit here?"))
+    prospect_agreed = BooleanField(
+        _l("The person I introduce has agreed that I share their contact details with the centre."),
+        [DataRequired(message=_l("We can only contact people who agreed to be introduced."))],
+    )
+
+    def __init__(self, lang: str, sectors=(), **kwargs):
+        super().__init__(lang, sectors, **kwargs)
+        self.prospect_language.choices = language_choices()
+        if not self.is_submitted():
+            self.prospect_language.data = lang
+
+    def validate_prospect_email(self, field):
+        if field.data and field.data.lower() == (self.introducer_email.data or "").lower():
+            raise ValidationError(_l("Please give the e-mail of the person you introduce, not your own."))

@@ -1,0 +1,171 @@
+"""The public side of leads: inquiry, site-visit and referral forms, the confirmation page,
+and referrers' personal links (``/r/<code>``)."""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Callable
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+
+from portal.antispam import form_started_token, sent_too_fast
+from portal.extensions import csrf, limiter
+from portal.i18n import current_language, negotiate_language
+from portal.leads import queries
+from portal.leads.capture.forms import InquiryForm, PublicForm, ReferralForm, VisitForm
+from portal.leads.models import LeadKind
+from portal.leads.operations import Introducer, Submission, receive_submission
+from portal.outbox import send_soon
+from portal.projects import queries as catalogue
+from portal.projects.slugs import resolve
+
+bp = Blueprint("capture", __name__)
+
+REFERRAL_COOKIE = "referrer"
+REFERRAL_COOKIE_AGE = timedelta(days=90)
+MILLION = Decimal(1_000_000)
+
+
+def _rate_limit() -> str:
+    return current_app.config["PORTAL_FORM_RATE_LIMIT"]
+
+
+def _came_from() -> str:
+    """The page that led here, when it is one of ours (never another site's address)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return ""
+    return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+
+
+def _usd(millions: Decimal | None) -> int | None:
+    return None if millions is None else int(millions * MILLION)
+
+
+def _common(form: PublicForm, kind: LeadKind) -> dict:
+    return {
+        "kind": kind,
+        "language": form.lang,
+        "news": form.news.data,
+        "ip_address": request.remote_addr or "",
+        "referrer": queries.active_referrer(request.cookies.get(REFERRAL_COOKIE)),
+        "landing_page": form.came_from.data or "",
+    }
+
+
+def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submission], **context):
+    """Validate, store, confirm; or show the form again with every typed value and a reason."""
+    problem = None
+    if form.is_submitted():
+        if form.is_spam_bait_taken:
+            problem = "rejected"
+        elif sent_too_fast(form.started.data):
+            problem = "too_fast"
+        valid = form.validate()
+        if valid and problem is None:
+            submission = build(form)
+            receipt = receive_submission(submission)
+            send_soon()
+            session["submission"] = {"reference": receipt.lead.reference, "kind": submission.kind.value}
+            return redirect(url_for("capture.thank_you"))
+    else:
+        form.came_from.data = _came_from()
+    form.started.data = form_started_token()
+    status = 400 if form.is_submitted() else 200
+    return render_template(template, form=form, problem=problem, **context), status
+
+
+@bp.route("/<lang:lang>/inquire", methods=["GET", "POST"])
+@limiter.limit(_rate_limit, methods=["POST"])
+@csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
+def inquire():
+    form = InquiryForm(current_language(), catalogue.sectors())
+    if not form.is_submitted():
+        form.project.data = resolve("project", request.args.get("project", "")[:160])
+        form.park.data = resolve("park", request.args.get("park", "")[:160])
+    projects = queries.published_projects_by_slug([form.project.data] if form.project.data else [])
+    parks = queries.published_parks_by_slug([form.park.data] if form.park.data else [])
+
+    def build(form: InquiryForm) -> Submission:
+        return Submission(
+            **_common(form, LeadKind.INQUIRY),
+            name=form.name.data, company=form.company.data, job_title=form.job_title.data,
+            country=form.country.data, email=form.email.data, phone=form.phone.data,
+            message=form.message.data, sectors=queries.sectors_by_code(form.sectors.data),
+            projects=projects, parks=parks, estimated_investment_usd=_usd(form.estimated_investment.data),
+            land_need_ha=form.land_need.data, timeline=form.timeline.data or None,
+        )
+
+    return _handle(form, "leads/capture/inquire.html", build, about_projects=projects, about_parks=parks)
+
+
+@bp.route("/<lang:lang>/visit", methods=["GET", "POST"])
+@limiter.limit(_rate_limit, methods=["POST"])
+@csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
+def visit():
+    parks, projects = queries.visit_choices()
+    form = VisitForm(current_language(), parks=parks, projects=projects)
+    if not form.is_submitted():
+        asked_parks = [resolve("park", slug) for slug in request.args.getlist("park")[:10]]
+        asked_projects = [resolve("project", slug) for slug in request.args.getlist("project")[:10]]
+        form.parks.data = [slug for slug in asked_parks if any(p.slug == slug for p in parks)]
+        form.projects.data = [slug for slug in asked_projects if any(p.slug == slug for p in projects)]
+
+    def build(form: VisitForm) -> Submission:
+        return Submission(
+            **_common(form, LeadKind.SITE_VISIT),
+            name=form.name.data, company=form.company.data, job_title=form.job_title.data,
+            country=form.country.data, email=form.email.data, phone=form.phone.data,
+            message=form.message.data,
+            parks=[park for park in parks if park.slug in form.parks.data],
+            projects=[project for project in projects if project.slug in form.projects.data],
+            visit_from=form.visit_from.data, visit_to=form.visit_to.data, visitors=form.visitors.data,
+            guide_language=form.guide_language.data,
+        )
+
+    return _handle(form, "leads/capture/visit.html", build)
+
+
+@bp.route("/<lang:lang>/refer", methods=["GET", "POST"])
+@limiter.limit(_rate_limit, methods=["POST"])
+@csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
+def refer():
+    form = ReferralForm(current_language(), catalogue.sectors())
+
+    def build(form: ReferralForm) -> Submission:
+        return Submission(
+            **_common(form, LeadKind.REFERRAL),
+            name=form.prospect_name.data, company=form.prospect_company.data,
+            job_title=form.prospect_job_title.data, country=form.prospect_country.data,
+            email=form.prospect_email.data, phone=form.prospect_phone.data,
+            preferred_language=form.prospect_language.data, message=form.message.data,
+            sectors=queries.sectors_by_code(form.prospect_sectors.data),
+            estimated_investment_usd=_usd(form.estimated_investment.data),
+            introducer=Introducer(
+                name=form.introducer_name.data, organisation=form.introducer_organisation.data,
+                email=form.introducer_email.data, relationship=form.introducer_relationship.data,
+                language=form.lang,
+            ),
+        )
+
+    return _handle(form, "leads/capture/refer.html", build)
+
+
+@bp.get("/<lang:lang>/thank-you")
+def thank_you():
+    sent = session.get("submission")
+    if not sent:
+        return redirect(url_for("public.home"))
+    return render_template("leads/capture/thank_you.html", sent=sent)
+
+
+@bp.get("/r/<code>")
+def referral_link(code: str):
+    """A referrer's personal link: remember who sent the visitor, then show the home page."""
+    response = redirect(url_for("public.home", lang=negotiate_language()))
+    response.vary.add("Accept-Language")
+    if queries.active_referrer(code[:40]) is not None:
+        response.set_cookie(REFERRAL_COOKIE, code[:40], max_age=int(REFERRAL_COOKIE_AGE.total_seconds()),
+                            httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response

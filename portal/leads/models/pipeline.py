@@ -1,0 +1,107 @@
+"""The pipeline a lead moves through: stages, lost reasons, stage history, tasks, saved searches and
+the public holidays that stop the first-response clock."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Date, DateTime, ForeignKey, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.auth.models import User
+from portal.extensions import db
+from portal.model_mixins import NamedInFourLanguages
+
+if TYPE_CHECKING:
+    from portal.leads.models.lead import Lead
+
+
+class Stage(NamedInFourLanguages, db.Model):
+    """A step of the pipeline; the default ones are created by the migration."""
+
+    __tablename__ = "stages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    #: Default chance, in percent, that a lead at this stage registers its investment.
+    probability: Mapped[int] = mapped_column(default=0)
+    is_won: Mapped[bool] = mapped_column(default=False)
+    is_lost: Mapped[bool] = mapped_column(default=False)
+    #: Comma-separated ``Fact`` codes a lead must have before it may enter this stage.
+    required_facts: Mapped[str] = mapped_column(String(200), default="")
+
+    @property
+    def is_open(self) -> bool:
+        return not (self.is_won or self.is_lost)
+
+    @property
+    def facts_required(self) -> list[str]:
+        return [fact for fact in self.required_facts.split(",") if fact]
+
+
+class LostReason(NamedInFourLanguages, db.Model):
+    """Why a lead was lost: a managed list, so reasons can be counted."""
+
+    __tablename__ = "lost_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class StageChange(db.Model):
+    """Every move of a lead between stages, so the time spent in each stage is known."""
+
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    to_stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    lead: Mapped[Lead] = relationship()
+
+
+class Task(db.Model):
+    """A follow-up someone must do on a lead by a date."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    lead: Mapped[Lead] = relationship(back_populates="tasks")
+    assignee: Mapped[User] = relationship(foreign_keys=[assignee_id])
+
+
+class SavedFilter(db.Model):
+    """A staff member's named lead search (the list's query string), one click away."""
+
+    __tablename__ = "saved_filters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    query: Mapped[str] = mapped_column(String(1000))
+
+
+class Holiday(db.Model):
+    """A public holiday in Vietnam: no working time, so no first-response clock. Tết and the
+    Hùng Kings' day follow the lunar calendar and the government fixes the days off each year,
+    so administrators enter them rather than the code computing them."""
+
+    __tablename__ = "holidays"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    name: Mapped[str] = mapped_column(String(120))

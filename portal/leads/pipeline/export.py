@@ -1,0 +1,74 @@
+"""Leads as CSV or XLSX, with headers in the reader's language. A cell that a spreadsheet
+would run as a formula (=, +, -, @ ...) is prefixed with an apostrophe: exports leave the
+portal, and a lead's text is typed by strangers."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Callable, Iterable
+
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+
+from portal.leads.countries import country_name
+from portal.leads.models import LEAD_KIND_LABELS, TIMELINE_LABELS, Lead, LeadKind, Timeline
+from portal.leads.rules.priority import priority_of
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+Column = tuple[str, Callable[[Lead, str], object]]
+
+COLUMNS: list[Column] = [
+    (_l("Reference"), lambda lead, lang: lead.reference),
+    (_l("Received"), lambda lead, lang: lead.created_at.strftime("%Y-%m-%d %H:%M") if lead.created_at else ""),
+    (_l("Kind"), lambda lead, lang: str(LEAD_KIND_LABELS[LeadKind(lead.kind)])),
+    (_l("Stage"), lambda lead, lang: lead.stage.name(lang)),
+    (_l("Priority"), lambda lead, lang: f"{priority_of(lead.priority_score).label} ({lead.priority_score})"),
+    (_l("Owner"), lambda lead, lang: lead.owner.name if lead.owner else ""),
+    (_l("Name"), lambda lead, lang: lead.name),
+    (_l("Company"), lambda lead, lang: lead.company),
+    (_l("Job title"), lambda lead, lang: lead.job_title),
+    (_l("Country or territory"), lambda lead, lang: country_name(lead.country, lang)),
+    (_l("E-mail"), lambda lead, lang: lead.email),
+    (_l("Phone"), lambda lead, lang: lead.phone),
+    (_l("Preferred language"), lambda lead, lang: lead.preferred_language),
+    (_l("Sectors of interest"), lambda lead, lang: ", ".join(sector.name(lang) for sector in lead.sectors)),
+    (_l("Estimated investment (USD)"), lambda lead, lang: lead.estimated_investment_usd),
+    (_l("Land needed (ha)"), lambda lead, lang: float(lead.land_need_ha) if lead.land_need_ha is not None else None),
+    (_l("Investment timeline"), lambda lead, lang: str(TIMELINE_LABELS[Timeline(lead.timeline)]) if lead.timeline else ""),
+    (_l("Referrer"), lambda lead, lang: lead.referrer.name if lead.referrer else lead.introducer_name),
+    (_l("Tags"), lambda lead, lang: ", ".join(tag.name for tag in lead.tags)),
+    (_l("First answered"), lambda lead, lang: lead.first_responded_at.strftime("%Y-%m-%d %H:%M")
+     if lead.first_responded_at else ""),
+    (_l("Message"), lambda lead, lang: lead.message),
+]
+
+
+def neutralise(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def rows(leads: Iterable[Lead], lang: str) -> list[list]:
+    header = [str(label) for label, _ in COLUMNS]
+    return [header] + [[neutralise(value(lead, lang)) for _, value in COLUMNS] for lead in leads]
+
+
+def to_csv(leads: Iterable[Lead], lang: str) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens Vietnamese, Korean and Japanese correctly."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(["" if value is None else value for value in row] for row in rows(leads, lang))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(leads: Iterable[Lead], lang: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Leads"
+    for row in rows(leads, lang):
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,436 @@
+"""The figures of the staff reports (``/staff/reports``): what converts, and how fast the centre answers.
+
+Every figure is computed in the database (GROUP BY, window functions), never by loading leads,
+so the page runs a fixed number of statements whatever the number of leads. Percentiles use one
+definition on SQLite and PostgreSQL alike: linear interpolation between the two nearest ranks,
+as PostgreSQL's ``percentile_cont`` and numpy's default do.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import Date, DateTime, Float, case, func, literal, literal_column, or_, select, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+from portal import clock
+from portal.auth.models import User
+from portal.extensions import db
+from portal.clock import start_of_day
+from portal.leads.models import Event, Lead, LeadStatus, LostReason, Referrer, Stage, StageChange, lead_sectors
+from portal.projects.models import Sector
+
+#: How many referrers the leaderboard shows.
+LEADERBOARD_SIZE = 25
+
+
+# --- SQL that differs between SQLite and PostgreSQL ----------------------------------------------
+
+
+class seconds_between(FunctionElement):
+    """Seconds from the first moment to the second, computed by the database."""
+
+    type = Float()
+    name = "seconds_between"
+    inherit_cache = True
+
+
+@compiles(seconds_between)
+def _seconds_between_sqlite(element, compiler, **kw):
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"((julianday({end}) - julianday({start})) * 86400.0)"
+
+
+@compiles(seconds_between, "postgresql")
+def _seconds_between_postgresql(element, compiler, **kw):
+    # A double, not EXTRACT's numeric: sorting 100,000 of them for a percentile takes half the time.
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(EXTRACT(EPOCH FROM ({end}) - ({start})) AS DOUBLE PRECISION)"
+
+
+class vietnam_month(FunctionElement):
+    """The first day of the month of a stored moment, in Vietnam time."""
+
+    type = Date()
+    name = "vietnam_month"
+    inherit_cache = True
+
+
+@compiles(vietnam_month)
+def _vietnam_month_sqlite(element, compiler, **kw):
+    # Stored moments are UTC; Vietnam has kept UTC+7 without summer time since 1975.
+    (moment,) = element.clauses
+    return compiler.process(func.strftime(literal_column("'%Y-%m-01'"), moment, literal_column("'+7 hours'")), **kw)
+
+
+@compiles(vietnam_month, "postgresql")
+def _vietnam_month_postgresql(element, compiler, **kw):
+    (moment,) = element.clauses
+    local = func.timezone(literal_column(f"'{clock.VIETNAM_TIME_ZONE}'"), moment)
+    return f"CAST(date_trunc('month', {compiler.process(local, **kw)}) AS DATE)"
+
+
+def _percentile(value, rank, count, share: tuple[int, int]):
+    """The ``share`` (numerator, denominator) percentile of ``value`` in each group: the value at
+    0-based position share·(n−1), interpolated linearly between its two neighbours. ``rank`` is the
+    row's 1-based ``row_number()`` by value and ``count`` the group's number of values, both windows."""
+    numerator, denominator = share
+    below = (count - 1) * numerator // denominator
+    weight = ((count - 1) * numerator % denominator) / denominator
+    return func.sum(case((rank == below + 1, value * (1 - weight)), (rank == below + 2, value * weight), else_=0))
+
+
+MEDIAN = (1, 2)
+NINETIETH = (9, 10)
+
+
+def _seconds_or_none(value, count: int) -> float | None:
+    """Seconds to the millisecond (SQLite's julianday arithmetic leaves a few microseconds of noise)."""
+    return round(float(value), 3) if count and value is not None else None
+
+
+# --- which leads a report covers -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    #: Leads received from this day to that one (Vietnam dates, both included); None: no limit.
+    received_from: date | None = None
+    received_to: date | None = None
+    sector: str = ""
+    country: str = ""
+    source: str = ""
+    #: "" for everyone's leads, "none" for leads nobody owns, else a user id.
+    owner: str = ""
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The last twelve months: this month so far and the eleven whole months before it."""
+    month = today.month - 11
+    year = today.year - (1 if month < 1 else 0)
+    return date(year, month + 12 if month < 1 else month, 1), today
+
+
+def lead_conditions(filters: ReportFilters) -> list:
+    conditions = [Lead.status != LeadStatus.MERGED]
+    if filters.received_from:
+        conditions.append(Lead.created_at >= start_of_day(filters.received_from))
+    if filters.received_to:
+        conditions.append(Lead.created_at < start_of_day(filters.received_to + timedelta(days=1)))
+    if filters.sector:
+        conditions.append(Lead.sectors.any(Sector.code == filters.sector))
+    if filters.country:
+        conditions.append(Lead.country == filters.country)
+    if filters.source:
+        conditions.append(Lead.source == filters.source)
+    if filters.owner == "none":
+        conditions.append(Lead.owner_id.is_(None))
+    elif filters.owner.isdigit():
+        conditions.append(Lead.owner_id == int(filters.owner))
+    return conditions
+
+
+def stages() -> list[Stage]:
+    return list(db.session.scalars(select(Stage).order_by(Stage.position, Stage.id)))
+
+
+# --- key figures -------------------------------------------------------------------------
+
+
+def _win_rate(registered: int, lost: int) -> float | None:
+    return registered * 100 / (registered + lost) if registered + lost else None
+
+
+@dataclass
+class Tally:
+    """Leads about one thing (a source, a referrer, a month ...), and how many of them registered."""
+
+    #: What the row is about: a code, a ``Referrer``, ``Event`` or ``Sector``, a month (its first day),
+    #: or None for leads without one.
+    key: object
+    leads: int
+    registered: int
+    registered_capital_usd: int
+    lost: int
+
+    @property
+    def win_rate(self) -> float | None:
+        """Percent of the decided leads (registered or lost) that registered."""
+        return _win_rate(self.registered, self.lost)
+
+
+def _tally_columns() -> tuple:
+    won = Lead.status == LeadStatus.WON
+    return (
+        func.count(Lead.id).label("leads"),
+        func.count(Lead.id).filter(won).label("registered"),
+        func.coalesce(func.sum(Lead.registered_capital_usd).filter(won), 0).label("capital"),
+        func.count(Lead.id).filter(Lead.status == LeadStatus.LOST).label("lost"),
+    )
+
+
+def _tally(key, leads, registered, capital, lost) -> Tally:
+    return Tally(key, int(leads), int(registered), int(capital or 0), int(lost))
+
+
+def totals(filters: ReportFilters) -> Tally:
+    """Every lead the filters select, as one tally."""
+    row = db.session.execute(select(*_tally_columns()).where(*lead_conditions(filters))).one()
+    return _tally(None, *row)
+
+
+# --- the funnel ------------------------------------------------------------------------------
+
+
+@dataclass
+class FunnelStep:
+    stage: Stage
+    #: Leads that reached this stage or a later one.
+    reached: int
+    #: Percent of them that reached the next stage; None for the last step.
+    conversion: float | None
+
+
+def funnel(filters: ReportFilters) -> list[FunnelStep]:
+    """Each open stage in order, then the won stage: how many leads reached it. A lead reached a
+    stage if its history ever went there or further; a lost lead counts up to the last open stage
+    it was in; every lead counts at the first stage."""
+    steps = [stage for stage in stages() if not stage.is_lost]
+    steps = [stage for stage in steps if stage.is_open] + [stage for stage in steps if stage.is_won]
+    if not steps:
+        return []
+    conditions = lead_conditions(filters)
+    visited = union_all(
+        select(StageChange.lead_id.label("lead_id"), Stage.position.label("position"))
+        .join(Stage, Stage.id == StageChange.to_stage_id).join(Lead, Lead.id == StageChange.lead_id)
+        .where(Stage.is_lost.is_(False), *conditions),
+        select(Lead.id, Stage.position).join(Stage, Stage.id == Lead.last_open_stage_id).where(*conditions),
+    ).subquery()
+    furthest = (select(visited.c.lead_id, func.max(visited.c.position).label("position"))
+                .group_by(visited.c.lead_id).subquery())
+    rows = db.session.execute(
+        select(furthest.c.position, func.count(Lead.id)).select_from(Lead)
+        .outerjoin(furthest, furthest.c.lead_id == Lead.id).where(*conditions).group_by(furthest.c.position)
+    ).all()
+    first = steps[0].position
+    reached = [sum(count for position, count in rows if (first if position is None else position) >= step.position)
+               for step in steps]
+    conversions = [reached[i + 1] * 100 / reached[i] if reached[i] else None for i in range(len(steps) - 1)]
+    return [FunnelStep(step, count, conversion)
+            for step, count, conversion in zip(steps, reached, conversions + [None])]
+
+
+# --- breakdowns ------------------------------------------------------------------------------
+
+BREAKDOWNS = ("sources", "referrers", "events", "countries", "sectors", "languages", "months")
+
+
+def _by_column(column, conditions) -> list:
+    stmt = (select(column, *_tally_columns()).where(*conditions).group_by(column)
+            .order_by(literal_column("leads").desc(), literal_column("registered").desc(), column))
+    return list(db.session.execute(stmt))
+
+
+def _by_model(model, join_on, conditions) -> list:
+    stmt = (select(model, *_tally_columns()).select_from(Lead).outerjoin(model, join_on).where(*conditions)
+            .group_by(model.id).order_by(literal_column("leads").desc(), literal_column("registered").desc(),
+                                         model.id.is_(None), model.name, model.id))
+    return list(db.session.execute(stmt))
+
+
+def _by_sector(conditions) -> list:
+    stmt = (select(Sector, *_tally_columns()).select_from(Lead)
+            .outerjoin(lead_sectors, lead_sectors.c.lead_id == Lead.id)
+            .outerjoin(Sector, Sector.id == lead_sectors.c.sector_id).where(*conditions)
+            .group_by(Sector.id).order_by(literal_column("leads").desc(), literal_column("registered").desc(),
+                                          Sector.position, Sector.id))
+    return list(db.session.execute(stmt))
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _by_month(conditions) -> list:
+    """Every month from the first lead's to the last one's, those without a lead too."""
+    month = vietnam_month(Lead.created_at).label("month")
+    stmt = select(month, *_tally_columns()).where(*conditions).group_by(month).order_by(month)
+    found = {first_day: counts for first_day, *counts in db.session.execute(stmt)}
+    rows, first_day = [], min(found, default=None)
+    while found and first_day <= max(found):
+        rows.append((first_day, *found.get(first_day, (0, 0, 0, 0))))
+        first_day = _next_month(first_day)
+    return rows
+
+
+def breakdown(filters: ReportFilters, by: str) -> list[Tally]:
+    """Leads, registrations, registered capital and win rate per ``by`` (one of ``BREAKDOWNS``),
+    the most leads first (months in order). A lead interested in several sectors counts in each."""
+    conditions = lead_conditions(filters)
+    rows = {
+        "sources": lambda: _by_column(Lead.source, conditions),
+        "referrers": lambda: _by_model(Referrer, Referrer.id == Lead.referrer_id, conditions),
+        "events": lambda: _by_model(Event, Event.id == Lead.event_id, conditions),
+        "countries": lambda: _by_column(Lead.country, conditions),
+        "sectors": lambda: _by_sector(conditions),
+        "languages": lambda: _by_column(Lead.preferred_language, conditions),
+        "months": lambda: _by_month(conditions),
+    }[by]()
+    return [_tally(key or None, *counts) for key, *counts in rows]
+
+
+# --- response time ---------------------------------------------------------------------------
+
+
+@dataclass
+class ResponseTimes:
+    """Time from receiving a lead to its first answer (a call, e-mail, meeting or visit logged)."""
+
+    #: None for all leads; per officer a ``User`` (None: nobody owns them); per month its first day.
+    key: object
+    answered: int
+    not_answered: int
+    answered_in_time: int
+    median_seconds: float | None
+    p90_seconds: float | None
+
+    @property
+    def share_in_time(self) -> float | None:
+        """Percent of the answered leads answered by their first-response deadline."""
+        return self.answered_in_time * 100 / self.answered if self.answered else None
+
+
+def _ranked(value, group=None) -> tuple:
+    """The windows ``_percentile`` reads: each row's rank by ``value`` (empty values last) and the
+    number of values, in each ``group``."""
+    return (func.row_number().over(partition_by=group, order_by=value.asc().nulls_last()).label("rank"),
+            func.count(value).over(partition_by=group).label("values"))
+
+
+def _response_statement(filters: ReportFilters, key=None) -> tuple:
+    """(the leads ranked by waiting time, the figures per ``key`` from them); unanswered leads
+    rank last and are only counted."""
+    waited = seconds_between(Lead.created_at, Lead.first_responded_at)
+    in_time = case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0)
+    ranked = (
+        select((key if key is not None else literal(0)).label("key"), waited.label("waited"),
+               in_time.label("in_time"), *_ranked(waited, key))
+        .where(*lead_conditions(filters)).subquery()
+    )
+    answered = func.count(ranked.c.waited)
+    return ranked, select(
+        ranked.c.key, answered, func.count() - answered, func.coalesce(func.sum(ranked.c.in_time), 0),
+        _percentile(ranked.c.waited, ranked.c.rank, ranked.c["values"], MEDIAN),
+        _percentile(ranked.c.waited, ranked.c.rank, ranked.c["values"], NINETIETH),
+    ).group_by(ranked.c.key)
+
+
+def _response(key, answered, not_answered, in_time, median, p90) -> ResponseTimes:
+    return ResponseTimes(key, int(answered), int(not_answered), int(in_time), _seconds_or_none(median, answered),
+                         _seconds_or_none(p90, answered))
+
+
+def response_overall(filters: ReportFilters) -> ResponseTimes:
+    _, stmt = _response_statement(filters)
+    row = db.session.execute(stmt).first()
+    return _response(None, *row[1:]) if row else ResponseTimes(None, 0, 0, 0, None, None)
+
+
+def response_by_officer(filters: ReportFilters) -> list[ResponseTimes]:
+    """Per owner of the leads, by name; leads nobody owns last."""
+    ranked, stmt = _response_statement(filters, Lead.owner_id)
+    stmt = (stmt.add_columns(User).outerjoin(User, User.id == ranked.c.key).group_by(User.id)
+            .order_by(User.id.is_(None), User.name, User.id))
+    return [_response(user, *figures) for _, *figures, user in db.session.execute(stmt)]
+
+
+def response_by_month(filters: ReportFilters) -> list[ResponseTimes]:
+    """Per month the leads were received in."""
+    ranked, stmt = _response_statement(filters, vietnam_month(Lead.created_at))
+    rows = db.session.execute(stmt.order_by(ranked.c.key))
+    return [_response(month, *figures) for month, *figures in rows]
+
+
+# --- time in each stage ----------------------------------------------------------------------
+
+
+@dataclass
+class StageTime:
+    stage: Stage
+    #: How many stays in the stage were measured (a lead that came back counts twice).
+    stays: int
+    median_seconds: float | None
+
+
+def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[StageTime]:
+    """Median time a lead stayed in each open stage: from entering it to the next move (LEAD() over
+    each lead's stage history); a stay still going on counts up to ``now``."""
+    now = now or clock.now()
+    history = (
+        select(StageChange.to_stage_id.label("stage_id"), StageChange.changed_at, Lead.status,
+               func.lead(StageChange.changed_at).over(partition_by=StageChange.lead_id,
+                                                      order_by=(StageChange.changed_at, StageChange.id))
+               .label("left_at"))
+        .join(Lead, Lead.id == StageChange.lead_id).where(*lead_conditions(filters)).subquery()
+    )
+    until = func.coalesce(history.c.left_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True)))
+    stayed = seconds_between(history.c.changed_at, until)
+    stays = (
+        select(history.c.stage_id, stayed.label("stayed"), *_ranked(stayed, history.c.stage_id))
+        .join(Stage, Stage.id == history.c.stage_id)
+        .where(Stage.is_won.is_(False), Stage.is_lost.is_(False),
+               or_(history.c.left_at.is_not(None), history.c.status == LeadStatus.OPEN))
+        .subquery()
+    )
+    measured = {
+        stage_id: (int(count), _seconds_or_none(median, count))
+        for stage_id, count, median in db.session.execute(
+            select(stays.c.stage_id, func.count(),
+                   _percentile(stays.c.stayed, stays.c.rank, stays.c["values"], MEDIAN))
+            .group_by(stays.c.stage_id)
+        )
+    }
+    return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in stages() if stage.is_open]
+
+
+# --- referrers and lost reasons --------------------------------------------------------------
+
+
+@dataclass
+class ReferrerRank:
+    referrer: Referrer
+    leads: int
+    registered: int
+    registered_capital_usd: int
+
+
+def referral_leaderboard(filters: ReportFilters, size: int = LEADERBOARD_SIZE) -> list[ReferrerRank]:
+    """The referrers who brought the most leads, then the most registrations."""
+    leads, registered, capital, _lost = _tally_columns()
+    stmt = (select(Referrer, leads, registered, capital).join(Lead, Lead.referrer_id == Referrer.id)
+            .where(*lead_conditions(filters)).group_by(Referrer.id)
+            .order_by(literal_column("leads").desc(), literal_column("registered").desc(), Referrer.name, Referrer.id)
+            .limit(size))
+    return [ReferrerRank(referrer, int(count), int(won), int(total or 0))
+            for referrer, count, won, total in db.session.execute(stmt)]
+
+
+@dataclass
+class LostReasonCount:
+    #: None for leads lost without a recorded reason.
+    reason: LostReason | None
+    leads: int
+    #: Percent of all lost leads.
+    share: float
+
+
+def lost_reasons(filters: ReportFilters) -> list[LostReasonCount]:
+    """Why leads were lost, the most frequent reason first."""
+    count = func.count(Lead.id).label("leads")
+    stmt = (select(LostReason, count).select_from(Lead).outerjoin(LostReason, LostReason.id == Lead.lost_reason_id)
+            .where(Lead.status == LeadStatus.LOST, *lead_conditions(filters)).group_by(LostReason.id)
+            .order_by(count.desc(), LostReason.id.is_(None), LostReason.position, LostReason.id))
+    rows = db.session.execute(stmt).all()
+    total = sum(leads for _, leads in rows)
+    return [LostReasonCount(reason, leads, leads * 100 / total) for reason, leads in rows]

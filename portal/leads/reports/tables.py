@@ -1,0 +1,261 @@
+"""What each section of the reports page shows: its columns, its chart and its CSV file.
+
+A section's table, chart and CSV are made from the same rows, so the download holds exactly
+the numbers on the page: the CSV keeps them as plain numbers (durations in hours), the page
+formats them for the reader's locale with the portal's Babel formatters.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable
+
+from babel import UnknownLocaleError, units
+from babel.dates import format_skeleton
+from flask_babel import lazy_gettext as _l
+
+from portal.i18n import current_language, format_number, format_percent, format_usd, language_name, locale_code
+from portal.leads.reports import queries as reports
+from portal.leads.reports.charts import BarChart, Series, bar_chart
+from portal.leads.countries import country_name
+from portal.leads.pipeline.export import neutralise
+from portal.leads.models import SOURCE_LABELS, LeadSource
+from portal.leads.reports.queries import ReportFilters
+
+
+# --- formatting --------------------------------------------------------------------------
+
+
+def format_month(month: date) -> str:
+    """A month as the reader writes it: "Mar 2026", "thg 3 2026", "2026年3月"."""
+    return format_skeleton("yMMM", month, locale=locale_code())
+
+
+def format_duration(seconds: float | None) -> str:
+    """In the unit a person reads best: minutes under an hour, hours under two days, else days."""
+    if seconds is None:
+        return ""
+    hours = seconds / 3600
+    if hours < 1:
+        return units.format_unit(round(seconds / 60), "duration-minute", length="short", locale=locale_code())
+    if hours < 48:
+        return units.format_unit(hours, "duration-hour", length="short", format="#,##0.#", locale=locale_code())
+    return units.format_unit(hours / 24, "duration-day", length="short", format="#,##0.#", locale=locale_code())
+
+
+def shown(kind: str, value) -> str:
+    """A value as the page shows it; a dash where there is no figure (a rate of nothing decided)."""
+    if value is None:
+        return "–"
+    return {
+        "month": format_month,
+        "count": lambda number: format_number(number, 0),
+        "usd": format_usd,
+        "percent": format_percent,
+        "duration": format_duration,
+    }.get(kind, str)(value)
+
+
+def in_csv(kind: str, value):
+    """A value as the CSV holds it: numbers stay numbers, durations become hours."""
+    if value is None:
+        return ""
+    if kind == "month":
+        return value.strftime("%Y-%m")
+    if kind == "percent":
+        return round(value, 1)
+    if kind == "duration":
+        return round(value / 3600, 2)
+    if kind in ("label", "text"):
+        return neutralise(str(value))
+    return value
+
+
+# --- sections ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    label: Any
+    #: How its values are shown: "label" or "month" (the first column, naming the row), "text",
+    #: "count", "usd", "percent" (0–100) or "duration" (seconds).
+    kind: str
+    value: Callable[[Any], Any]
+    #: The CSV header when it must name a unit the page shows otherwise.
+    csv_label: Any = None
+
+    @property
+    def csv_header(self) -> str:
+        """Percentages are plain numbers in the CSV: their header says "(%)"."""
+        if self.csv_label:
+            return str(self.csv_label)
+        return f"{self.label} (%)" if self.kind == "percent" else str(self.label)
+
+
+@dataclass(frozen=True)
+class Section:
+    #: In the page's anchors and the CSV's address: ``/staff/reports/<key>.csv``.
+    key: str
+    title: Any
+    note: Any
+    columns: tuple[Column, ...]
+    load: Callable[[ReportFilters, datetime], list]
+    #: The columns drawn as bars.
+    bars: tuple[int, ...] = (1,)
+
+
+@dataclass
+class SectionTable:
+    section: Section
+    rows: list[list]
+
+    @property
+    def header(self) -> list[Column]:
+        return list(self.section.columns)
+
+    def chart(self) -> BarChart:
+        columns = self.section.columns
+        labels = [shown(columns[0].kind, row[0]) for row in self.rows]
+        series = [Series(str(columns[index].label), [row[index] for row in self.rows],
+                         [shown(columns[index].kind, row[index]) for row in self.rows])
+                  for index in self.section.bars]
+        return bar_chart(labels, series)
+
+    def csv(self) -> bytes:
+        """UTF-8 with a byte-order mark, so Excel opens Vietnamese, Korean and Japanese correctly."""
+        columns = self.section.columns
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([column.csv_header for column in columns])
+        writer.writerows([in_csv(column.kind, value) for column, value in zip(columns, row)] for row in self.rows)
+        return buffer.getvalue().encode("utf-8-sig")
+
+
+def build(section: Section, filters: ReportFilters, now: datetime) -> SectionTable:
+    return SectionTable(section, [[column.value(item) for column in section.columns]
+                                  for item in section.load(filters, now)])
+
+
+# --- what each row is about, in the reader's language ------------------------------------
+
+
+def _source(code: str) -> str:
+    try:
+        return str(SOURCE_LABELS[LeadSource(code)])
+    except ValueError:
+        return code
+
+
+def _language(code: str | None) -> str:
+    try:
+        return language_name(code)
+    except (TypeError, ValueError, UnknownLocaleError):
+        return code or str(_l("Not given"))
+
+
+def _named(thing, none_label) -> str:
+    return thing.name if thing is not None else str(none_label)
+
+
+def _named_in_language(thing, none_label) -> str:
+    return thing.name(current_language()) if thing is not None else str(none_label)
+
+
+# --- the sections of the page ------------------------------------------------------------
+
+
+def _tally_columns(label, kind: str, name: Callable[[Any], Any]) -> tuple[Column, ...]:
+    return (
+        Column(label, kind, lambda tally: name(tally.key)),
+        Column(_l("Leads"), "count", lambda tally: tally.leads),
+        Column(_l("Registered"), "count", lambda tally: tally.registered),
+        Column(_l("Registered capital"), "usd", lambda tally: tally.registered_capital_usd,
+               _l("Registered capital (USD)")),
+        Column(_l("Win rate"), "percent", lambda tally: tally.win_rate),
+    )
+
+
+def _breakdown(key: str, title, label, kind: str, name: Callable[[Any], Any], note=None) -> Section:
+    return Section(key, title, note or _l("Win rate: of the leads decided (registered or lost), the share that "
+                                          "registered."),
+                   _tally_columns(label, kind, name), lambda filters, now: reports.breakdown(filters, key), bars=(1, 2))
+
+
+def _response_columns(label, kind: str, name: Callable[[Any], Any]) -> tuple[Column, ...]:
+    return (
+        Column(label, kind, lambda times: name(times.key)),
+        Column(_l("Answered"), "count", lambda times: times.answered),
+        Column(_l("Median time to the first answer"), "duration", lambda times: times.median_seconds,
+               _l("Median time to the first answer (hours)")),
+        Column(_l("90th percentile"), "duration", lambda times: times.p90_seconds, _l("90th percentile (hours)")),
+        Column(_l("Answered within the deadline"), "percent", lambda times: times.share_in_time),
+        Column(_l("Not yet answered"), "count", lambda times: times.not_answered),
+    )
+
+
+RESPONSE_NOTE = _l("Time from receiving a lead to the first call, e-mail, meeting or visit logged on it. Half of "
+                   "the answered leads had their answer within the median, nine in ten within the 90th percentile. "
+                   "The deadline is one working day; leads not yet answered are counted apart.")
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "funnel", _l("How far leads get"),
+        _l("A lead counts at every stage up to the furthest it reached; a lost lead counts up to the last open "
+           "stage it was in. Conversion: the share of the leads at a stage that reached the next one."),
+        (Column(_l("Stage"), "label", lambda step: step.stage.name(current_language())),
+         Column(_l("Leads that reached it"), "count", lambda step: step.reached),
+         Column(_l("Went on to the next stage"), "percent", lambda step: step.conversion)),
+        lambda filters, now: reports.funnel(filters),
+    ),
+    _breakdown("sources", _l("Leads by source"), _l("Source"), "label", _source),
+    _breakdown("referrers", _l("Leads by referrer"), _l("Referrer"), "label",
+               lambda referrer: _named(referrer, _l("No referrer"))),
+    _breakdown("events", _l("Leads by event"), _l("Event"), "label", lambda event: _named(event, _l("No event"))),
+    _breakdown("countries", _l("Leads by country or territory"), _l("Country or territory"), "label",
+               lambda code: country_name(code, current_language()) if code else str(_l("Not given"))),
+    _breakdown("sectors", _l("Leads by sector of interest"), _l("Sector"), "label",
+               lambda sector: _named_in_language(sector, _l("No sector given")),
+               note=_l("A lead interested in several sectors counts in each. Win rate: of the leads decided "
+                       "(registered or lost), the share that registered.")),
+    _breakdown("languages", _l("Leads by preferred language"), _l("Preferred language"), "label", _language),
+    _breakdown("months", _l("Leads by month received"), _l("Month"), "month", lambda month: month),
+    Section("response-officers", _l("First answer by officer"), RESPONSE_NOTE,
+            _response_columns(_l("Owner"), "label", lambda user: _named(user, _l("Nobody yet"))),
+            lambda filters, now: reports.response_by_officer(filters), bars=(2, 3)),
+    Section("response-months", _l("First answer by month received"), RESPONSE_NOTE,
+            _response_columns(_l("Month"), "month", lambda month: month),
+            lambda filters, now: reports.response_by_month(filters), bars=(2, 3)),
+    Section(
+        "stage-time", _l("Time spent in each stage"),
+        _l("Median time from entering a stage to the next move. A lead still in a stage counts up to now; a lead "
+           "that came back to a stage counts once for each stay."),
+        (Column(_l("Stage"), "label", lambda spent: spent.stage.name(current_language())),
+         Column(_l("Stays measured"), "count", lambda spent: spent.stays),
+         Column(_l("Median time in the stage"), "duration", lambda spent: spent.median_seconds,
+                _l("Median time in the stage (hours)"))),
+        lambda filters, now: reports.time_in_stages(filters, now), bars=(2,),
+    ),
+    Section(
+        "leaderboard", _l("Referral leaderboard"),
+        _l("The referrers who brought the most leads, then the most registrations."),
+        (Column(_l("Referrer"), "label", lambda rank: rank.referrer.name),
+         Column(_l("Organisation"), "text", lambda rank: rank.referrer.organisation),
+         Column(_l("Leads brought"), "count", lambda rank: rank.leads),
+         Column(_l("Registered"), "count", lambda rank: rank.registered),
+         Column(_l("Registered capital"), "usd", lambda rank: rank.registered_capital_usd,
+                _l("Registered capital (USD)"))),
+        lambda filters, now: reports.referral_leaderboard(filters), bars=(2, 3),
+    ),
+    Section(
+        "lost-reasons", _l("Why leads were lost"), _l("The reasons recorded when leads were lost, the most frequent "
+                                                      "first."),
+        (Column(_l("Reason"), "label", lambda count: _named_in_language(count.reason, _l("No reason given"))),
+         Column(_l("Leads"), "count", lambda count: count.leads),
+         Column(_l("Share of the lost leads"), "percent", lambda count: count.share)),
+        lambda filters, now: reports.lost_reasons(filters),
+    ),
+)
+
+SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}

@@ -1,0 +1,46 @@
+"""Names the leads' templates and e-mails show for stored codes, in the reader's language."""
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.leads.countries import country_name
+from portal.leads.queries import open_leads_per_owner
+from portal.leads.models import (CONSENT_PURPOSE_LABELS, LEAD_KIND_LABELS, REFERRER_KIND_LABELS, SOURCE_LABELS,
+                                 TIMELINE_LABELS, ConsentPurpose, LeadKind, LeadSource, ReferrerKind, Timeline)
+from portal.leads.pipeline.forms import MERGE_LABELS
+from portal.leads.rules.priority import priority_of
+from portal.leads.rules.stage_facts import FACT_LABELS, Fact
+
+
+def kind_label(kind: str) -> str:
+    return LEAD_KIND_LABELS[LeadKind(kind)]
+
+
+def timeline_label(timeline: str) -> str:
+    return TIMELINE_LABELS[Timeline(timeline)]
+
+
+def relationship_label(relationship: str) -> str:
+    return REFERRER_KIND_LABELS[ReferrerKind(relationship)]
+
+
+def source_label(source: str) -> str:
+    return SOURCE_LABELS[LeadSource(source)]
+
+
+def merge_label(name: str) -> str:
+    return MERGE_LABELS[name]
+
+
+def purpose_label(purpose: str) -> str:
+    return CONSENT_PURPOSE_LABELS[ConsentPurpose(purpose)]
+
+
+def fact_label(fact: str) -> str:
+    return FACT_LABELS[Fact(fact)]
+
+
+def register(app: Flask) -> None:
+    for helper in (country_name, kind_label, timeline_label, relationship_label, source_label, merge_label,
+                   purpose_label, fact_label, priority_of, open_leads_per_owner):
+        app.add_template_global(helper)
