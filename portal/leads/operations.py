@@ -2,7 +2,6 @@
 and its e-mails in the outbox, before anything else is attempted."""
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -440,21 +439,6 @@ def update_lead(lead: Lead, values: dict, sectors: list[Sector] | None, user: Us
     if changes:
         audit.record("lead", lead.id, action, changes, user_id=user.id)
     db.session.commit()
-
-
-TAG_SEPARATORS = re.compile(r"[,，、;]")
-MAX_TAGS = 10
-
-
-def parse_tags(text: str) -> list[str]:
-    """Tags typed in one field: separated by commas (also the Asian comma), spaces tidied,
-    repeats dropped whatever their case."""
-    names: dict[str, str] = {}
-    for part in TAG_SEPARATORS.split(text or ""):
-        name = " ".join(part.split())
-        if name:
-            names.setdefault(name.casefold(), name)
-    return list(names.values())
 
 
 def tags_named(names: list[str]) -> list[Tag]:

@@ -25,7 +25,7 @@ from portal.form_messages import BAD_EMAIL, REQUIRED
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.countries import countries
 from portal.leads.models import ACTIVITY_LABELS, LEAD_KIND_LABELS, SOURCE_LABELS, TIMELINE_LABELS, ActivityKind
-from portal.leads.operations import MAX_TAGS, parse_tags
+from portal.leads.rules.tags import MAX_TAGS, parse_tags
 from portal.leads.queries import LEAD_SORTS, LeadFilters
 from portal.query_form import QueryForm
 

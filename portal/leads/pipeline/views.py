@@ -19,6 +19,7 @@ from portal.leads.reports.dashboard import pipeline_at_a_glance
 from portal.leads.models import ActivityKind, Lead, LeadStatus
 from portal.leads.partners.forms import LeadEventForm
 from portal.leads.rules.stage_facts import MissingFacts
+from portal.leads.rules.tags import parse_tags
 from portal.leads.pipeline.forms import (
     MILLION,
     ActivityForm,
@@ -130,7 +131,7 @@ def bulk():
         abort(403)
     chosen = queries.leads_for_export(references=references)
     if form.action.data == "tag":
-        names = operations.parse_tags(form.tag.data or "")[:1]
+        names = parse_tags(form.tag.data or "")[:1]
         if not names:
             flash(_("Type the tag to add."), "error")
             return redirect(back)
@@ -239,7 +240,7 @@ def tag(reference: str):
     form = TagsForm()
     if not form.validate():
         return _lead_page(lead, 400, tags_form=form)
-    operations.set_tags(lead, operations.parse_tags(form.tags.data or ""), current_user)
+    operations.set_tags(lead, parse_tags(form.tags.data or ""), current_user)
     flash(_("The tags are saved."), "success")
     return redirect(url_for("pipeline.lead", reference=reference))
 
