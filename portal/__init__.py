@@ -9,7 +9,7 @@ from sqlalchemy import event
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import auth, i18n, leads, projects, region
+from portal import auth, i18n, leads, outbox, projects, region
 from portal.config import Config, check_production_settings
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -37,11 +37,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     auth.init_app(app)
     i18n.init_app(app)
     region.init_app(app)
+    outbox.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine)
 
     _register_blueprints(app)
     _register_error_pages(app)
+    _register_transaction_end(app)
     _register_security_headers(app)
     _register_commands(app)
     return app
@@ -104,6 +106,16 @@ def _register_error_pages(app: Flask) -> None:
         return render_error(500)
 
 
+def _register_transaction_end(app: Flask) -> None:
+    """Views commit once, at the end of their work; a request that fails on the way keeps nothing
+    it changed, even when the error propagates (tests, the debugger)."""
+
+    @app.teardown_request
+    def roll_back_a_failed_request(error):
+        if error is not None:
+            db.session.rollback()
+
+
 def _register_security_headers(app: Flask) -> None:
     @app.after_request
     def add_headers(response):
@@ -122,8 +134,6 @@ def _register_security_headers(app: Flask) -> None:
 def _register_commands(app: Flask) -> None:
     from portal.demo import demo_data_command
     from portal.auth.cli import create_user_command
-    from portal.outbox.cli import outbox_cli
 
     app.cli.add_command(demo_data_command)
-    app.cli.add_command(outbox_cli)
     app.cli.add_command(create_user_command)

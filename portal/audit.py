@@ -51,7 +51,7 @@ def record(entity: str, entity_id: int, action: str, changes: dict[str, tuple[An
 
 
 def save_with_audit(model, item, values: dict, entity: str, user_id: int | None):
-    """Create (``item`` is None) or update a record and record what changed; commits."""
+    """Create (``item`` is None) or update a record and record what changed; the caller commits."""
     created = item is None
     if created:
         item = model()
@@ -64,7 +64,6 @@ def save_with_audit(model, item, values: dict, entity: str, user_id: int | None)
             setattr(item, name, value)
     db.session.flush()
     record(entity, item.id, "create" if created else "update", changes, user_id=user_id)
-    db.session.commit()
     return item
 
 

@@ -92,6 +92,7 @@ def empty_database(request):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         seed_default_stages()  # the migration's reference data
+        db.session.commit()
         limiter.reset()
 
 

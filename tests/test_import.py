@@ -6,6 +6,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
+from portal.leads import operations
 from portal.leads.imports import sheets as importing
 from portal.leads.models import Event, Lead
 from tests import factories
@@ -92,7 +93,7 @@ def test_a_failure_during_import_saves_nothing(staff_client, session, monkeypatc
     data = "Name,E-mail\nA,a@x.example\nB,b@x.example\n".encode()
     token = upload(staff_client, data, "list.csv").headers["Location"].split("/")[-1].split("?")[0]
     calls = {"count": 0}
-    real = importing.priority_score
+    real = operations.priority_score
 
     def failing(lead):
         calls["count"] += 1
@@ -100,7 +101,7 @@ def test_a_failure_during_import_saves_nothing(staff_client, session, monkeypatc
             raise RuntimeError("disk full")
         return real(lead)
 
-    monkeypatch.setattr(importing, "priority_score", failing)
+    monkeypatch.setattr(operations, "priority_score", failing)
     with pytest.raises(RuntimeError):
         post(staff_client, f"/staff/leads/import/{token}/run", language="en", **{"column-0": "name",
                                                                                   "column-1": "email"})

@@ -4,6 +4,7 @@ from flask.cli import with_appcontext
 
 from portal.auth.models import Role
 from portal.auth.operations import AccountError, create_user
+from portal.extensions import db
 from portal.i18n import LANGUAGES
 
 
@@ -24,4 +25,5 @@ def create_user_command(email: str, name: str, role: str, language: str, passwor
         user = create_user(email, name, role, password, language)
     except AccountError as error:
         raise click.ClickException(str(error)) from error
+    db.session.commit()
     click.echo(f"Created {user.role} {user.email}.")

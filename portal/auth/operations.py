@@ -37,7 +37,7 @@ def create_user(email: str, name: str, role: str, password: str, language: str =
     user = User(email=normalize_email(email), name=name.strip(), role=Role(role), language=language)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()
     current_app.logger.info("user %s created with role %s", user.email, user.role)
     return user
 
@@ -60,12 +60,12 @@ def authenticate(email: str, password: str) -> User | None:
             user.locked_until = clock.now() + LOCKOUT
             user.failed_logins = 0
             current_app.logger.warning("user %s locked after %s failed logins", user.email, MAX_FAILED_LOGINS)
-        db.session.commit()
+        db.session.flush()
         return None
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = clock.now()
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -74,13 +74,13 @@ def change_password(user: User, password: str) -> None:
     if len(password) < 10:
         raise AccountError("the password must have at least 10 characters")
     user.set_password(password)
-    db.session.commit()
+    db.session.flush()
     current_app.logger.info("user %s changed their password", user.email)
 
 
 def set_language(user: User, language: str) -> None:
     user.language = language
-    db.session.commit()
+    db.session.flush()
 
 
 # --- administrators manage the team -------------------------------------------------------------
@@ -126,7 +126,7 @@ def invite_user(values: dict, by: User) -> User:
     db.session.flush()
     audit.record("user", user.id, "invite", {name: (None, values[name]) for name in USER_FIELDS}, user_id=by.id)
     _send_password_link(user, by, "staff_invitation")
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -139,17 +139,17 @@ def update_user(user: User, values: dict, by: User) -> None:
         user.session_token = secrets.token_urlsafe(24)  # a deactivated account is logged out everywhere
     if changes:
         audit.record("user", user.id, "update", changes, user_id=by.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def send_password_reset(user: User, by: User) -> None:
     audit.record("user", user.id, "password_link", {}, user_id=by.id)
     _send_password_link(user, by, "staff_password_reset")
-    db.session.commit()
+    db.session.flush()
 
 
 def set_password_from_link(user: User, password: str) -> None:
     user.set_password(password)
     user.failed_logins, user.locked_until = 0, None
     audit.record("user", user.id, "set_password", {}, user_id=user.id)
-    db.session.commit()
+    db.session.flush()

@@ -12,7 +12,6 @@ from portal.auth.access import staff_required
 from portal.auth.forms import SetPasswordForm, UserForm
 from portal.auth.models import Role, User
 from portal.extensions import db
-from portal.outbox import send_soon
 
 bp = Blueprint("users", __name__, url_prefix="/staff")
 
@@ -55,7 +54,7 @@ def edit(user_id: int | None = None):
                 return redirect(url_for("users.edit", user_id=user.id))
             operations.update_user(user, _values(form), current_user)
             flash(_("The account is saved."), "success")
-        send_soon()
+        db.session.commit()
         return redirect(url_for("users.index"))
     return render_template("auth/user_form.html", form=form, user=user), 400 if form.errors else 200
 
@@ -65,7 +64,7 @@ def edit(user_id: int | None = None):
 def password_link(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     operations.send_password_reset(user, current_user)
-    send_soon()
+    db.session.commit()
     flash(_("A link to choose a new password was sent to %(email)s.", email=user.email), "success")
     return redirect(url_for("users.edit", user_id=user.id))
 
@@ -78,6 +77,7 @@ def set_password(token: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         operations.set_password_from_link(user, form.new.data)
+        db.session.commit()
         logout_user()
         flash(_("Your password is set. Please log in."), "success")
         return redirect(url_for("auth.login"))

@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from portal.auth import operations
 from portal.auth.access import staff_required
 from portal.auth.forms import LanguageForm, LoginForm, PasswordForm
-from portal.extensions import limiter
+from portal.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
@@ -36,6 +36,7 @@ def login():
     failed = False
     if form.validate_on_submit():
         user = operations.authenticate(form.email.data, form.password.data)
+        db.session.commit()  # a failed attempt counts towards the lockout too
         if user is not None:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
@@ -60,6 +61,7 @@ def account():
     if request.method == "POST":
         if "language-language" in request.form and language_form.validate_on_submit():
             operations.set_language(current_user, language_form.language.data)
+            db.session.commit()
             flash(_("Your language is saved."), "success")
             return redirect(url_for("auth.account"))
         if "password-new" in request.form and password_form.validate_on_submit():
@@ -67,6 +69,7 @@ def account():
                 password_form.current.errors.append(_("This is not your current password."))
             else:
                 operations.change_password(current_user, password_form.new.data)
+                db.session.commit()
                 login_user(current_user._get_current_object())  # this session goes on with the new token
                 flash(_("Your password is changed. You are logged out everywhere else."), "success")
                 return redirect(url_for("auth.account"))

@@ -158,7 +158,7 @@ def load_demo_catalogue() -> dict[str, int]:
         for name, value in data.items():
             setattr(referrer, name, value)
 
-    db.session.commit()
+    db.session.flush()
     return {"sectors": len(sectors), "locations": len(locations), "parks": len(parks),
             "projects": len(projects), "key figures": len(figures), "referrers": len(referrers)}
 
@@ -175,7 +175,7 @@ def load_demo_staff() -> dict[str, User]:
             user.auto_assign, (user.languages, user.countries) = True, assignment
         if not user.password_hash:
             user.set_password(DEMO_PASSWORD)
-    db.session.commit()
+    db.session.flush()
     return users
 
 
@@ -245,7 +245,7 @@ def load_demo_pipeline(users: dict[str, User]) -> int:
                                    assignee=users[entry["for"]], done_at=now if entry.get("done") else None))
         db.session.add(lead)
         added += 1
-    db.session.commit()
+    db.session.flush()
     return added
 
 
@@ -264,3 +264,4 @@ def demo_data_command(if_empty: bool) -> None:
         click.echo(f"Demo pipeline: {load_demo_pipeline(users)} leads added.")
         click.echo(f"Demo staff: log in at /staff/login as {DEMO_STAFF['admin'][0]} (or manager@demo.example, "
                    f"officer.ko@demo.example ...) with the password {DEMO_PASSWORD!r}.")
+    db.session.commit()

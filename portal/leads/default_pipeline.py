@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.leads.models import LostReason, Stage
+from portal.leads.rules.stage_facts import Fact
 
 NEW = "new"
 
@@ -22,10 +23,10 @@ DEFAULT_STAGES = [
 
 #: What a lead needs before it enters a stage (see ``portal.leads.rules.stage_facts``).
 DEFAULT_REQUIRED_FACTS = {
-    "qualified": "sector,estimated_investment",
-    "site_visit": "visit_date",
-    "registered": "registered_capital,expected_jobs,certificate_date",
-    "lost": "lost_reason",
+    "qualified": (Fact.SECTOR, Fact.ESTIMATED_INVESTMENT),
+    "site_visit": (Fact.VISIT_DATE,),
+    "registered": (Fact.REGISTERED_CAPITAL, Fact.EXPECTED_JOBS, Fact.CERTIFICATE_DATE),
+    "lost": (Fact.LOST_REASON,),
 }
 
 DEFAULT_LOST_REASONS = [
@@ -48,7 +49,7 @@ def stage_rows() -> list[dict]:
     return [
         {"code": code, "position": position, "probability": probability, "is_won": won, "is_lost": lost,
          "name_vi": vi, "name_en": en, "name_ko": ko, "name_ja": ja,
-         "required_facts": DEFAULT_REQUIRED_FACTS.get(code, "")}
+         "required_facts": ",".join(DEFAULT_REQUIRED_FACTS.get(code, ()))}
         for position, (code, probability, won, lost, vi, en, ko, ja) in enumerate(DEFAULT_STAGES)
     ]
 
@@ -63,4 +64,4 @@ def seed_default_stages() -> None:
     for model, rows in ((Stage, stage_rows()), (LostReason, lost_reason_rows())):
         existing = set(db.session.scalars(select(model.code)))
         db.session.add_all(model(**row) for row in rows if row["code"] not in existing)
-    db.session.commit()
+    db.session.flush()

@@ -1,5 +1,6 @@
-"""The only code that creates or changes a lead. A submission is committed, with its consent
-and its e-mails in the outbox, before anything else is attempted."""
+"""Every change to a lead, in one place. Each operation changes the session, records the audit
+and queues the e-mails it causes, then flushes: the request (or command) that called it commits
+once, and the outbox sends the queued mail after that commit."""
 from __future__ import annotations
 
 import secrets
@@ -11,13 +12,11 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from portal import audit, clock
-from portal.clock import as_utc
 from portal.auth.models import User
+from portal.clock import as_utc, start_of_day
 from portal.extensions import db
 from portal.leads import queries
-from portal.leads.rules.assignment import pick_officer
-from portal.leads.queries import working_hours_after
-from portal.clock import start_of_day
+from portal.leads.default_pipeline import NEW
 from portal.leads.models import (
     CONTACT_KINDS,
     Activity,
@@ -30,7 +29,6 @@ from portal.leads.models import (
     LeadKind,
     LeadSource,
     LeadStatus,
-    LostReason,
     Referrer,
     SavedFilter,
     Stage,
@@ -38,9 +36,10 @@ from portal.leads.models import (
     Tag,
     Task,
 )
+from portal.leads.queries import working_hours_after
+from portal.leads.rules.assignment import pick_officer
 from portal.leads.rules.priority import priority_score
-from portal.leads.rules.stage_facts import MissingFacts, missing_facts
-from portal.leads.default_pipeline import NEW
+from portal.leads.rules.stage_facts import MissingFacts, StageFacts, missing_facts
 from portal.outbox import queue_mail
 from portal.privacy import NOTICE_VERSION
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
@@ -61,7 +60,8 @@ class Introducer:
 
 @dataclass
 class Submission:
-    """What a public form captured, already validated."""
+    """Who an investor is and what they want, already validated: from a public form, or a row of
+    an imported list of the people met at an event."""
 
     kind: LeadKind
     language: str
@@ -87,6 +87,7 @@ class Submission:
     news: bool = False
     ip_address: str = ""
     referrer: Referrer | None = None
+    event: Event | None = None
     landing_page: str = ""
 
 
@@ -108,12 +109,17 @@ def new_reference() -> str:
 
 
 def _source(submission: Submission) -> LeadSource:
+    if submission.kind == LeadKind.EVENT:
+        return LeadSource.EVENT
     if submission.kind == LeadKind.REFERRAL:
         return LeadSource.REFERRAL_FORM
     return LeadSource.REFERRAL_LINK if submission.referrer else LeadSource.WEBSITE
 
 
-def _new_lead(submission: Submission) -> Lead:
+def create_lead(submission: Submission, user: User | None = None) -> Lead:
+    """The one way a lead is born, whether an investor wrote or staff imported them: a reference,
+    the first stage, a first-response deadline, the interests, the priority, and an officer
+    chosen automatically. ``user`` is who entered it, or ``None`` for the investor themselves."""
     received_at = clock.now()
     stage = queries.stage_by_code(NEW)
     lead = Lead(
@@ -124,27 +130,40 @@ def _new_lead(submission: Submission) -> Lead:
         first_response_due=working_hours_after(received_at, current_app.config["FIRST_RESPONSE_HOURS"]),
         source=_source(submission),
         referrer=submission.referrer,
+        event=submission.event,
         landing_page=submission.landing_page[:500],
         email_normalized=queries.normalize_email(submission.email),
+        last_message_at=received_at,
     )
     for name in ("name", "company", "job_title", "country", "email", "phone", "message", "estimated_investment_usd",
                  "land_need_ha", "timeline", "visit_from", "visit_to", "visitors", "guide_language"):
         setattr(lead, name, getattr(submission, name))
     lead.preferred_language = submission.preferred_language or submission.language
     db.session.add(lead)
-    db.session.add(StageChange(lead=lead, from_stage_id=None, to_stage_id=stage.id, changed_at=received_at))
+    db.session.add(StageChange(lead=lead, from_stage_id=None, to_stage_id=stage.id, changed_at=received_at,
+                               user_id=user.id if user else None))
+    _add_interests(lead, submission)
+    lead.priority_score = priority_score(lead)
+    db.session.flush()
+    _assign_automatically(lead)
     return lead
 
 
-def _join(lead: Lead, submission: Submission) -> None:
+def add_message(lead: Lead, submission: Submission, user: User | None = None) -> None:
     """A later message from the same investor: on the timeline, interests added, nothing overwritten."""
+    now = clock.now()
     lead.activities.append(Activity(kind=ActivityKind.MESSAGE, submission_kind=submission.kind,
-                                    body=submission.message, created_at=clock.now()))
+                                    body=submission.message, created_at=now, user_id=user.id if user else None))
     if submission.kind == LeadKind.SITE_VISIT:
         lead.visit_from, lead.visit_to = submission.visit_from, submission.visit_to
         lead.visitors, lead.guide_language = submission.visitors, submission.guide_language
     if lead.referrer is None and submission.referrer is not None:
         lead.referrer = submission.referrer
+    if lead.event is None and submission.event is not None:
+        lead.event = submission.event
+    lead.last_message_at = now
+    _add_interests(lead, submission)
+    lead.priority_score = priority_score(lead)
 
 
 def _add_interests(lead: Lead, submission: Submission) -> None:
@@ -190,69 +209,73 @@ def _assign_automatically(lead: Lead) -> None:
     officer = pick_officer(queries.assignment_candidates(), queries.open_leads_per_owner(),
                            lead.preferred_language, lead.country)
     if officer is not None:
-        assign(lead, officer, None, commit=False)
+        assign(lead, officer, None)
         officer.last_assigned_at = clock.now()
 
 
 def receive_submission(submission: Submission) -> Receipt:
-    """Store what an investor or introducer sent, with consent and e-mails, in one transaction."""
+    """What an investor or introducer sent through a public form: a new lead, or a message on their
+    open one, with the consent given and the e-mails that answer it."""
     lead = queries.open_lead_for_email(submission.email)
     joined = lead is not None
     if joined:
-        _join(lead, submission)
+        add_message(lead, submission)
     else:
-        lead = _new_lead(submission)
-    lead.last_message_at = clock.now()
-    _add_interests(lead, submission)
+        lead = create_lead(submission)
     _record_consent(lead, submission)
     lead.priority_score = priority_score(lead)
     db.session.flush()
     _queue_mails(lead, submission, joined)
-    if not joined:
-        _assign_automatically(lead)
-    db.session.commit()
     current_app.logger.info("lead %s: %s received (%s)", lead.reference, submission.kind,
                             "joined" if joined else "new")
     return Receipt(lead, joined)
 
 
+def import_people(people: list[tuple[Submission, Lead | None]], event: Event | None, user: User) -> tuple[int, int]:
+    """The people met at an event, from a checked list: each a new lead, or a message on the open
+    lead they already have. Returns how many were created and joined."""
+    created = joined = 0
+    for submission, existing in people:
+        if existing is not None:
+            add_message(existing, submission, user)
+            joined += 1
+        else:
+            create_lead(submission, user)
+            created += 1
+    db.session.flush()
+    audit.record("lead", 0, "import", {"created": (None, created), "joined": (None, joined),
+                                       "event": (None, event.name if event else None)}, user_id=user.id)
+    return created, joined
+
+
 # --- the pipeline: what staff do with a lead ------------------------------------------------
 
 
-@dataclass
-class StageFacts:
-    """Facts given with a stage change; only those not ``None`` are set."""
-
-    sectors: list[Sector] | None = None
-    estimated_investment_usd: int | None = None
-    visit_from: date | None = None
-    registered_capital_usd: int | None = None
-    expected_jobs: int | None = None
-    certificate_date: date | None = None
-    lost_reason: LostReason | None = None
-    lost_comment: str | None = None
-
-
 def move_to_stage(lead: Lead, stage: Stage, user: User, facts: StageFacts | None = None) -> None:
-    """Move a lead, after checking the stage's required facts; raises ``MissingFacts``."""
+    """Move a lead with the facts given; raises ``MissingFacts``, leaving the lead untouched,
+    when the stage requires a fact neither the lead nor ``facts`` supply."""
     if stage.id == lead.stage_id:
         return
-    before = {name: getattr(lead, name) for name in vars(StageFacts()) if name not in ("lost_reason", "sectors")}
-    for name, value in vars(facts or StageFacts()).items():
-        if name == "sectors" and value:
-            lead.sectors.extend(sector for sector in value if sector not in lead.sectors)
-        elif name != "sectors" and value is not None:
-            setattr(lead, name, value)
-    missing = missing_facts(lead, stage)
+    missing = missing_facts(lead, stage, facts)
     if missing:
-        db.session.rollback()
         raise MissingFacts(stage, missing)
+    given = facts.given() if facts else {}
+    changes = {}
+    for name, value in given.items():
+        if name == "sectors":
+            lead.sectors.extend(sector for sector in value if sector not in lead.sectors)
+        elif getattr(lead, name) != value:
+            if name != "lost_reason":
+                changes[name] = (getattr(lead, name), value)
+            setattr(lead, name, value)
     previous = lead.stage
     now = clock.now()
     if previous.is_open and not stage.is_open:
         lead.last_open_stage = previous
     lead.status = LeadStatus.WON if stage.is_won else LeadStatus.LOST if stage.is_lost else LeadStatus.OPEN
     if stage.is_open:
+        if lead.lost_comment:
+            changes["lost_comment"] = (lead.lost_comment, "")
         lead.lost_reason, lead.lost_comment = None, ""
     lead.stage, lead.probability = stage, stage.probability
     lead.priority_score = priority_score(lead)
@@ -260,15 +283,14 @@ def move_to_stage(lead: Lead, stage: Stage, user: User, facts: StageFacts | None
                                user_id=user.id))
     lead.activities.append(Activity(kind=ActivityKind.STAGE_CHANGE, user_id=user.id, created_at=now,
                                     details={"from": previous.id, "to": stage.id}, body=lead.lost_comment or ""))
-    changes = {"stage": (previous.code, stage.code)}
-    changes.update({name: (old, getattr(lead, name)) for name, old in before.items() if getattr(lead, name) != old})
-    audit.record("lead", lead.id, "move_to_stage", changes, user_id=user.id)
+    audit.record("lead", lead.id, "move_to_stage", {"stage": (previous.code, stage.code), **changes},
+                 user_id=user.id)
     if stage.is_won and not previous.is_won:
         _thank_referrers(lead)
-    db.session.commit()
+    db.session.flush()
 
 
-def assign(lead: Lead, owner: User | None, user: User | None, commit: bool = True) -> None:
+def assign(lead: Lead, owner: User | None, user: User | None) -> None:
     """Give the lead to an officer (or to nobody); the new owner is told by e-mail. ``user``
     is who decided, or ``None`` for the automatic assignment of a new lead."""
     if (owner.id if owner else None) == lead.owner_id:
@@ -283,8 +305,6 @@ def assign(lead: Lead, owner: User | None, user: User | None, commit: bool = Tru
                                                        owner.email if owner else None)}, user_id=user_id)
     if owner is not None and owner.id != user_id:
         queue_mail("lead_assigned", owner.email, owner.language, lead.id, lead=lead, owner=owner, by=user)
-    if commit:
-        db.session.commit()
 
 
 def log_activity(lead: Lead, kind: ActivityKind, body: str, user: User) -> Activity:
@@ -295,7 +315,7 @@ def log_activity(lead: Lead, kind: ActivityKind, body: str, user: User) -> Activ
     if kind in CONTACT_KINDS and lead.first_responded_at is None:
         lead.first_responded_at = now
         audit.record("lead", lead.id, "first_response", {"first_responded_at": (None, now)}, user_id=user.id)
-    db.session.commit()
+    db.session.flush()
     return activity
 
 
@@ -305,7 +325,7 @@ def add_task(lead: Lead, title: str, due: date, assignee: User, user: User) -> T
     db.session.flush()
     audit.record("task", task.id, "create", {"title": (None, title), "due_date": (None, due),
                                              "assignee": (None, assignee.email)}, user_id=user.id)
-    db.session.commit()
+    db.session.flush()
     return task
 
 
@@ -314,25 +334,25 @@ def complete_task(task: Task, user: User) -> None:
         return
     task.done_at = clock.now()
     audit.record("task", task.id, "complete", {"done_at": (None, task.done_at)}, user_id=user.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def record_export(count: int, query: str, user: User) -> None:
     """Exports carry personal data out of the portal: each one is in the audit trail."""
     audit.record("lead", 0, "export", {"count": (None, count), "query": (None, query[:500])}, user_id=user.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def save_filter(user: User, name: str, query: str) -> SavedFilter:
     saved = SavedFilter(user_id=user.id, name=name, query=query.lstrip("?")[:1000])
     db.session.add(saved)
-    db.session.commit()
+    db.session.flush()
     return saved
 
 
 def delete_filter(saved: SavedFilter) -> None:
     db.session.delete(saved)
-    db.session.commit()
+    db.session.flush()
 
 
 # --- referrers and events ------------------------------------------------------------------------
@@ -351,7 +371,7 @@ def link_event(lead: Lead, event: Event | None, user: User) -> None:
     if lead.event_id != event_id:
         audit.record("lead", lead.id, "link_event", {"event_id": (lead.event_id, event_id)}, user_id=user.id)
         lead.event_id = event_id
-    db.session.commit()
+    db.session.flush()
 
 
 def _thank_referrers(lead: Lead) -> None:
@@ -404,12 +424,12 @@ def merge_leads(survivor: Lead, duplicate: Lead, take_from_duplicate: set[str], 
     audit.record("lead", survivor.id, "merge", {"merged": (None, duplicate.reference), **changes}, user_id=user.id)
     audit.record("lead", duplicate.id, "merged_into", {"status": (previous_status, LeadStatus.MERGED),
                                                        "merged_into": (None, survivor.reference)}, user_id=user.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def recompute_first_response_deadlines(day) -> int:
     """After a holiday is added or removed: leads still waiting for a first answer whose clock
-    ran over that day get their deadline again. Returns how many changed; commits."""
+    ran over that day get their deadline again. Returns how many changed."""
     stmt = select(Lead).where(Lead.status == LeadStatus.OPEN, Lead.first_responded_at.is_(None),
                               Lead.created_at < start_of_day(day + timedelta(days=1)),
                               Lead.first_response_due > start_of_day(day))
@@ -419,7 +439,7 @@ def recompute_first_response_deadlines(day) -> int:
         if as_utc(lead.first_response_due) != due:
             lead.first_response_due = due
             changed += 1
-    db.session.commit()
+    db.session.flush()
     return changed
 
 
@@ -438,7 +458,7 @@ def update_lead(lead: Lead, values: dict, sectors: list[Sector] | None, user: Us
     lead.priority_score = priority_score(lead)
     if changes:
         audit.record("lead", lead.id, action, changes, user_id=user.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def tags_named(names: list[str]) -> list[Tag]:
@@ -463,7 +483,7 @@ def set_tags(lead: Lead, names: list[str], user: User) -> None:
     after = [tag.name for tag in lead.tags]
     if sorted(before) != sorted(after):
         audit.record("lead", lead.id, "tags", {"tags": (before, after)}, user_id=user.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def add_tag(leads: list[Lead], name: str, user: User) -> int:
@@ -476,5 +496,5 @@ def add_tag(leads: list[Lead], name: str, user: User) -> int:
             lead.tags.append(tag)
             audit.record("lead", lead.id, "tags", {"tags": (before, before + [tag.name])}, user_id=user.id)
             added += 1
-    db.session.commit()
+    db.session.flush()
     return added

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, func, nulls_first, or_, select
+from sqlalchemy import Select, and_, exists, func, nulls_first, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from portal import clock
@@ -12,7 +12,7 @@ from portal.auth.models import User
 from portal.extensions import db
 from portal.clock import VIETNAM, start_of_day
 from portal.leads.rules.deadlines import add_working_hours
-from portal.leads.models import Activity, Event, Holiday, Lead, LeadStatus, LostReason, Referrer, SavedFilter, Stage, Tag, Task
+from portal.leads.models import Activity, Event, Holiday, Lead, LeadStatus, LostReason, Referrer, SavedFilter, Stage, StageChange, Tag, Task
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
 
 #: A submission from an e-mail with an open lead this recent joins that lead.
@@ -59,6 +59,14 @@ def assignment_candidates() -> list[User]:
     return list(db.session.scalars(
         select(User).where(User.active.is_(True), User.auto_assign.is_(True))
         .order_by(nulls_first(User.last_assigned_at.asc()), User.id)
+    ))
+
+
+def stage_in_use(stage: Stage) -> bool:
+    """A stage a lead is in, was in, or left from cannot be deleted."""
+    return db.session.scalar(select(
+        exists().where(or_(Lead.stage_id == stage.id, Lead.last_open_stage_id == stage.id))
+        | exists().where(or_(StageChange.to_stage_id == stage.id, StageChange.from_stage_id == stage.id))
     ))
 
 

@@ -78,7 +78,7 @@ def send_daily_digests(force: bool = False) -> int:
         message = queue_mail(KIND, user.email, user.language, user=user, digest=digest, today=today)
         message.created_at = clock.now()
         written += 1
-    db.session.commit()
+    db.session.flush()
     return written
 
 
@@ -91,4 +91,6 @@ def send_reminders_command(force: bool) -> None:
     """Queue each staff member's morning reminder (tasks and first answers due); cron, working mornings."""
     # The links in the e-mails need the portal's public address, which a command line does not have.
     with current_app.test_request_context("/", base_url=current_app.config["PORTAL_BASE_URL"]):
-        click.echo(f"Reminders: {send_daily_digests(force)} queued in the outbox.")
+        written = send_daily_digests(force)
+        db.session.commit()
+    click.echo(f"Reminders: {written} queued in the outbox.")

@@ -1,5 +1,15 @@
-"""The mail outbox: queue e-mails with the change that causes them, send them after the commit."""
-from portal.outbox.compose import queue_mail
-from portal.outbox.delivery import send_due, send_soon
+"""The mail outbox: queue e-mails with the change that causes them; they go out once it commits."""
+from flask import Flask
 
-__all__ = ["queue_mail", "send_due", "send_soon"]
+from portal.outbox.compose import queue_mail
+from portal.outbox.delivery import listen_to_commits, send_due
+
+__all__ = ["init_app", "queue_mail", "send_due"]
+
+
+def init_app(app: Flask) -> None:
+    """Send after every commit that queued mail, and offer ``flask outbox send``."""
+    from portal.outbox.cli import outbox_cli
+
+    listen_to_commits()
+    app.cli.add_command(outbox_cli)

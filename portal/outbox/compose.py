@@ -5,16 +5,19 @@ from flask import render_template
 from flask_babel import force_locale
 
 from portal.extensions import db
+from portal.outbox.delivery import QUEUED
 from portal.outbox.models import OutboxMessage
 
 
 def queue_mail(kind: str, recipient: str, language: str, lead_id: int | None = None, **context) -> OutboxMessage:
     """Render ``email/<kind>.subject.txt`` and ``email/<kind>.txt`` in ``language`` and add the
-    message to the session. Nothing is sent until the caller commits and the outbox runs."""
+    message to the session. It is sent once the transaction commits (``delivery.send_after_commit``),
+or by ``flask outbox send``; a rollback drops it with everything else."""
     with force_locale(language):
         subject = " ".join(render_template(f"email/{kind}.subject.txt", language=language, **context).split())
         body = render_template(f"email/{kind}.txt", language=language, **context)
     message = OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body, language=language,
                             lead_id=lead_id)
     db.session.add(message)
+    db.session.info[QUEUED] = True
     return message

@@ -14,8 +14,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import Flask, current_app
-from sqlalchemy import and_, or_, select, update
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import and_, event, or_, select, update
+from sqlalchemy.orm import Session
 
 from portal import clock
 from portal.extensions import db
@@ -132,8 +133,29 @@ def send_due(limit: int = 100) -> DeliveryReport:
     return report
 
 
+#: Set in a session's ``info`` when a message is queued in its current transaction.
+QUEUED = "outbox_queued"
+
+
+def send_after_commit(session: Session) -> None:
+    """Whoever commits a transaction that queued mail, the outbox tries it at once: no view has to
+    remember to, and a rolled-back transaction sends nothing."""
+    if session.info.pop(QUEUED, False) and has_app_context():
+        send_soon()
+
+
+def forget_queued(session: Session, *_args) -> None:
+    session.info.pop(QUEUED, None)
+
+
+def listen_to_commits() -> None:
+    for name, listener in (("after_commit", send_after_commit), ("after_rollback", forget_queued)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
 def send_soon() -> threading.Thread | None:
-    """Try the outbox in a background thread after a commit, so the response never waits for mail."""
+    """Try the outbox in a background thread, so the response never waits for mail."""
     if not current_app.config["MAIL_SEND_AFTER_COMMIT"]:
         return None
     thread = threading.Thread(target=_send_in_background, args=(current_app._get_current_object(),), daemon=True)

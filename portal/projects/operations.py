@@ -153,7 +153,7 @@ def save_item(kind: str, item, facts: dict, texts: dict[str, dict], slug: str | 
     elif any(name.startswith("name[") for name in changes):
         reindex_projects(InvestmentProject.park_id == item.id)
     audit.record(kind, item.id, "create" if created else "update", changes, user_id=user.id)
-    db.session.commit()
+    db.session.flush()
     return item
 
 
@@ -191,7 +191,7 @@ def _set_flags(item, user: User, action: str, **flags) -> None:
     for name, value in flags.items():
         setattr(item, name, value)
     audit.record(item.kind, item.id, action, changes, user_id=user.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def publish(item, user: User) -> None:
@@ -237,7 +237,7 @@ def delete_item(item, user: User) -> list:
     audit.record(item.kind, item.id, "delete", {"slug": (item.slug, None), "title": (title_of(item, "en"), None)},
                  user_id=user.id)
     db.session.delete(item)
-    db.session.commit()
+    db.session.flush()
     return media
 
 
@@ -262,4 +262,4 @@ def delete_reference(reference, user: User) -> None:
     entity = "sector" if isinstance(reference, Sector) else "location"
     audit.record(entity, reference.id, "delete", {"code": (reference.code, None)}, user_id=user.id)
     db.session.delete(reference)
-    db.session.commit()
+    db.session.flush()

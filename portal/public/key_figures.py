@@ -44,6 +44,7 @@ def edit(figure_id: int | None = None):
         else:
             values = {name: form[name].data for name in KEY_FIGURE_FIELDS}
             audit.save_with_audit(KeyFigure, figure, values, "key_figure", current_user.id)
+            db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("key_figures.index"))
     return render_template("public/key_figure_form.html", form=form, figure=figure,

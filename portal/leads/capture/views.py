@@ -3,20 +3,19 @@ and referrers' personal links (``/r/<code>``)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from portal.antispam import form_started_token, sent_too_fast
-from portal.extensions import csrf, limiter
+from portal.extensions import csrf, db, limiter
 from portal.i18n import current_language, negotiate_language
 from portal.leads import queries
 from portal.leads.capture.forms import InquiryForm, PublicForm, ReferralForm, VisitForm
 from portal.leads.models import LeadKind
 from portal.leads.operations import Introducer, Submission, receive_submission
-from portal.outbox import send_soon
+from portal.money import usd_from_millions
 from portal.projects import queries as catalogue
 from portal.projects.slugs import resolve
 
@@ -24,7 +23,6 @@ bp = Blueprint("capture", __name__)
 
 REFERRAL_COOKIE = "referrer"
 REFERRAL_COOKIE_AGE = timedelta(days=90)
-MILLION = Decimal(1_000_000)
 
 
 def _rate_limit() -> str:
@@ -37,10 +35,6 @@ def _came_from() -> str:
     if referrer.netloc != request.host:
         return ""
     return referrer.path + (f"?{referrer.query}" if referrer.query else "")
-
-
-def _usd(millions: Decimal | None) -> int | None:
-    return None if millions is None else int(millions * MILLION)
 
 
 def _common(form: PublicForm, kind: LeadKind) -> dict:
@@ -66,7 +60,7 @@ def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submi
         if valid and problem is None:
             submission = build(form)
             receipt = receive_submission(submission)
-            send_soon()
+            db.session.commit()
             session["submission"] = {"reference": receipt.lead.reference, "kind": submission.kind.value}
             return redirect(url_for("capture.thank_you"))
     else:
@@ -93,7 +87,7 @@ def inquire():
             name=form.name.data, company=form.company.data, job_title=form.job_title.data,
             country=form.country.data, email=form.email.data, phone=form.phone.data,
             message=form.message.data, sectors=queries.sectors_by_code(form.sectors.data),
-            projects=projects, parks=parks, estimated_investment_usd=_usd(form.estimated_investment.data),
+            projects=projects, parks=parks, estimated_investment_usd=usd_from_millions(form.estimated_investment.data),
             land_need_ha=form.land_need.data, timeline=form.timeline.data or None,
         )
 
@@ -141,7 +135,7 @@ def refer():
             email=form.prospect_email.data, phone=form.prospect_phone.data,
             preferred_language=form.prospect_language.data, message=form.message.data,
             sectors=queries.sectors_by_code(form.prospect_sectors.data),
-            estimated_investment_usd=_usd(form.estimated_investment.data),
+            estimated_investment_usd=usd_from_millions(form.estimated_investment.data),
             introducer=Introducer(
                 name=form.introducer_name.data, organisation=form.introducer_organisation.data,
                 email=form.introducer_email.data, relationship=form.introducer_relationship.data,

@@ -1,5 +1,5 @@
 """Importing the people met at an event from a CSV or Excel file: read, map the columns,
-check every row, then import all valid rows in one transaction. A person who already has an
+check every row, then hand the valid ones to ``operations.import_people``. A person who already has an
 open lead (same e-mail) gets a timeline entry, not a twin."""
 from __future__ import annotations
 
@@ -17,16 +17,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
-from portal import audit, clock
-from portal.auth.models import User
-from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.leads import queries
-from portal.leads.queries import working_hours_after
-from portal.leads.models import Activity, ActivityKind, Event, Lead, LeadKind, LeadSource, StageChange
-from portal.leads.operations import new_reference
-from portal.leads.rules.priority import priority_score
-from portal.leads.default_pipeline import NEW
+from portal.leads.models import Event, Lead, LeadKind
+from portal.leads.operations import Submission
 from portal.projects.queries import sectors as catalogue_sectors
 from portal.search_text import fold
 
@@ -211,45 +205,23 @@ def check_rows(sheet: Sheet, mapping: list[str], default_language: str) -> list[
     return rows
 
 
-def import_rows(rows: list[Row], event: Event | None, user: User) -> tuple[int, int]:
-    """All valid rows in one transaction: new leads, or a timeline entry on an existing one."""
-    now = clock.now()
-    stage = queries.stage_by_code(NEW)
+def people_to_import(rows: list[Row], event: Event | None) -> list[tuple[Submission, Lead | None]]:
+    """The valid rows as the operation that creates leads takes them, each with the open lead the
+    person already has (or None)."""
     sectors = {sector.code: sector for sector in catalogue_sectors()}
     note = str(_l("Met at %(event)s", event=event.name)) if event else str(_l("Imported from a list"))
-    created = joined = 0
-    try:
-        for row in (row for row in rows if row.valid):
-            values = row.values
-            text = "\n".join(part for part in (note, values.get("message", "")) if part)
-            if row.existing is not None:
-                row.existing.activities.append(Activity(kind=ActivityKind.MESSAGE, submission_kind=LeadKind.EVENT,
-                                                        body=text, created_at=now, user_id=user.id))
-                if event and row.existing.event_id is None:
-                    row.existing.event = event
-                joined += 1
-                continue
-            lead = Lead(
-                reference=new_reference(), kind=LeadKind.EVENT, source=LeadSource.EVENT, stage=stage,
-                probability=stage.probability, event=event, name=values["name"],
-                company=values.get("company", ""), job_title=values.get("job_title", ""),
-                country=values["country"], email=values["email"], email_normalized=values["email"],
-                phone=values.get("phone", ""), preferred_language=values["preferred_language"], message=text,
-                estimated_investment_usd=int(values["estimated_investment_usd"])
-                if values.get("estimated_investment_usd") else None,
-                first_response_due=working_hours_after(now, current_app.config["FIRST_RESPONSE_HOURS"]),
-                last_message_at=now,
-            )
-            lead.sectors = [sectors[code] for code in values.get("sectors", "").split(",") if code in sectors]
-            lead.priority_score = priority_score(lead)
-            db.session.add(lead)
-            db.session.add(StageChange(lead=lead, to_stage_id=stage.id, changed_at=now, user_id=user.id))
-            created += 1
-        db.session.flush()
-        audit.record("lead", 0, "import", {"created": (None, created), "joined": (None, joined),
-                                           "event": (None, event.name if event else None)}, user_id=user.id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return created, joined
+    people = []
+    for row in (row for row in rows if row.valid):
+        values = row.values
+        amount = values.get("estimated_investment_usd")
+        submission = Submission(
+            kind=LeadKind.EVENT, language=values["preferred_language"], name=values["name"],
+            company=values.get("company", ""), email=values["email"], country=values["country"],
+            message="\n".join(part for part in (note, values.get("message", "")) if part),
+            job_title=values.get("job_title", ""), phone=values.get("phone", ""),
+            preferred_language=values["preferred_language"],
+            sectors=[sectors[code] for code in values.get("sectors", "").split(",") if code in sectors],
+            estimated_investment_usd=int(amount) if amount else None, event=event,
+        )
+        people.append((submission, row.existing))
+    return people

@@ -3,35 +3,18 @@ columns, check every row, import the valid ones (managers and administrators).""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField
-from wtforms.fields.choices import SelectChoice
 
 from portal.auth.access import staff_required
-from portal.auth.forms import StaffForm
 from portal.auth.models import Role
-from portal.i18n import LANGUAGE_NAMES, LANGUAGES
-from portal.leads import queries
-from portal.leads.imports import sheets as importing
+from portal.extensions import db
+from portal.i18n import LANGUAGES
+from portal.leads import operations, queries
+from portal.leads.imports import sheets
+from portal.leads.imports.forms import ConfirmForm, UploadForm
 
 bp = Blueprint("imports", __name__, url_prefix="/staff/leads/import")
-
-
-class UploadForm(StaffForm):
-    file = FileField(_l("CSV or Excel file"), [FileRequired(message=_l("Choose a file."))])
-    event = SelectField(_l("Met at"), default="")
-    language = SelectField(_l("Language, where the file does not say"),
-                           choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES], default="en")
-
-    def __init__(self, events, **kwargs):
-        super().__init__(**kwargs)
-        self.event.choices = [SelectChoice("", _l("No event"))] + [SelectChoice(str(e.id), e.name) for e in events]
-
-
-class ConfirmForm(StaffForm):
-    """Only the CSRF token: the mapping travels as ``column-<n>`` fields."""
 
 
 @bp.before_request
@@ -40,11 +23,11 @@ def require_manager():
     """Importing is for managers and administrators."""
 
 
-def _sheet(token: str) -> importing.Sheet:
-    data = importing.load_upload(token)
+def _sheet(token: str) -> sheets.Sheet:
+    data = sheets.load_upload(token)
     if data is None:
         abort(404)
-    return importing.read_sheet(data)
+    return sheets.read_sheet(data)
 
 
 def _options() -> tuple[object, str]:
@@ -54,23 +37,23 @@ def _options() -> tuple[object, str]:
     return event, language if language in LANGUAGES else "en"
 
 
-def _mapping(sheet: importing.Sheet) -> list[str]:
+def _mapping(sheet: sheets.Sheet) -> list[str]:
     chosen = [request.form.get(f"column-{index}", "") for index in range(len(sheet.headers))]
-    return [name if name in importing.FIELDS else "" for name in chosen]
+    return [name if name in sheets.FIELDS else "" for name in chosen]
 
 
 @bp.route("", methods=["GET", "POST"])
 def upload():
     form = UploadForm(queries.events())
     if form.validate_on_submit():
-        data = form.file.data.read(importing.MAX_BYTES + 1)
+        data = form.file.data.read(sheets.MAX_BYTES + 1)
         try:
-            importing.read_sheet(data)
-        except importing.UnreadableFile:
+            sheets.read_sheet(data)
+        except sheets.UnreadableFile:
             form.file.errors.append(_("This is not a CSV (UTF-8) or Excel file the portal can read, or it is empty "
                                       "or larger than 2 MB."))
         else:
-            token = importing.keep_upload(data)
+            token = sheets.keep_upload(data)
             return redirect(url_for("imports.mapping", token=token, event=form.event.data,
                                     language=form.language.data))
     return render_template("leads/imports/upload.html", form=form), 400 if form.errors else 200
@@ -81,8 +64,8 @@ def mapping(token: str):
     sheet = _sheet(token)
     event, language = _options()
     return render_template("leads/imports/mapping.html", form=ConfirmForm(), sheet=sheet, token=token, event=event,
-                           language=language, mapping=importing.guess_mapping(sheet.headers),
-                           fields=importing.FIELDS, rows=None)
+                           language=language, mapping=sheets.guess_mapping(sheet.headers),
+                           fields=sheets.FIELDS, rows=None)
 
 
 @bp.post("/<token>/check")
@@ -93,9 +76,9 @@ def check(token: str):
     if "name" not in chosen or "email" not in chosen:
         flash(_("Tell the portal which columns hold the name and the e-mail."), "error")
         return redirect(url_for("imports.mapping", token=token, event=event.id if event else "", language=language))
-    rows = importing.check_rows(sheet, chosen, language)
+    rows = sheets.check_rows(sheet, chosen, language)
     return render_template("leads/imports/mapping.html", form=ConfirmForm(), sheet=sheet, token=token, event=event,
-                           language=language, mapping=chosen, fields=importing.FIELDS, rows=rows)
+                           language=language, mapping=chosen, fields=sheets.FIELDS, rows=rows)
 
 
 @bp.post("/<token>/run")
@@ -105,9 +88,10 @@ def run(token: str):
     form = ConfirmForm()
     if not form.validate():
         abort(400)
-    rows = importing.check_rows(sheet, _mapping(sheet), language)
-    created, joined = importing.import_rows(rows, event, current_user)
-    importing.discard_upload(token)
+    rows = sheets.check_rows(sheet, _mapping(sheet), language)
+    created, joined = operations.import_people(sheets.people_to_import(rows, event), event, current_user)
+    db.session.commit()
+    sheets.discard_upload(token)
     flash(_("Imported: %(created)s new leads, %(joined)s added to existing leads, %(skipped)s rows skipped.",
             created=created, joined=joined, skipped=sum(not row.valid for row in rows)), "success")
     return redirect(url_for("pipeline.leads", event=event.id) if event else url_for("pipeline.leads"))

@@ -12,7 +12,7 @@ from portal.i18n import current_language
 from portal.leads import operations, queries
 from portal.leads.models import EVENT_KIND_LABELS, Event, EventKind, Referrer
 from portal.leads.partners.forms import EventForm, LeadEventForm, ReferrerForm
-from portal.leads.pipeline.views import can_work_on
+from portal.leads.rules.access import can_work_on
 
 bp = Blueprint("partners", __name__, url_prefix="/staff")
 
@@ -47,6 +47,7 @@ def edit_referrer(referrer_id: int | None = None):
         values = {name: form[name].data for name in REFERRER_FIELDS}
         values["email"] = (values["email"] or "").strip().lower()
         operations.save_referrer(referrer, values, current_user)
+        db.session.commit()
         flash(_("The referrer is saved."), "success")
         return redirect(url_for("partners.referrers"))
     return render_template("leads/partners/referrer_form.html", form=form, referrer=referrer), 400 if form.errors else 200
@@ -65,6 +66,7 @@ def edit_event(event_id: int | None = None):
     form = EventForm(current_language(), obj=event)
     if form.validate_on_submit():
         operations.save_event(event, {name: form[name].data for name in EVENT_FIELDS}, current_user)
+        db.session.commit()
         flash(_("The event is saved."), "success")
         return redirect(url_for("partners.events"))
     return render_template("leads/partners/event_form.html", form=form, event=event), 400 if form.errors else 200
@@ -80,5 +82,6 @@ def link_event(reference: str):
     if form.validate():
         event = next((e for e in all_events if str(e.id) == form.event.data), None)
         operations.link_event(lead, event, current_user)
+        db.session.commit()
         flash(_("The event is saved."), "success")
     return redirect(url_for("pipeline.lead", reference=reference))

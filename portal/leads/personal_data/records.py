@@ -1,27 +1,18 @@
-"""Personal data requests: find everything held about an e-mail address, hand it over,
-correct it, record a withdrawal of consent, or erase the person while keeping the statistics."""
+"""Everything the portal holds about one e-mail address, and that data handed over as JSON or CSV."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from portal import audit, clock
-from portal.auth.models import User
+from portal import clock
 from portal.extensions import db
-from portal.leads.queries import working_hours_after
 from portal.leads.models import Consent, DataRequest, Lead, Referrer
-from portal.leads.operations import update_lead
-from portal.outbox.models import OutboxMessage, OutboxStatus
+from portal.outbox.models import OutboxMessage
+from portal.spreadsheets import csv_bytes
 
-ACKNOWLEDGE_WITHIN_WORKING_HOURS = 16  # two working days
-COMPLETE_WITHIN = timedelta(days=15)
-ERASED = "[erased]"
 
 
 @dataclass
@@ -83,94 +74,14 @@ def as_json(holdings: Holdings) -> str:
 
 
 def as_csv(holdings: Holdings) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["record", "reference", "field", "value"])
+    rows = [["record", "reference", "field", "value"]]
     for lead in holdings.leads:
         for field in ("name", "company", "job_title", "country", "email", "phone", "preferred_language", "message"):
-            writer.writerow(["lead", lead.reference, field, getattr(lead, field)])
+            rows.append(["lead", lead.reference, field, getattr(lead, field)])
     for consent in holdings.consents:
-        writer.writerow(["consent", consent.lead_id, "given_at", consent.given_at.isoformat()])
-        writer.writerow(["consent", consent.lead_id, "purposes", consent.purposes])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def open_request(email: str, kind: str, channel: str, notes: str, user: User) -> DataRequest:
-    received = clock.now()
-    request = DataRequest(email=email.strip().lower(), kind=kind, channel=channel, notes=notes, received_at=received,
-                          acknowledge_by=working_hours_after(received, ACKNOWLEDGE_WITHIN_WORKING_HOURS),
-                          complete_by=received + COMPLETE_WITHIN, created_by_id=user.id)
-    db.session.add(request)
-    db.session.flush()
-    audit.record("data_request", request.id, "open", {"email": (None, request.email), "kind": (None, kind)},
-                 user_id=user.id)
-    db.session.commit()
-    return request
-
-
-def acknowledge(request: DataRequest, user: User) -> None:
-    if request.acknowledged_at is None:
-        request.acknowledged_at = clock.now()
-        audit.record("data_request", request.id, "acknowledge", {}, user_id=user.id)
-        db.session.commit()
-
-
-def complete(request: DataRequest, note: str, user: User) -> None:
-    now = clock.now()
-    request.acknowledged_at = request.acknowledged_at or now
-    request.completed_at = now
-    if note:
-        request.notes = (request.notes + "\n" + note).strip()
-    audit.record("data_request", request.id, "complete", {"note": (None, note)}, user_id=user.id)
-    db.session.commit()
-
-
-def withdraw_consent(holdings: Holdings, user: User) -> int:
-    now = clock.now()
-    withdrawn = 0
-    for consent in holdings.consents:
-        if consent.withdrawn_at is None:
-            consent.withdrawn_at = now
-            withdrawn += 1
-            audit.record("consent", consent.id, "withdraw", {"withdrawn_at": (None, now)}, user_id=user.id)
-    db.session.commit()
-    return withdrawn
-
-
-CORRECTABLE = ("name", "company", "job_title", "email", "phone")
-
-
-def correct(lead: Lead, values: dict, user: User) -> None:
-    update_lead(lead, {name: value for name, value in values.items() if name in CORRECTABLE}, None, user,
-                action="correct_personal_data")
-
-
-def erase(holdings: Holdings, user: User) -> int:
-    """Anonymise the person everywhere; keep what statistics need (country, sectors, amounts,
-    stages, dates, source). The audit entry names the leads, not the person."""
-    for lead in holdings.leads:
-        anonymous = f"erased-{lead.id}@invalid"
-        lead.name, lead.job_title, lead.phone, lead.message = ERASED, "", "", ""
-        lead.email, lead.email_normalized = anonymous, anonymous
-        lead.landing_page = ""
-        for activity in lead.activities:
-            activity.body = ERASED if activity.body else ""
-        audit.record("lead", lead.id, "erase_personal_data", {}, user_id=user.id)
-    for lead in holdings.introduced:
-        lead.introducer_name, lead.introducer_email, lead.introducer_organisation = ERASED, "", ""
-        audit.record("lead", lead.id, "erase_introducer", {}, user_id=user.id)
-    for consent in holdings.consents:
-        consent.email, consent.ip_address = ERASED, ""
-    for referrer in holdings.referrers:
-        referrer.name, referrer.email, referrer.active = ERASED, "", False
-        audit.record("referrer", referrer.id, "erase_personal_data", {}, user_id=user.id)
-    mails = db.session.scalars(select(OutboxMessage).where(func.lower(OutboxMessage.recipient) == holdings.email))
-    for mail in mails:
-        mail.recipient, mail.body, mail.subject = ERASED, ERASED, ERASED
-        if mail.status != OutboxStatus.SENT:
-            mail.status, mail.last_error = OutboxStatus.FAILED, "not sent: the person's data was erased"
-    db.session.commit()
-    return len(holdings.leads) + len(holdings.introduced)
+        rows.append(["consent", consent.lead_id, "given_at", consent.given_at.isoformat()])
+        rows.append(["consent", consent.lead_id, "purposes", consent.purposes])
+    return csv_bytes(rows)
 
 
 def requests(open_only: bool = False) -> list[DataRequest]:

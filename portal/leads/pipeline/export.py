@@ -3,18 +3,18 @@ would run as a formula (=, +, -, @ ...) is prefixed with an apostrophe: exports 
 portal, and a lead's text is typed by strangers."""
 from __future__ import annotations
 
-import csv
 import io
 from typing import Callable, Iterable
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
+from portal.spreadsheets import csv_bytes, neutralise
+
 from portal.leads.countries import country_name
 from portal.leads.models import LEAD_KIND_LABELS, TIMELINE_LABELS, Lead, LeadKind, Timeline
 from portal.leads.rules.priority import priority_of
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 Column = tuple[str, Callable[[Lead, str], object]]
 
@@ -44,22 +44,13 @@ COLUMNS: list[Column] = [
 ]
 
 
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def rows(leads: Iterable[Lead], lang: str) -> list[list]:
     header = [str(label) for label, _ in COLUMNS]
     return [header] + [[neutralise(value(lead, lang)) for _, value in COLUMNS] for lead in leads]
 
 
 def to_csv(leads: Iterable[Lead], lang: str) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens Vietnamese, Korean and Japanese correctly."""
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(["" if value is None else value for value in row] for row in rows(leads, lang))
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(rows(leads, lang))
 
 
 def to_xlsx(leads: Iterable[Lead], lang: str) -> bytes:

@@ -1,7 +1,6 @@
 """Back-office forms: the lead list's filters, and the actions on a lead."""
 from __future__ import annotations
 
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -25,11 +24,12 @@ from portal.form_messages import BAD_EMAIL, REQUIRED
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.countries import countries
 from portal.leads.models import ACTIVITY_LABELS, LEAD_KIND_LABELS, SOURCE_LABELS, TIMELINE_LABELS, ActivityKind
+from portal.leads.rules.stage_facts import StageFacts
 from portal.leads.rules.tags import MAX_TAGS, parse_tags
 from portal.leads.queries import LEAD_SORTS, LeadFilters
+from portal.money import usd_from_millions
 from portal.query_form import QueryForm
 
-MILLION = Decimal(1_000_000)
 
 STATUS_LABELS = {"open": _l("Open"), "won": _l("Registered"), "lost": _l("Lost"), "all": _l("All")}
 LOGGABLE = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.SITE_VISIT)
@@ -133,15 +133,18 @@ class StageForm(StaffForm):
         self.lost_reason.choices = _any(_l("Choose a reason")) + [SelectChoice(str(r.id), r.name(lang))
                                                                   for r in reasons]
 
-    @property
-    def registered_capital_usd(self) -> int | None:
-        value = self.registered_capital.data
-        return None if value is None else int(value * MILLION)
-
-    @property
-    def estimated_investment_usd(self) -> int | None:
-        value = self.estimated_investment.data
-        return None if value is None else int(value * MILLION)
+    def stage_facts(self, sectors, reasons) -> StageFacts:
+        """What was typed, as the lead keeps it (amounts in dollars, the reason as a record)."""
+        return StageFacts(
+            sectors=[sector for sector in sectors if sector.code in (self.sectors.data or [])],
+            estimated_investment_usd=usd_from_millions(self.estimated_investment.data),
+            visit_from=self.visit_from.data,
+            registered_capital_usd=usd_from_millions(self.registered_capital.data),
+            expected_jobs=self.expected_jobs.data,
+            certificate_date=self.certificate_date.data,
+            lost_reason=next((reason for reason in reasons if str(reason.id) == self.lost_reason.data), None),
+            lost_comment=self.lost_comment.data or None,
+        )
 
 
 class TaskForm(StaffForm):
@@ -237,12 +240,11 @@ class LeadEditForm(ContactForm):
 
     def values(self) -> dict:
         """The lead's columns as typed; text trimmed, empty choices as None."""
-        million = self.estimated_investment.data
         return {
             "name": self.name.data.strip(), "company": (self.company.data or "").strip(),
             "job_title": (self.job_title.data or "").strip(), "email": self.email.data.strip(),
             "phone": (self.phone.data or "").strip(), "country": self.country.data,
             "preferred_language": self.preferred_language.data,
-            "estimated_investment_usd": None if million is None else int(million * MILLION),
+            "estimated_investment_usd": usd_from_millions(self.estimated_investment.data),
             "land_need_ha": self.land_need_ha.data, "timeline": self.timeline.data or None,
         }

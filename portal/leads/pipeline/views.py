@@ -11,17 +11,19 @@ from flask_login import current_user
 
 from portal import clock
 from portal.auth.access import staff_required
-from portal.auth.models import Role, User
+from portal.auth.models import Role
 from portal.i18n import current_language
+from portal.extensions import db
 from portal.leads import operations, queries
 from portal.leads.pipeline import export
 from portal.leads.reports.dashboard import pipeline_at_a_glance
 from portal.leads.models import ActivityKind, Lead, LeadStatus
 from portal.leads.partners.forms import LeadEventForm
+from portal.leads.rules.access import can_work_on
 from portal.leads.rules.stage_facts import MissingFacts
 from portal.leads.rules.tags import parse_tags
+from portal.money import millions_from_usd
 from portal.leads.pipeline.forms import (
-    MILLION,
     ActivityForm,
     AssignForm,
     BulkForm,
@@ -33,7 +35,6 @@ from portal.leads.pipeline.forms import (
     TagsForm,
     TaskForm,
 )
-from portal.outbox import send_soon
 from portal.projects import queries as catalogue
 
 bp = Blueprint("pipeline", __name__, url_prefix="/staff")
@@ -43,11 +44,6 @@ bp = Blueprint("pipeline", __name__, url_prefix="/staff")
 @staff_required()
 def require_staff():
     """Every page of this blueprint needs a logged-in staff member."""
-
-
-def can_work_on(user: User, lead: Lead) -> bool:
-    """Managers work on every lead; an officer on their own leads and on those nobody has taken."""
-    return user.can(Role.MANAGER) or lead.owner_id in (None, user.id)
 
 
 def _lead_or_404(reference: str) -> Lead:
@@ -114,6 +110,7 @@ def export_leads(fmt: str):
     """The current filtered list, every page of it."""
     leads = queries.leads_for_export(_filter_form().filters())
     operations.record_export(len(leads), request.query_string.decode(), current_user)
+    db.session.commit()
     return _download(leads, fmt)
 
 
@@ -137,10 +134,12 @@ def bulk():
             return redirect(back)
         workable = [lead for lead in chosen if can_work_on(current_user, lead)]
         added = operations.add_tag(workable, names[0], current_user)
+        db.session.commit()
         flash(ngettext("%(num)s lead tagged.", "%(num)s leads tagged.", added), "success")
         return redirect(back)
     if form.action.data == "export":
         operations.record_export(len(chosen), "bulk", current_user)
+        db.session.commit()
         return _download(chosen, "csv")
     if form.action.data == "assign":
         owner = next((u for u in users if str(u.id) == form.owner.data), None)
@@ -148,7 +147,7 @@ def bulk():
             abort(400)
         for lead in chosen:
             operations.assign(lead, owner, current_user)
-        send_soon()
+        db.session.commit()
         flash(ngettext("%(num)s lead assigned.", "%(num)s leads assigned.", len(chosen)), "success")
         return redirect(back)
     stage = next((s for s in stages if str(s.id) == form.stage.data), None) or abort(400)
@@ -162,6 +161,7 @@ def bulk():
             moved += 1
         except MissingFacts:
             blocked.append(lead.reference)
+    db.session.commit()
     flash(ngettext("%(num)s lead moved.", "%(num)s leads moved.", moved), "success")
     if blocked:
         flash(_("Not moved, because the stage needs facts they lack or they are not yours: %(refs)s.",
@@ -174,6 +174,7 @@ def save_filter():
     form = SavedFilterForm(prefix="save")
     if form.validate():
         operations.save_filter(current_user, form.name.data.strip(), form.query.data or "")
+        db.session.commit()
         flash(_("The search is saved."), "success")
     else:
         flash(_("Give the search a name to save it."), "error")
@@ -184,6 +185,7 @@ def save_filter():
 def delete_filter(filter_id: int):
     saved = queries.saved_filter(filter_id, current_user) or abort(404)
     operations.delete_filter(saved)
+    db.session.commit()
     flash(_("The saved search is deleted."), "success")
     return redirect(url_for("pipeline.leads"))
 
@@ -224,11 +226,11 @@ def edit_lead(reference: str):
     form = LeadEditForm(sectors, current_language(), obj=lead)
     if not form.is_submitted():
         form.sectors.data = [sector.code for sector in lead.sectors]
-        if lead.estimated_investment_usd is not None:
-            form.estimated_investment.data = lead.estimated_investment_usd / MILLION
+        form.estimated_investment.data = millions_from_usd(lead.estimated_investment_usd)
     if form.validate_on_submit():
         chosen = [sector for sector in sectors if sector.code in (form.sectors.data or [])]
         operations.update_lead(lead, form.values(), chosen, current_user)
+        db.session.commit()
         flash(_("The lead is saved."), "success")
         return redirect(url_for("pipeline.lead", reference=reference))
     return render_template("leads/pipeline/lead_edit.html", lead=lead, form=form), 400 if form.is_submitted() else 200
@@ -241,6 +243,7 @@ def tag(reference: str):
     if not form.validate():
         return _lead_page(lead, 400, tags_form=form)
     operations.set_tags(lead, parse_tags(form.tags.data or ""), current_user)
+    db.session.commit()
     flash(_("The tags are saved."), "success")
     return redirect(url_for("pipeline.lead", reference=reference))
 
@@ -252,6 +255,7 @@ def log_activity(reference: str):
     if not form.validate():
         return _lead_page(lead, 400, activity_form=form)
     operations.log_activity(lead, ActivityKind(form.kind.data), form.body.data.strip(), current_user)
+    db.session.commit()
     flash(_("Added to the timeline."), "success")
     return redirect(url_for("pipeline.lead", reference=reference, _anchor="timeline"))
 
@@ -268,7 +272,7 @@ def assign(reference: str):
     if not (current_user.can(Role.MANAGER) or taking_it_myself):
         abort(403)
     operations.assign(lead, owner, current_user)
-    send_soon()
+    db.session.commit()
     flash(_("The owner is saved."), "success")
     return redirect(url_for("pipeline.lead", reference=reference))
 
@@ -289,13 +293,7 @@ def move(reference: str):
         if _wants_json():
             return jsonify(ok=False, message=_("Please check the form.")), 400
         return _lead_page(lead, 400, stage_form=form)
-    reason = next((r for r in queries.lost_reasons() if str(r.id) == form.lost_reason.data), None)
-    facts = operations.StageFacts(
-        sectors=[sector for sector in sectors if sector.code in (form.sectors.data or [])],
-        estimated_investment_usd=form.estimated_investment_usd, visit_from=form.visit_from.data, registered_capital_usd=form.registered_capital_usd,
-        expected_jobs=form.expected_jobs.data, certificate_date=form.certificate_date.data, lost_reason=reason,
-        lost_comment=form.lost_comment.data or None,
-    )
+    facts = form.stage_facts(sectors, queries.lost_reasons())
     try:
         operations.move_to_stage(lead, stage, current_user, facts)
     except MissingFacts as missing:
@@ -305,7 +303,8 @@ def move(reference: str):
             return jsonify(ok=False, message=message, lead_url=url_for("pipeline.lead", reference=reference,
                                                                        _anchor="stage")), 409
         form.stage.errors.append(message)
-        return _lead_page(_lead_or_404(reference), 409, stage_form=form)
+        return _lead_page(lead, 409, stage_form=form)
+    db.session.commit()
     moved = _("Moved to %(stage)s.", stage=stage.name(current_language()))
     if _wants_json():
         return jsonify(ok=True, stage=stage.id, message=moved)
@@ -323,6 +322,7 @@ def add_task(reference: str):
         return _lead_page(lead, 400, task_form=form)
     assignee = next(u for u in users if str(u.id) == form.assignee.data)
     operations.add_task(lead, form.title.data.strip(), form.due_date.data, assignee, current_user)
+    db.session.commit()
     flash(_("The task is added."), "success")
     return redirect(url_for("pipeline.lead", reference=reference, _anchor="tasks"))
 
@@ -333,6 +333,7 @@ def complete_task(task_id: int):
     if not (task.assignee_id == current_user.id or can_work_on(current_user, task.lead)):
         abort(403)
     operations.complete_task(task, current_user)
+    db.session.commit()
     flash(_("Task done."), "success")
     back = request.form.get("back", "")
     return redirect(back if back.startswith("/staff/") else url_for("pipeline.lead", reference=task.lead.reference))
@@ -348,6 +349,7 @@ def merge(reference: str, other: str):
     if form.validate_on_submit():
         taken = {name for name in operations.MERGEABLE_FIELDS if request.form.get(name) == "duplicate"}
         operations.merge_leads(survivor, duplicate, taken, current_user)
+        db.session.commit()
         flash(_("%(other)s is merged into this lead.", other=duplicate.reference), "success")
         return redirect(url_for("pipeline.lead", reference=reference))
     return render_template("leads/pipeline/merge.html", form=form, survivor=survivor, duplicate=duplicate,

@@ -4,73 +4,24 @@ lead has ever been in cannot be deleted. ``/staff/lost-reasons`` manages the lis
 ``/staff/holidays`` the public holidays that stop the first-response clock."""
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import exists, or_, select
-from wtforms import BooleanField, DateField, IntegerField, SelectMultipleField, StringField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from sqlalchemy import select
 
 from portal import audit
 from portal.auth.access import staff_required
-from portal.auth.forms import StaffForm
 from portal.auth.models import Role
 from portal.extensions import db
-from portal.form_messages import REQUIRED
-from portal.i18n import LANGUAGE_NAMES, LANGUAGES
-from portal.leads.models import Holiday, Lead, LostReason, Stage, StageChange
+from portal.i18n import LANGUAGES
+from portal.leads.models import Holiday, LostReason, Stage
 from portal.leads.operations import recompute_first_response_deadlines
-from portal.leads.rules.stage_facts import FACT_LABELS
+from portal.leads.pipeline_settings.forms import HolidayForm, LostReasonForm, StageEditForm
+from portal.leads.queries import stage_in_use
 
 bp = Blueprint("pipeline_settings", __name__, url_prefix="/staff")
 
 STAGE_FIELDS = ("position", "probability", "is_won", "is_lost", "name_vi", "name_en", "name_ko", "name_ja")
-
-
-class StageEditForm(StaffForm):
-    code = StringField(_l("Code"), [DataRequired(message=REQUIRED), Regexp(
-        re.compile(r"^[a-z][a-z0-9_]{1,38}$"), message=_l("Use lowercase letters, digits and underscores."))])
-    position = IntegerField(_l("Position on the board"), [InputRequired(message=REQUIRED), NumberRange(min=0)])
-    probability = IntegerField(_l("Default probability (percent)"), [InputRequired(message=REQUIRED),
-                                                               NumberRange(min=0, max=100)])
-    is_won = BooleanField(_l("Won: the investment is registered"))
-    is_lost = BooleanField(_l("Lost"))
-    required_facts = SelectMultipleField(_l("Facts required before a lead enters this stage"),
-                                         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
-                                         choices=[SelectChoice(fact.value, label) for fact, label in FACT_LABELS.items()])
-
-    def validate_is_lost(self, field):
-        if field.data and self.is_won.data:
-            raise ValidationError(_l("A stage cannot be both won and lost."))
-
-
-class HolidayForm(StaffForm):
-    day = DateField(_l("Day"), [InputRequired(message=REQUIRED)])
-    name = StringField(_l("Holiday"), [DataRequired(message=REQUIRED), Length(max=120)])
-
-
-class LostReasonForm(StaffForm):
-    code = StringField(_l("Code"), [DataRequired(message=REQUIRED), Regexp(
-        re.compile(r"^[a-z][a-z0-9_]{1,38}$"), message=_l("Use lowercase letters, digits and underscores."))])
-    position = IntegerField(_l("Position in the list"), [InputRequired(message=REQUIRED), NumberRange(min=0)])
-    active = BooleanField(_l("Offered when a lead is lost"), default=True)
-
-
-for _form in (StageEditForm, LostReasonForm):
-    for _code in LANGUAGES:
-        setattr(_form, f"name_{_code}", StringField(_l("Name in %(language)s", language=LANGUAGE_NAMES[_code]),
-                                                    [DataRequired(message=REQUIRED), Length(max=120)]))
-
-
-def stage_in_use(stage: Stage) -> bool:
-    return db.session.scalar(select(
-        exists().where(or_(Lead.stage_id == stage.id, Lead.last_open_stage_id == stage.id))
-        | exists().where(or_(StageChange.to_stage_id == stage.id, StageChange.from_stage_id == stage.id))
-    ))
 
 
 @bp.before_request
@@ -104,6 +55,7 @@ def edit_stage(stage_id: int | None = None):
             if created:
                 values["code"] = form.code.data
             audit.save_with_audit(Stage, stage, values, "stage", current_user.id)
+            db.session.commit()
             flash(_("The stage is saved."), "success")
             return redirect(url_for("pipeline_settings.stages"))
     return render_template("leads/pipeline_settings/stage_form.html", form=form, stage=stage, languages=LANGUAGES), \
@@ -145,6 +97,7 @@ def edit_lost_reason(reason_id: int | None = None):
             if reason is None:
                 values["code"] = form.code.data
             audit.save_with_audit(LostReason, reason, values, "lost_reason", current_user.id)
+            db.session.commit()
             flash(_("The reason is saved."), "success")
             return redirect(url_for("pipeline_settings.lost_reasons"))
     return render_template("leads/pipeline_settings/lost_reason_form.html", form=form, reason=reason, languages=LANGUAGES), \
@@ -161,6 +114,7 @@ def holidays():
             holiday = audit.save_with_audit(Holiday, None, {"day": form.day.data, "name": form.name.data},
                                             "holiday", current_user.id)
             recompute_first_response_deadlines(holiday.day)
+            db.session.commit()
             flash(_("The holiday is saved. Open leads waiting for a first answer have new deadlines."), "success")
             return redirect(url_for("pipeline_settings.holidays"))
     rows = db.session.scalars(select(Holiday).order_by(Holiday.day.desc())).all()
@@ -174,7 +128,8 @@ def delete_holiday(holiday_id: int):
     audit.record("holiday", holiday.id, "delete", {"day": (day, None), "name": (holiday.name, None)},
                  user_id=current_user.id)
     db.session.delete(holiday)
-    db.session.commit()
+    db.session.flush()
     recompute_first_response_deadlines(day)
+    db.session.commit()
     flash(_("The holiday is removed."), "success")
     return redirect(url_for("pipeline_settings.holidays"))

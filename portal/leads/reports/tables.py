@@ -6,8 +6,6 @@ formats them for the reader's locale with the portal's Babel formatters.
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable
@@ -20,7 +18,7 @@ from portal.i18n import current_language, format_number, format_percent, format_
 from portal.leads.reports import queries as reports
 from portal.leads.reports.charts import BarChart, Series, bar_chart
 from portal.leads.countries import country_name
-from portal.leads.pipeline.export import neutralise
+from portal.spreadsheets import csv_bytes
 from portal.leads.models import SOURCE_LABELS, LeadSource
 from portal.leads.reports.queries import ReportFilters
 
@@ -69,7 +67,7 @@ def in_csv(kind: str, value):
     if kind == "duration":
         return round(value / 3600, 2)
     if kind in ("label", "text"):
-        return neutralise(str(value))
+        return str(value)
     return value
 
 
@@ -124,13 +122,9 @@ class SectionTable:
         return bar_chart(labels, series)
 
     def csv(self) -> bytes:
-        """UTF-8 with a byte-order mark, so Excel opens Vietnamese, Korean and Japanese correctly."""
         columns = self.section.columns
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow([column.csv_header for column in columns])
-        writer.writerows([in_csv(column.kind, value) for column, value in zip(columns, row)] for row in self.rows)
-        return buffer.getvalue().encode("utf-8-sig")
+        return csv_bytes([[column.csv_header for column in columns]]
+                         + [[in_csv(column.kind, value) for column, value in zip(columns, row)] for row in self.rows])
 
 
 def build(section: Section, filters: ReportFilters, now: datetime) -> SectionTable:

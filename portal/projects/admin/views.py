@@ -15,7 +15,7 @@ from portal.auth.models import Role
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.projects import queries
-from portal.projects import operations as editing
+from portal.projects import operations
 from portal.projects.media import uploads
 from portal.projects.operations import NotAllowed
 from portal.projects.models import IndustrialPark, InvestmentProject, MediaFile, MediaKind
@@ -28,19 +28,19 @@ bp = Blueprint("catalogue_admin", __name__, url_prefix="/staff/catalogue")
 
 #: URL segment → (kind, model, form, fact names)
 KINDS = {
-    "projects": ("project", InvestmentProject, ProjectForm, editing.PROJECT_FACTS),
-    "parks": ("park", IndustrialPark, ParkForm, editing.PARK_FACTS),
+    "projects": ("project", InvestmentProject, ProjectForm, operations.PROJECT_FACTS),
+    "parks": ("park", IndustrialPark, ParkForm, operations.PARK_FACTS),
 }
 KINDS_URL = "<any(projects, parks):kinds>"
 STATES = ("draft", "published", "archived")
 ACTIONS = {
-    "publish": (Role.MANAGER, editing.publish, _l("The item is published.")),
-    "unpublish": (Role.MANAGER, editing.unpublish, _l("The item is withdrawn from the public catalogue.")),
-    "feature": (Role.MANAGER, lambda item, user: editing.set_featured(item, user, True), _l("The item is featured.")),
-    "unfeature": (Role.MANAGER, lambda item, user: editing.set_featured(item, user, False),
+    "publish": (Role.MANAGER, operations.publish, _l("The item is published.")),
+    "unpublish": (Role.MANAGER, operations.unpublish, _l("The item is withdrawn from the public catalogue.")),
+    "feature": (Role.MANAGER, lambda item, user: operations.set_featured(item, user, True), _l("The item is featured.")),
+    "unfeature": (Role.MANAGER, lambda item, user: operations.set_featured(item, user, False),
                   _l("The item is no longer featured.")),
-    "archive": (Role.MANAGER, editing.archive, _l("The item is archived.")),
-    "restore": (Role.MANAGER, editing.restore, _l("The item is back among the drafts.")),
+    "archive": (Role.MANAGER, operations.archive, _l("The item is archived.")),
+    "restore": (Role.MANAGER, operations.restore, _l("The item is back among the drafts.")),
 }
 
 
@@ -79,7 +79,7 @@ def _form_data(item, kind: str, facts: tuple[str, ...]) -> dict:
     for lang in LANGUAGES:
         text = item.texts.get(lang)
         if text is not None:
-            data[f"texts_{lang}"] = {name: getattr(text, name) for name in editing.text_fields(kind)}
+            data[f"texts_{lang}"] = {name: getattr(text, name) for name in operations.text_fields(kind)}
     return data
 
 
@@ -113,7 +113,7 @@ def items(kinds: str):
 def edit(kinds: str, item_id: int | None = None):
     kind, model, form_class, facts = KINDS[kinds]
     item = _load(kinds, item_id) if item_id else None
-    if item is not None and not editing.can_edit(current_user, item):
+    if item is not None and not operations.can_edit(current_user, item):
         if request.method == "POST":
             abort(403)
         flash(_("Only a manager can change what the public already sees. You can read it here."), "info")
@@ -125,17 +125,18 @@ def edit(kinds: str, item_id: int | None = None):
         sectors = None
         if kind == "park":
             sectors = [sector for sector in queries.sectors() if sector.id in (form.target_sectors.data or [])]
-        item = editing.save_item(kind, item, values, form.texts(), form.slug.data or None, form.confirmed(),
-                                 current_user, target_sectors=sectors)
+        item = operations.save_item(kind, item, values, form.texts(), form.slug.data or None, form.confirmed(),
+                                     current_user, target_sectors=sectors)
+        db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("catalogue_admin.edit", kinds=kinds, item_id=item.id))
     return render_template(
         "projects/admin/edit.html", form=form, item=item, kind=kind, kinds=kinds,
-        text_fields=editing.text_fields(kind), required_fields=editing.required_text_fields(kind),
-        publish_languages=editing.PUBLISH_LANGUAGES,
+        text_fields=operations.text_fields(kind), required_fields=operations.required_text_fields(kind),
+        publish_languages=operations.PUBLISH_LANGUAGES,
         states=language_states(item) if item else {},
-        missing=editing.missing_for_publishing(item) if item else list(editing.PUBLISH_LANGUAGES),
-        editable=item is None or editing.can_edit(current_user, item),
+        missing=operations.missing_for_publishing(item) if item else list(operations.PUBLISH_LANGUAGES),
+        editable=item is None or operations.can_edit(current_user, item),
         history=audit.history(kind, item.id) if item else [],
         media_kinds=list(MediaKind),
     ), 400 if form.is_submitted() else 200
@@ -157,9 +158,9 @@ def change_state(kinds: str, item_id: int, action: str):
     try:
         perform(item, current_user)
     except NotAllowed as refusal:
-        db.session.rollback()
         flash(str(refusal), "error")
     else:
+        db.session.commit()
         flash(str(message), "success")
     return redirect(url_for("catalogue_admin.edit", kinds=kinds, item_id=item_id))
 
@@ -169,11 +170,11 @@ def change_state(kinds: str, item_id: int, action: str):
 def delete(kinds: str, item_id: int):
     item = _load(kinds, item_id)
     try:
-        media = editing.delete_item(item, current_user)
+        media = operations.delete_item(item, current_user)
     except NotAllowed as refusal:
-        db.session.rollback()
         flash(str(refusal), "error")
         return redirect(url_for("catalogue_admin.edit", kinds=kinds, item_id=item_id))
+    db.session.commit()
     for file in media:
         uploads.delete_stored_file(file)
     flash(_("The item is deleted."), "success")
@@ -184,7 +185,7 @@ def delete(kinds: str, item_id: int):
 @uploads.accepts_large_upload
 def upload(kinds: str, item_id: int):
     item = _load(kinds, item_id)
-    if not editing.can_edit(current_user, item):
+    if not operations.can_edit(current_user, item):
         abort(403)
     kind = request.form.get("media_kind", "")
     file = request.files.get("file")
@@ -210,7 +211,7 @@ def delete_media(kinds: str, item_id: int, media_id: int):
     media = db.session.get(MediaFile, media_id)
     if media is None or media.item is not item:
         abort(404)
-    if not editing.can_edit(current_user, item):
+    if not operations.can_edit(current_user, item):
         abort(403)
     audit.record(item.kind, item.id, "remove_file", {media.kind: (media.original_name, None)},
                  user_id=current_user.id)

@@ -11,7 +11,7 @@ from portal.auth.access import staff_required
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.i18n import LANGUAGES
-from portal.projects import operations as editing
+from portal.projects import operations
 from portal.projects.operations import NotAllowed
 from portal.projects.models import InvestmentProject, Location, Sector
 from portal.projects.sectors_locations.forms import LocationForm, SectorForm, reference_fields
@@ -34,7 +34,7 @@ def references(lists: str):
     model, _form, _entity = LISTS[lists]
     rows = db.session.scalars(select(model).order_by(model.position, model.id)).all()
     return render_template("projects/sectors_locations/references.html", lists=lists, rows=rows,
-                           in_use=editing.references_in_use(model))
+                           in_use=operations.references_in_use(model))
 
 
 @bp.route(f"/{LISTS_URL}/new", methods=["GET", "POST"])
@@ -51,7 +51,7 @@ def edit_reference(lists: str, row_id: int | None = None):
         else:
             values = {name: form[name].data for name in reference_fields(form) if row is None or name != "code"}
             row = audit.save_with_audit(model, row, values, entity, current_user.id)
-            editing.reindex_projects(getattr(InvestmentProject, f"{entity}_id") == row.id)
+            operations.reindex_projects(getattr(InvestmentProject, f"{entity}_id") == row.id)
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("sectors_locations.references", lists=lists))
@@ -66,10 +66,10 @@ def delete_reference(lists: str, row_id: int):
     model, _form, _entity = LISTS[lists]
     row = db.session.get(model, row_id) or abort(404)
     try:
-        editing.delete_reference(row, current_user)
+        operations.delete_reference(row, current_user)
     except NotAllowed as refusal:
-        db.session.rollback()
         flash(str(refusal), "error")
     else:
+        db.session.commit()
         flash(_("Deleted."), "success")
     return redirect(url_for("sectors_locations.references", lists=lists))
