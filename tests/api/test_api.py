@@ -11,7 +11,7 @@ from referencing.jsonschema import DRAFT202012
 from portal.api.views import bp
 from tests import factories
 
-SPEC = json.loads((Path(__file__).parent.parent / "portal" / "api" / "openapi.json").read_text(encoding="utf-8"))
+SPEC = json.loads((Path(__file__).parents[2] / "portal" / "api" / "openapi.json").read_text(encoding="utf-8"))
 
 
 def schema_of(name: str) -> Draft202012Validator:
