@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.leads import operations
 from portal.leads.imports import sheets as importing
 from portal.leads.models import Event, Lead
+from portal.outbox.models import OutboxMessage
 from tests import factories
 from tests.forms import hidden_fields
 from tests.staff import post
@@ -117,3 +118,17 @@ def test_officers_cannot_import(app, session):
     client = app.test_client()
     log_in(client, officer)
     assert client.get("/staff/leads/import").status_code == 403
+
+
+def test_an_imported_lead_is_assigned_automatically_like_a_web_inquiry(staff_client, session):
+    korean_desk = factories.user(name="Korea desk", language="ko")
+    korean_desk.auto_assign, korean_desk.languages, korean_desk.countries, korean_desk.capacity = True, "ko", "KR", 10
+    session.commit()
+    data = "Name,E-mail,Country,Language\nChoi Ji-hoon,choi@daegu.example,KR,ko\nJohn Smith,john@acme.example,US,en\n"
+    token = upload(staff_client, data.encode(), "list.csv").headers["Location"].split("/")[-1].split("?")[0]
+    columns = {"column-0": "name", "column-1": "email", "column-2": "country", "column-3": "preferred_language"}
+    assert post(staff_client, f"/staff/leads/import/{token}/run", language="en", **columns).status_code == 302
+    owners = {lead.email: lead.owner for lead in session.scalars(select(Lead))}
+    assert owners == {"choi@daegu.example": korean_desk, "john@acme.example": None}
+    told = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "lead_assigned")).one()
+    assert told.recipient == korean_desk.email

@@ -1,4 +1,6 @@
 """Personal data requests: find, export, correct, withdraw consent, erase; deadlines shown until done."""
+import csv
+import io
 import json
 from datetime import timedelta
 
@@ -100,3 +102,16 @@ def test_only_managers_handle_data_requests(app, session):
     client = app.test_client()
     log_in(client, officer)
     assert client.get("/staff/data-requests").status_code == 403
+
+
+def test_the_csv_export_cannot_run_as_a_spreadsheet_formula(staff_client, session, manager):
+    factories.lead("=HYPERLINK(\"http://evil.example\",\"Click\")", email=EMAIL, name="+cmd|' /C calc'!A0",
+                   message="@SUM(1+1)")
+    session.commit()
+    request = open_request(staff_client, session, "access")
+    rows = list(csv.reader(io.StringIO(
+        staff_client.get(f"/staff/data-requests/{request.id}/export.csv").data.decode("utf-8-sig"))))
+    values = {row[2]: row[3] for row in rows if row[0] == "lead"}
+    assert values["company"] == "'=HYPERLINK(\"http://evil.example\",\"Click\")"
+    assert values["name"] == "'+cmd|' /C calc'!A0" and values["message"] == "'@SUM(1+1)"
+    assert values["email"] == EMAIL
