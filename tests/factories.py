@@ -5,14 +5,7 @@ import itertools
 from decimal import Decimal
 
 from portal.extensions import db
-from portal.projects.models import (
-    IndustrialPark,
-    InvestmentProject,
-    Location,
-    ParkText,
-    ProjectText,
-    Sector,
-)
+from portal.projects.models import IndustrialPark, InvestmentProject, Location, ParkText, ProjectText, Sector
 from portal.public.models import KeyFigure
 
 _numbers = itertools.count(1)
@@ -96,13 +89,13 @@ def user(role: str = "officer", email: str | None = None, name: str | None = Non
 def lead(company: str | None = None, *, stage: str = "new", owner=None, country: str = "KR",
          sectors: list[Sector] = (), received=None, **fields):
     """A lead as the public forms would have stored it, ``received`` at a given time (default now)."""
-    from sqlalchemy import select
-
     from datetime import timezone
 
+    from sqlalchemy import select
+
     from portal import clock
-    from portal.leads.rules.deadlines import add_working_hours
     from portal.leads.models import Lead, Stage, StageChange
+    from portal.leads.rules.deadlines import add_working_hours
 
     number = next(_numbers)
     received = (received or clock.now()).astimezone(timezone.utc)  # as the portal stores it (SQLite keeps no zone)

@@ -17,34 +17,16 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from portal.auth.models import Role, User
-
 from portal import clock
-from portal.extensions import db
-from portal.leads.queries import working_hours_after
+from portal.auth.models import Role, User
 from portal.clock import VIETNAM
+from portal.extensions import db
+from portal.leads.models import Activity, Consent, Lead, LeadStatus, LostReason, Referrer, Stage, StageChange, Task
 from portal.leads.operations import tags_named
+from portal.leads.queries import working_hours_after
 from portal.leads.rules.priority import priority_score
-from portal.leads.models import (
-    Activity,
-    Consent,
-    Lead,
-    LeadStatus,
-    LostReason,
-    Referrer,
-    Stage,
-    StageChange,
-    Task,
-)
 from portal.privacy import NOTICE_VERSION
-from portal.projects.models import (
-    IndustrialPark,
-    InvestmentProject,
-    Location,
-    ParkText,
-    ProjectText,
-    Sector,
-)
+from portal.projects.models import IndustrialPark, InvestmentProject, Location, ParkText, ProjectText, Sector
 from portal.public.models import KeyFigure
 
 DATA_DIR = Path(__file__).with_name("data")

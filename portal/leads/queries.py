@@ -9,10 +9,23 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from portal import clock
 from portal.auth.models import User
-from portal.extensions import db
 from portal.clock import VIETNAM, start_of_day
+from portal.extensions import db
+from portal.leads.models import (
+    Activity,
+    Event,
+    Holiday,
+    Lead,
+    LeadStatus,
+    LostReason,
+    Referrer,
+    SavedFilter,
+    Stage,
+    StageChange,
+    Tag,
+    Task,
+)
 from portal.leads.rules.deadlines import add_working_hours
-from portal.leads.models import Activity, Event, Holiday, Lead, LeadStatus, LostReason, Referrer, SavedFilter, Stage, StageChange, Tag, Task
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
 
 #: A submission from an e-mail with an open lead this recent joins that lead.

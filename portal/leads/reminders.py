@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.auth.models import Role, User
+from portal.clock import start_of_day
 from portal.extensions import db
 from portal.leads import queries
-from portal.clock import start_of_day
 from portal.leads.models import Holiday, Lead, LeadStatus, Task
 from portal.outbox import queue_mail
 from portal.outbox.models import OutboxMessage

@@ -4,10 +4,22 @@ from __future__ import annotations
 from flask import Flask
 
 from portal.leads.countries import country_name
-from portal.leads.queries import open_leads_per_owner
-from portal.leads.models import (CONSENT_PURPOSE_LABELS, LEAD_KIND_LABELS, REFERRER_KIND_LABELS, SOURCE_LABELS,
-                                 TIMELINE_LABELS, ConsentPurpose, LeadKind, LeadSource, ReferrerKind, Timeline)
+from portal.leads.models import (
+    CONSENT_PURPOSE_LABELS,
+    EVENT_KIND_LABELS,
+    LEAD_KIND_LABELS,
+    REFERRER_KIND_LABELS,
+    SOURCE_LABELS,
+    TIMELINE_LABELS,
+    ConsentPurpose,
+    EventKind,
+    LeadKind,
+    LeadSource,
+    ReferrerKind,
+    Timeline,
+)
 from portal.leads.pipeline.forms import MERGE_LABELS
+from portal.leads.queries import open_leads_per_owner
 from portal.leads.rules.priority import priority_of
 from portal.leads.rules.stage_facts import FACT_LABELS, Fact
 
@@ -18,6 +30,10 @@ def kind_label(kind: str) -> str:
 
 def timeline_label(timeline: str) -> str:
     return TIMELINE_LABELS[Timeline(timeline)]
+
+
+def event_kind_label(kind: str) -> str:
+    return EVENT_KIND_LABELS[EventKind(kind)]
 
 
 def relationship_label(relationship: str) -> str:
@@ -41,6 +57,6 @@ def fact_label(fact: str) -> str:
 
 
 def register(app: Flask) -> None:
-    for helper in (country_name, kind_label, timeline_label, relationship_label, source_label, merge_label,
-                   purpose_label, fact_label, priority_of, open_leads_per_owner):
+    for helper in (country_name, kind_label, timeline_label, event_kind_label, relationship_label, source_label,
+                   merge_label, purpose_label, fact_label, priority_of, open_leads_per_owner):
         app.add_template_global(helper)

@@ -14,14 +14,7 @@ from portal.auth.models import Role, User
 from portal.clock import as_utc
 from portal.extensions import db
 from portal.leads.models import lead_parks, lead_projects, lead_sectors
-from portal.projects.models import (
-    IndustrialPark,
-    InvestmentProject,
-    ParkText,
-    ProjectText,
-    Sector,
-    park_target_sectors,
-)
+from portal.projects.models import IndustrialPark, InvestmentProject, ParkText, ProjectText, Sector, park_target_sectors
 from portal.projects.slugs import change_slug, forget_old_slugs, unique_slug
 from portal.projects.translation_status import SOURCE_LANGUAGES
 

@@ -9,7 +9,6 @@ from portal.outbox.models import OutboxMessage
 from tests import factories
 from tests.staff import log_in, post
 
-
 USER = {"name": "Đỗ Minh Châu", "email": "Chau@Centre.example", "role": "officer", "language": "ko", "active": "y",
         "auto_assign": "y", "languages": ["ko", "en"], "countries": "kr, jp", "capacity": "30"}
 

@@ -2,7 +2,6 @@
 carries a CSRF token; every message a person reads is translated."""
 from __future__ import annotations
 
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (

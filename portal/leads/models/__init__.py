@@ -1,11 +1,38 @@
 """The leads' models, one file per group of entities; imported from here by the rest of the code."""
 from portal.leads.models.activity import ACTIVITY_LABELS, CONTACT_KINDS, Activity, ActivityKind
-from portal.leads.models.lead import (LEAD_KIND_LABELS, SOURCE_LABELS, TIMELINE_LABELS, Lead, LeadKind, LeadSource, LeadStatus, Tag,
-                                      Timeline, lead_parks, lead_projects, lead_sectors, lead_tags)
-from portal.leads.models.partners import EVENT_KIND_LABELS, REFERRER_KIND_LABELS, Event, EventKind, Referrer, ReferrerKind
+from portal.leads.models.lead import (
+    LEAD_KIND_LABELS,
+    SOURCE_LABELS,
+    TIMELINE_LABELS,
+    Lead,
+    LeadKind,
+    LeadSource,
+    LeadStatus,
+    Tag,
+    Timeline,
+    lead_parks,
+    lead_projects,
+    lead_sectors,
+    lead_tags,
+)
+from portal.leads.models.partners import (
+    EVENT_KIND_LABELS,
+    REFERRER_KIND_LABELS,
+    Event,
+    EventKind,
+    Referrer,
+    ReferrerKind,
+)
 from portal.leads.models.pipeline import Holiday, LostReason, SavedFilter, Stage, StageChange, Task
-from portal.leads.models.privacy import (CONSENT_PURPOSE_LABELS, DATA_REQUEST_LABELS, Consent, ConsentPurpose,
-                                         ConsentSubject, DataRequest, DataRequestKind)
+from portal.leads.models.privacy import (
+    CONSENT_PURPOSE_LABELS,
+    DATA_REQUEST_LABELS,
+    Consent,
+    ConsentPurpose,
+    ConsentSubject,
+    DataRequest,
+    DataRequestKind,
+)
 
 __all__ = [
     "ACTIVITY_LABELS", "CONSENT_PURPOSE_LABELS", "CONTACT_KINDS", "DATA_REQUEST_LABELS", "EVENT_KIND_LABELS",

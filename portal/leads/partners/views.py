@@ -10,7 +10,7 @@ from portal.auth.models import Role
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.leads import operations, queries
-from portal.leads.models import EVENT_KIND_LABELS, Event, EventKind, Referrer
+from portal.leads.models import Event, Referrer
 from portal.leads.partners.forms import EventForm, LeadEventForm, ReferrerForm
 from portal.leads.rules.access import can_work_on
 
@@ -19,11 +19,6 @@ bp = Blueprint("partners", __name__, url_prefix="/staff")
 REFERRER_FIELDS = ("name", "organisation", "kind", "country", "email", "preferred_language", "code", "active",
                    "wants_updates")
 EVENT_FIELDS = ("name", "kind", "starts_on", "ends_on", "place", "country", "notes")
-
-
-@bp.app_template_global()
-def event_kind_label(kind: str) -> str:
-    return EVENT_KIND_LABELS[EventKind(kind)]
 
 
 @bp.before_request

@@ -14,7 +14,6 @@ from portal.outbox.models import OutboxMessage
 from portal.spreadsheets import csv_bytes
 
 
-
 @dataclass
 class Holdings:
     """Everything the portal holds about one e-mail address."""

@@ -9,12 +9,10 @@ from typing import Callable, Iterable
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
-from portal.spreadsheets import csv_bytes, neutralise
-
 from portal.leads.countries import country_name
 from portal.leads.models import LEAD_KIND_LABELS, TIMELINE_LABELS, Lead, LeadKind, Timeline
 from portal.leads.rules.priority import priority_of
-
+from portal.spreadsheets import csv_bytes, neutralise
 
 Column = tuple[str, Callable[[Lead, str], object]]
 

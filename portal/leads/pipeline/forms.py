@@ -1,7 +1,6 @@
 """Back-office forms: the lead list's filters, and the actions on a lead."""
 from __future__ import annotations
 
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -24,12 +23,11 @@ from portal.form_messages import BAD_EMAIL, REQUIRED
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.countries import countries
 from portal.leads.models import ACTIVITY_LABELS, LEAD_KIND_LABELS, SOURCE_LABELS, TIMELINE_LABELS, ActivityKind
+from portal.leads.queries import LEAD_SORTS, LeadFilters
 from portal.leads.rules.stage_facts import StageFacts
 from portal.leads.rules.tags import MAX_TAGS, parse_tags
-from portal.leads.queries import LEAD_SORTS, LeadFilters
 from portal.money import usd_from_millions
 from portal.query_form import QueryForm
-
 
 STATUS_LABELS = {"open": _l("Open"), "won": _l("Registered"), "lost": _l("Lost"), "all": _l("All")}
 LOGGABLE = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.SITE_VISIT)

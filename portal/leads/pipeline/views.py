@@ -12,17 +12,12 @@ from flask_login import current_user
 from portal import clock
 from portal.auth.access import staff_required
 from portal.auth.models import Role
-from portal.i18n import current_language
 from portal.extensions import db
+from portal.i18n import current_language
 from portal.leads import operations, queries
-from portal.leads.pipeline import export
-from portal.leads.reports.dashboard import pipeline_at_a_glance
 from portal.leads.models import ActivityKind, Lead, LeadStatus
 from portal.leads.partners.forms import LeadEventForm
-from portal.leads.rules.access import can_work_on
-from portal.leads.rules.stage_facts import MissingFacts
-from portal.leads.rules.tags import parse_tags
-from portal.money import millions_from_usd
+from portal.leads.pipeline import export
 from portal.leads.pipeline.forms import (
     ActivityForm,
     AssignForm,
@@ -35,6 +30,11 @@ from portal.leads.pipeline.forms import (
     TagsForm,
     TaskForm,
 )
+from portal.leads.reports.dashboard import pipeline_at_a_glance
+from portal.leads.rules.access import can_work_on
+from portal.leads.rules.stage_facts import MissingFacts
+from portal.leads.rules.tags import parse_tags
+from portal.money import millions_from_usd
 from portal.projects import queries as catalogue
 
 bp = Blueprint("pipeline", __name__, url_prefix="/staff")

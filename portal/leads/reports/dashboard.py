@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from portal import clock
-from portal.extensions import db
 from portal.clock import start_of_day
+from portal.extensions import db
 from portal.leads.models import Lead, LeadStatus, Stage
 from portal.leads.queries import overdue_condition
 

@@ -11,7 +11,6 @@ from wtforms.validators import Optional, ValidationError
 from portal.leads.countries import countries
 from portal.leads.models import SOURCE_LABELS
 from portal.leads.reports.queries import ReportFilters, default_period
-
 from portal.query_form import QueryForm
 
 

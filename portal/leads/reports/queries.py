@@ -16,8 +16,8 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from portal import clock
 from portal.auth.models import User
-from portal.extensions import db
 from portal.clock import start_of_day
+from portal.extensions import db
 from portal.leads.models import Event, Lead, LeadStatus, LostReason, Referrer, Stage, StageChange, lead_sectors
 from portal.projects.models import Sector
 

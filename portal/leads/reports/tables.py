@@ -15,13 +15,12 @@ from babel.dates import format_skeleton
 from flask_babel import lazy_gettext as _l
 
 from portal.i18n import current_language, format_number, format_percent, format_usd, language_name, locale_code
+from portal.leads.countries import country_name
+from portal.leads.models import SOURCE_LABELS, LeadSource
 from portal.leads.reports import queries as reports
 from portal.leads.reports.charts import BarChart, Series, bar_chart
-from portal.leads.countries import country_name
-from portal.spreadsheets import csv_bytes
-from portal.leads.models import SOURCE_LABELS, LeadSource
 from portal.leads.reports.queries import ReportFilters
-
+from portal.spreadsheets import csv_bytes
 
 # --- formatting --------------------------------------------------------------------------
 

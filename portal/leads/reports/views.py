@@ -16,8 +16,7 @@ from portal.auth.access import staff_required
 from portal.auth.models import Role
 from portal.i18n import current_language
 from portal.leads import queries
-from portal.leads.reports import tables as report_tables
-from portal.leads.reports import queries as reports
+from portal.leads.reports import queries as reports, tables as report_tables
 from portal.leads.reports.forms import ReportFilterForm
 from portal.projects import queries as catalogue
 

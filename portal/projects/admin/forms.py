@@ -1,7 +1,6 @@
 """Forms of the catalogue's back office: an item's shared facts once, its texts per language."""
 from __future__ import annotations
 
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -23,8 +22,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.auth.forms import StaffForm
 from portal.form_messages import REQUIRED, TranslatedMessages
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
-from portal.projects.operations import PUBLISH_LANGUAGES, required_text_fields
 from portal.projects.models import INVESTMENT_FORM_LABELS, PROJECT_STATUS_LABELS
+from portal.projects.operations import PUBLISH_LANGUAGES, required_text_fields
 from portal.projects.slugs import MAX_LENGTH as SLUG_MAX_LENGTH, SLUG_PATTERN
 
 SLUG_HELP = _l("Lowercase letters, digits and hyphens. Leave empty to make it from the title. "

@@ -14,14 +14,13 @@ from portal.auth.access import staff_required
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.i18n import LANGUAGES
-from portal.projects import queries
-from portal.projects import operations
+from portal.projects import operations, queries
+from portal.projects.admin.forms import ParkForm, ProjectForm
 from portal.projects.media import uploads
-from portal.projects.operations import NotAllowed
 from portal.projects.models import IndustrialPark, InvestmentProject, MediaFile, MediaKind
+from portal.projects.operations import NotAllowed
 from portal.projects.parks.facts import FACTS, PROFILE_SECTIONS
 from portal.projects.slugs import slug_taken
-from portal.projects.admin.forms import ParkForm, ProjectForm
 from portal.projects.translation_status import language_states, needing_translation
 
 bp = Blueprint("catalogue_admin", __name__, url_prefix="/staff/catalogue")

@@ -3,8 +3,8 @@ from flask import Blueprint, current_app, render_template, request
 
 from portal.i18n import current_language
 from portal.projects import queries
-from portal.projects.slugs import moved as _moved
 from portal.projects.catalogue.forms import ProjectFilterForm
+from portal.projects.slugs import moved as _moved
 
 bp = Blueprint("projects", __name__, url_prefix="/<lang:lang>/projects")
 

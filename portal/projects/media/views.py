@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.projects.models import MediaFile, MediaKind
 from portal.projects.media.uploads import upload_dir
+from portal.projects.models import MediaFile, MediaKind
 
 bp = Blueprint("media", __name__, url_prefix="/media")
 

@@ -3,9 +3,9 @@ from flask import Blueprint, current_app, render_template, request
 
 from portal.i18n import current_language
 from portal.projects import queries
-from portal.projects.slugs import moved as _moved
 from portal.projects.parks.facts import COMPARE_ROWS, FACTS, PROFILE_SECTIONS
 from portal.projects.parks.forms import ParkFilterForm
+from portal.projects.slugs import moved as _moved
 
 bp = Blueprint("parks", __name__, url_prefix="/<lang:lang>/parks")
 

@@ -12,8 +12,8 @@ from portal.auth.models import Role
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.projects import operations
-from portal.projects.operations import NotAllowed
 from portal.projects.models import InvestmentProject, Location, Sector
+from portal.projects.operations import NotAllowed
 from portal.projects.sectors_locations.forms import LocationForm, SectorForm, reference_fields
 
 bp = Blueprint("sectors_locations", __name__, url_prefix="/staff/catalogue")

@@ -7,7 +7,6 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from portal.leads import operations
-from portal.leads.imports import sheets as importing
 from portal.leads.models import Event, Lead
 from portal.outbox.models import OutboxMessage
 from tests import factories

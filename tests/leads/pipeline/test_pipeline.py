@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from portal import clock
 from portal.audit import AuditEntry
-from portal.leads.rules.deadlines import add_working_hours
 from portal.clock import VIETNAM
 from portal.leads.models import Activity, Lead, LostReason, Stage, StageChange, Task
+from portal.leads.rules.deadlines import add_working_hours
 from portal.outbox.models import OutboxMessage
 from tests import factories
 from tests.staff import csrf_token, log_in, post

@@ -5,9 +5,9 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.audit import AuditEntry
-from portal.leads.rules.deadlines import add_working_hours
 from portal.clock import VIETNAM
 from portal.leads.models import Holiday, Lead
+from portal.leads.rules.deadlines import add_working_hours
 from tests import factories
 from tests.conftest import logged_in_client
 from tests.staff import post

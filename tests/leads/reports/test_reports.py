@@ -20,9 +20,9 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import delete, select
 
 from portal import clock
+from portal.leads.models import Event, LostReason, Referrer, Stage, StageChange
 from portal.leads.reports import queries as reports
 from portal.leads.reports.charts import LABEL_WIDTH, VALUE_ROOM, WIDTH, Series, bar_chart
-from portal.leads.models import Event, LostReason, Referrer, Stage, StageChange
 from portal.leads.reports.queries import ReportFilters
 from tests import factories
 from tests.staff import PASSWORD, log_in

@@ -6,7 +6,6 @@ from tests import factories
 from tests.pages import card_titles
 
 
-
 @pytest.fixture
 def catalogue(session):
     chips = factories.sector("semiconductors", en="Semiconductors")

@@ -12,8 +12,8 @@ from PIL import ExifTags, Image
 from werkzeug.datastructures import FileStorage
 
 from portal import create_app
-from portal.projects.models import MediaKind
 from portal.projects.media.uploads import UploadRejected, accepts_large_upload, delete_stored_file, store_upload
+from portal.projects.models import MediaKind
 from tests import factories
 
 

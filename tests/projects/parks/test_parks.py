@@ -8,7 +8,6 @@ from tests import factories
 from tests.pages import card_titles
 
 
-
 @pytest.fixture
 def parks(session):
     chips = factories.sector("semiconductors", en="Semiconductors")
