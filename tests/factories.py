@@ -73,6 +73,16 @@ def key_figure(kind: str, value, **fields) -> KeyFigure:
     return item
 
 
+def referrer(code: str = "daejeon", *, name: str = "Daejeon City", kind: str = "sister_city", **fields):
+    """A referrer with a personal link code (``/r/<code>``)."""
+    from portal.leads.models import Referrer
+
+    item = Referrer(code=code, kind=kind, name=name, **fields)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
 def user(role: str = "officer", email: str | None = None, name: str | None = None, language: str = "en",
          password: str = "correct horse battery"):
     from portal.auth.models import User

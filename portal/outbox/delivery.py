@@ -155,10 +155,12 @@ def listen_to_commits() -> None:
 
 
 def send_soon() -> threading.Thread | None:
-    """Try the outbox in a background thread, so the response never waits for mail."""
+    """Try the outbox in a background thread, so the response never waits for mail. Not a daemon:
+    a command that queued mail (``flask reminders send``) finishes sending before the process exits,
+    instead of leaving a message claimed and half-sent."""
     if not current_app.config["MAIL_SEND_AFTER_COMMIT"]:
         return None
-    thread = threading.Thread(target=_send_in_background, args=(current_app._get_current_object(),), daemon=True)
+    thread = threading.Thread(target=_send_in_background, args=(current_app._get_current_object(),))
     thread.start()
     return thread
 

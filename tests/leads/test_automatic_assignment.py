@@ -24,5 +24,6 @@ def test_new_leads_go_round_robin_to_officers_of_their_language_and_country(clie
     assert owners[:3] == ["Korean desk 1", "Korean desk 2", "Korean desk 1"]
     assert owners[3] == "Japan desk"
     assert owners[4] is None  # nobody works in Vietnamese: the lead waits for a manager
-    told = [m.recipient for m in session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "lead_assigned"))]
+    told = [m.recipient for m in session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "lead_assigned").order_by(OutboxMessage.id))]
     assert told == [korean_1.email, korean_2.email, korean_1.email, japanese.email]

@@ -5,7 +5,7 @@ import time
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.leads.models import Referrer, Stage
+from portal.leads.models import Stage
 from portal.outbox import delivery, queue_mail
 from portal.outbox.models import OutboxMessage
 from tests import factories
@@ -28,10 +28,7 @@ def test_a_move_to_registered_on_the_board_thanks_the_referrer_without_cron(app,
     monkeypatch.setitem(app.config, "MAIL_SERVER", "")
     monkeypatch.setitem(app.config, "MAIL_SEND_AFTER_COMMIT", True)
     monkeypatch.setattr(app, "instance_path", str(tmp_path))
-    daejeon = Referrer(code="daejeon", kind="sister_city", name="Daejeon City", email="intl@daejeon.example",
-                       preferred_language="ko", wants_updates=True)
-    session.add(daejeon)
-    session.flush()
+    daejeon = factories.referrer(email="intl@daejeon.example", preferred_language="ko", wants_updates=True)
     lead = factories.lead("Hanbit", stage="negotiation", referrer=daejeon)
     session.commit()
     registered = session.scalars(select(Stage).where(Stage.code == "registered")).one()

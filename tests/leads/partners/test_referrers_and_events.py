@@ -11,9 +11,7 @@ from tests.staff import log_in, post
 
 
 def test_referrers_page_counts_leads_and_registrations(staff_client, session):
-    daejeon = Referrer(code="daejeon", kind="sister_city", name="Daejeon City", active=True)
-    session.add(daejeon)
-    session.flush()
+    daejeon = factories.referrer(active=True)
     factories.lead("Open one", referrer=daejeon)
     factories.lead("Won one", referrer=daejeon, stage="registered")
     session.commit()
@@ -38,10 +36,7 @@ def test_referrer_create_validates_the_code_and_is_audited(staff_client, session
 
 
 def test_a_registered_referral_thanks_the_referrer_who_asked(staff_client, session):
-    daejeon = Referrer(code="daejeon", kind="sister_city", name="Daejeon City", email="intl@daejeon.example",
-                       preferred_language="ko", wants_updates=True)
-    session.add(daejeon)
-    session.flush()
+    daejeon = factories.referrer(email="intl@daejeon.example", preferred_language="ko", wants_updates=True)
     lead = factories.lead("Hanbit", stage="negotiation", referrer=daejeon)
     session.commit()
     registered = session.scalars(select(Stage).where(Stage.code == "registered")).one()
