@@ -133,7 +133,8 @@ def _register_security_headers(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from portal.auth.cli import create_user_command
-    from portal.demo import demo_data_command
+    from portal.demo import demo_code_command, demo_data_command
 
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(demo_code_command)
     app.cli.add_command(create_user_command)

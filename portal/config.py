@@ -1,5 +1,6 @@
 """Settings, read from environment variables with safe development defaults."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from portal import clock
@@ -51,6 +52,10 @@ class Config:
         # The public JSON API (/api/v1), per client address
         self.API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
         self.STAFF_LOGIN_RATE_LIMIT = os.environ.get("STAFF_LOGIN_RATE_LIMIT", "20 per hour")
+        # Staff sessions end after this long without a request, and this long after sign-in
+        self.SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+        self.SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.SESSION_MAX_HOURS)
         #: A new lead must get its first answer within this many working hours (Vietnam time).
         self.FIRST_RESPONSE_HOURS = int(os.environ.get("FIRST_RESPONSE_HOURS", "8"))
         # Mail: with no MAIL_SERVER, e-mails are written to instance/mail/ as .eml files

@@ -5,7 +5,10 @@ import shutil
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
+
+from tests.staff import PASSWORD, totp_code
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -53,3 +56,14 @@ def page(browser):
     tab.set_default_timeout(10_000)
     yield tab
     context.close()
+
+
+def sign_in(page, live_server, user):
+    """Both steps, as a person would: the password, then the code the authenticator app shows."""
+    page.goto(f"{live_server.url}/staff/login")
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.fill("#code", totp_code(user))
+    page.locator("form button[type=submit]").click()
+    expect(page.locator(".account-nav")).to_be_visible()

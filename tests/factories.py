@@ -84,12 +84,14 @@ def referrer(code: str = "daejeon", *, name: str = "Daejeon City", kind: str = "
 
 
 def user(role: str = "officer", email: str | None = None, name: str | None = None, language: str = "en",
-         password: str = "correct horse battery"):
+         password: str = "correct horse battery", enrolled: bool = True):
+    """A staff member; ``enrolled`` ones have the authenticator ``tests.staff.TOTP_SECRET``."""
     from portal.auth.models import User
+    from tests.staff import TOTP_SECRET
 
     number = next(_numbers)
     item = User(email=email or f"staff{number}@centre.example", name=name or f"Officer {number}", role=role,
-                language=language)
+                language=language, totp_secret=TOTP_SECRET if enrolled else "")
     item.set_password(password)
     db.session.add(item)
     db.session.flush()

@@ -1,12 +1,36 @@
-"""Logging in as a staff member in tests."""
+"""Signing in as a staff member in tests: the password, then the authenticator's code."""
+import pyotp
+from sqlalchemy import select
+
+from portal import clock
+from portal.extensions import db
 from tests.forms import hidden_fields
 
 PASSWORD = "correct horse battery"
+#: The authenticator every enrolled test user has (``factories.user``).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-def log_in(client, user, password: str = PASSWORD):
+def totp_code(user, secret: str = TOTP_SECRET) -> str:
+    """The next code the portal accepts for ``user``: codes work once, so a second sign-in within
+    the same 30 seconds uses the following step (the portal allows one step of clock drift)."""
+    from portal.auth.models import User
+
+    last_step = db.session.scalar(select(User.totp_last_step).where(User.id == user.id)) or 0
+    totp = pyotp.TOTP(secret)
+    step = max(totp.timecode(clock.now()) - 1, last_step + 1)
+    return totp.generate_otp(step)
+
+
+def log_in(client, user, password: str = PASSWORD, follow_code: bool = True):
+    """Both steps of the sign-in; returns the last response (the refusal, or the redirect in)."""
     page = client.get("/staff/login")
-    return client.post("/staff/login", data={**hidden_fields(page.text), "email": user.email, "password": password})
+    response = client.post("/staff/login", data={**hidden_fields(page.text), "email": user.email,
+                                                 "password": password})
+    if not follow_code or response.status_code != 302 or response.headers["Location"] != "/staff/login/code":
+        return response
+    page = client.get("/staff/login/code")
+    return client.post("/staff/login/code", data={**hidden_fields(page.text), "code": totp_code(user)})
 
 
 def csrf_token(client, url: str = "/staff/") -> str:

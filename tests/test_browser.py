@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.leads.models import Lead
 from tests import factories
+from tests.browser import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -116,16 +117,11 @@ def test_public_pages_have_no_wcag_a_or_aa_violations(live_server, page, catalog
 
 
 def test_officer_drags_a_lead_to_contacted_and_notes_the_call(app, live_server, page, session):
-    from tests.staff import PASSWORD
-
     officer = factories.user(name="Lê Hoàng Anh", language="en")
     lead = factories.lead("Hanbit Electronics", owner=officer)
     session.commit()
 
-    page.goto(f"{live_server.url}/staff/login")
-    page.fill("#email", officer.email)
-    page.fill("#password", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    sign_in(page, live_server, officer)
     page.goto(f"{live_server.url}/staff/leads/board")
     card = page.locator(f".board-card[data-reference='{lead.reference}']")
     contacted = page.locator(".board-column").nth(1)
@@ -150,16 +146,11 @@ def test_officer_drags_a_lead_to_contacted_and_notes_the_call(app, live_server, 
 
 
 def test_back_office_administration_pages_are_accessible(live_server, page, session):
-    from tests.staff import PASSWORD
-
     admin = factories.user(role="admin", name="Nguyễn Thị Lan", language="vi")
     lead = factories.lead("Hanbit Electronics", email="kim@hanbit.example")
     factories.lead("HANBIT ELECTRONICS", email="lee@hanbit.example")
     session.commit()
-    page.goto(f"{live_server.url}/staff/login")
-    page.fill("#email", admin.email)
-    page.fill("#password", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    sign_in(page, live_server, admin)
     for path in ("/staff/referrers", "/staff/referrers/new", "/staff/events", "/staff/events/new", "/staff/users",
                  "/staff/users/new", "/staff/stages", "/staff/stages/new", "/staff/lost-reasons", "/staff/data-requests",
                  "/staff/leads/import", f"/staff/leads/{lead.reference}", "/staff/leads/board",
@@ -172,16 +163,11 @@ def test_back_office_administration_pages_are_accessible(live_server, page, sess
 
 
 def test_manager_publishes_a_project_with_a_brochure_and_a_korean_investor_finds_it(live_server, page, session):
-    from tests.staff import PASSWORD
-
     chips = factories.sector("semiconductors", en="Semiconductors", ko="반도체", ja="半導体", vi="Bán dẫn")
     factories.location("bau_bang", en="Bau Bang", ko="바우방", ja="バウバン", vi="Bàu Bàng")
     manager = factories.user(role="manager", language="en")
     session.commit()
-    page.goto(f"{live_server.url}/staff/login")
-    page.fill("#email", manager.email)
-    page.fill("#password", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    sign_in(page, live_server, manager)
 
     page.goto(f"{live_server.url}/staff/catalogue/projects/new")
     page.select_option("#sector_id", str(chips.id))

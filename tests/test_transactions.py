@@ -5,8 +5,9 @@ import ast
 from pathlib import Path
 
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
-#: Decorators that make a function answer a request, end one, or run a command.
-HANDLER_DECORATORS = {"route", "get", "post", "errorhandler", "teardown_request", "command"}
+#: Decorators that make a function answer a request, end one, or run a command; the sign-in loader
+#: answers for the request too (it ends an expired session, or notes that a live one was used).
+HANDLER_DECORATORS = {"route", "get", "post", "errorhandler", "teardown_request", "command", "user_loader"}
 #: Delivery claims and records each message in a transaction of its own, so two senders never clash.
 COMMITS_ON_ITS_OWN = {"outbox/delivery.py"}
 

@@ -1,13 +1,15 @@
 """Staff accounts: login, roles, the back office's language."""
+import logging
+
 from flask import Flask, g, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from portal.extensions import db, login_manager
 from portal.i18n import negotiate_language
 
 
 def init_app(app: Flask) -> None:
+    from portal.auth import sessions
     from portal.auth.models import User
 
     login_manager.login_view = "auth.login"
@@ -15,8 +17,13 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(session_token: str) -> User | None:
-        return db.session.scalars(select(User).where(User.session_token == session_token,
-                                                     User.active.is_(True))).first()
+        """The staff member of a live server-side session; ending or touching it is kept at once."""
+        user, changed = sessions.user_for(session_token)
+        if changed:
+            db.session.commit()
+        return user
+
+    logging.getLogger("portal.security").setLevel(logging.INFO)
 
     @app.before_request
     def back_office_language() -> None:

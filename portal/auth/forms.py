@@ -18,6 +18,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.auth import passwords
 from portal.auth.models import ROLE_LABELS
 
 from portal.form_messages import BAD_EMAIL, REQUIRED, TranslatedMessages
@@ -33,6 +34,12 @@ class StaffForm(FlaskForm):
 class LoginForm(StaffForm):
     email = EmailField(_l("E-mail"), [DataRequired(message=REQUIRED), Length(max=254)])
     password = PasswordField(_l("Password"), [DataRequired(message=REQUIRED), Length(max=200)])
+
+
+class CodeForm(StaffForm):
+    code = StringField(_l("Code from your authenticator app, or a recovery code"),
+                       [DataRequired(message=REQUIRED), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autocapitalize": "off"})
 
 
 class LanguageForm(StaffForm):
@@ -78,15 +85,27 @@ class UserForm(StaffForm):
         return ",".join(code.strip().upper() for code in (self.countries.data or "").split(",") if code.strip())
 
 
+def _strong_enough(form, field):
+    refused = passwords.problem(field.data or "", *form.personal_words)
+    if refused:
+        raise ValidationError(refused)
+
+
 class SetPasswordForm(StaffForm):
-    new = PasswordField(_l("New password"), [
-        DataRequired(message=REQUIRED),
-        Length(min=10, max=200, message=_l("Use at least %(min)d characters.")),
-    ])
+    """A new password: at least 12 characters, and not a common or guessable one."""
+
+    new = PasswordField(_l("New password"), [DataRequired(message=REQUIRED), _strong_enough],
+                        description=_l("At least 12 characters. A few unrelated words are easy to remember "
+                                       "and hard to guess."))
     confirm = PasswordField(_l("New password again"), [
         DataRequired(message=REQUIRED),
         EqualTo("new", message=_l("The two new passwords differ.")),
     ])
+
+
+    def __init__(self, *personal_words: str, **kwargs):
+        super().__init__(**kwargs)
+        self.personal_words = personal_words
 
 
 class PasswordForm(SetPasswordForm):

@@ -69,12 +69,23 @@ def password_link(user_id: int):
     return redirect(url_for("users.edit", user_id=user.id))
 
 
+@bp.post("/users/<int:user_id>/reset-second-step")
+@staff_required(Role.ADMIN)
+def reset_second_factor(user_id: int):
+    """A colleague lost their phone: they set up the authenticator again at their next sign-in."""
+    user = db.session.get(User, user_id) or abort(404)
+    operations.reset_second_factor(user, current_user)
+    db.session.commit()
+    flash(_("%(name)s sets up the second step again at the next sign-in.", name=user.name), "success")
+    return redirect(url_for("users.edit", user_id=user.id))
+
+
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
 def set_password(token: str):
     user = operations.user_for_token(token)
     if user is None:
         return render_template("auth/set_password.html", form=None), 404
-    form = SetPasswordForm()
+    form = SetPasswordForm(user.email, user.name)
     if form.validate_on_submit():
         operations.set_password_from_link(user, form.new.data)
         db.session.commit()

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import click
+import pyotp
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
@@ -33,6 +34,9 @@ DATA_DIR = Path(__file__).with_name("data")
 
 #: Demo staff, never created in production. The README documents these logins.
 DEMO_PASSWORD = "demo-password"
+#: The demo team's authenticator key, published in the README: add it to any authenticator app, or
+#: run ``flask demo-code`` for the current code. Never used in production (no demo team there).
+DEMO_TOTP_SECRET = "INVESTPORTALDEMOINVESTPORTALDEMO"
 DEMO_STAFF = {
     # key: (e-mail, name, role, language, automatic assignment: languages, countries)
     "admin": ("admin@demo.example", "Nguyễn Thị Lan", Role.ADMIN, "vi", None),
@@ -157,6 +161,8 @@ def load_demo_staff() -> dict[str, User]:
             user.auto_assign, (user.languages, user.countries) = True, assignment
         if not user.password_hash:
             user.set_password(DEMO_PASSWORD)
+        if not user.totp_secret:
+            user.totp_secret = DEMO_TOTP_SECRET
     db.session.flush()
     return users
 
@@ -245,5 +251,17 @@ def demo_data_command(if_empty: bool) -> None:
         users = load_demo_staff()
         click.echo(f"Demo pipeline: {load_demo_pipeline(users)} leads added.")
         click.echo(f"Demo staff: log in at /staff/login as {DEMO_STAFF['admin'][0]} (or manager@demo.example, "
-                   f"officer.ko@demo.example ...) with the password {DEMO_PASSWORD!r}.")
+                   f"officer.ko@demo.example ...) with the password {DEMO_PASSWORD!r}, then the code of "
+                   f"`flask --app app demo-code` (or add the key {DEMO_TOTP_SECRET} to an authenticator app).")
     db.session.commit()
+
+
+@click.command("demo-code")
+@with_appcontext
+def demo_code_command() -> None:
+    """Print the demo team's current sign-in code (the second step), for development only."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("there is no demo team in production")
+    totp = pyotp.TOTP(DEMO_TOTP_SECRET)
+    click.echo(f"{totp.now()}  (valid about {30 - int(clock.now().timestamp()) % 30} more seconds; "
+               f"the key is {DEMO_TOTP_SECRET})")

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from portal import clock
 from portal.auth.models import User
 from tests import factories
-from tests.staff import PASSWORD, csrf_token, log_in
+from tests.staff import PASSWORD, csrf_token, log_in, totp_code
 
 
 def test_login_and_logout(client, session):
@@ -58,13 +58,13 @@ def test_next_page_after_login_stays_in_the_back_office(client, session):
     from tests.forms import hidden_fields
 
     form = hidden_fields(client.get("/staff/login?next=/staff/leads").text)
-    response = client.post("/staff/login?next=/staff/leads",
-                           data={**form, "email": officer.email, "password": PASSWORD})
+    client.post("/staff/login?next=/staff/leads", data={**form, "email": officer.email, "password": PASSWORD})
+    response = client.post("/staff/login/code", data={**form, "code": totp_code(officer)})
     assert response.headers["Location"] == "/staff/leads"
     client.post("/staff/logout", data={"csrf_token": csrf_token(client)})
     form = hidden_fields(client.get("/staff/login").text)
-    response = client.post("/staff/login?next=https://evil.example/",
-                           data={**form, "email": officer.email, "password": PASSWORD})
+    client.post("/staff/login?next=https://evil.example/", data={**form, "email": officer.email, "password": PASSWORD})
+    response = client.post("/staff/login/code", data={**form, "code": totp_code(officer)})
     assert response.headers["Location"] == "/staff/"
 
 
@@ -118,7 +118,7 @@ def test_create_user_command(runner, session):
     assert result.exit_code == 0, result.output
     user = session.scalars(select(User)).one()
     assert (user.email, user.role) == ("chief@centre.example", "admin")
-    assert user.password_hash.startswith("scrypt:") and user.check_password("long enough secret")
+    assert user.password_hash.startswith("$argon2id$") and user.check_password("long enough secret")
     again = runner.invoke(args=["create-user", "chief@centre.example", "--name", "Chief", "--password", "x" * 12])
     assert again.exit_code != 0 and "exists already" in again.output
 

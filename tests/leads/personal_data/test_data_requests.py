@@ -60,6 +60,7 @@ def test_late_acknowledgement_stands_out(staff_client, session, manager, monkeyp
     request = open_request(staff_client, session, "access")
     later = clock.now() + timedelta(days=5)
     monkeypatch.setattr(clock, "now", lambda: later)
+    log_in(staff_client, manager)  # five days on, the morning's session has long ended
     html = staff_client.get("/staff/data-requests").text
     assert html.count("badge badge-overdue") == 1  # acknowledgement late, the 15 days not yet
     assert request.acknowledgement_late(later) and not request.completion_late(later)

@@ -25,7 +25,8 @@ from portal.leads.reports import queries as reports
 from portal.leads.reports.charts import LABEL_WIDTH, VALUE_ROOM, WIDTH, Series, bar_chart
 from portal.leads.reports.queries import ReportFilters
 from tests import factories
-from tests.staff import PASSWORD, log_in
+from tests.browser import sign_in
+from tests.staff import log_in
 
 UTC = timezone.utc
 #: "Now" for every test here: a Tuesday, 09:00 in Vietnam.
@@ -547,10 +548,7 @@ def test_the_reports_page_has_no_wcag_a_or_aa_violations(live_server, page, sess
 
     manager = factories.user(role="manager", language="vi")
     session.commit()
-    page.goto(f"{live_server.url}/staff/login")
-    page.fill("#email", manager.email)
-    page.fill("#password", PASSWORD)
-    page.locator("form button[type=submit]").click()
+    sign_in(page, live_server, manager)
     page.goto(f"{live_server.url}/staff/reports?from=2026-02-30")  # with an error message beside a field
     assert page.locator("svg[role=img]").count() == len(SECTION_KEYS)
     options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
