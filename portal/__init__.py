@@ -7,11 +7,11 @@ from pathlib import Path
 from flask import Flask, g, render_template, request
 from sqlalchemy import event
 from werkzeug.http import HTTP_STATUS_CODES
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import auth, i18n, leads, outbox, projects, region
 from portal.config import Config, check_production_settings
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.proxies import FromTrustedProxies
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = FromTrustedProxies(app.wsgi_app, hops, app.config["TRUSTED_PROXIES"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

@@ -28,6 +28,8 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.PORTAL_REGION_FILE = os.environ.get("PORTAL_REGION_FILE", "")
         self.PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+        #: The proxies whose X-Forwarded-* headers count (addresses or networks, comma-separated)
+        self.TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
         self.PORTAL_PAGE_SIZE = int(os.environ.get("PORTAL_PAGE_SIZE", "12"))
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.is_production)
         self.SESSION_COOKIE_HTTPONLY = True
@@ -47,7 +49,9 @@ class Config:
         self.PORTAL_LEADS_LANGUAGE = os.environ.get("PORTAL_LEADS_LANGUAGE", "vi")
         self.PORTAL_FORM_RATE_LIMIT = os.environ.get("PORTAL_FORM_RATE_LIMIT", "10 per hour")
         self.FORM_MIN_FILL_SECONDS = float(os.environ.get("FORM_MIN_FILL_SECONDS", "3"))
-        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        # Several workers must count in one place: Redis in production, memory only in development
+        self.RATELIMIT_STORAGE_URI = os.environ.get(
+            "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379" if self.is_production else "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
         # The public JSON API (/api/v1), per client address
         self.API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
@@ -80,6 +84,12 @@ class Config:
 
 
 def check_production_settings(settings: dict) -> None:
-    """Refuse to serve production traffic with a secret anyone can read in the source."""
-    if settings.get("ENV_NAME") == "production" and settings.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
+    """Refuse to serve production traffic with a secret anyone can read in the source, or with
+    limits that each worker would count on its own (a fraction of the attempts would be stopped)."""
+    if settings.get("ENV_NAME") != "production":
+        return
+    if settings.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
         raise RuntimeError("SECRET_KEY must be set to a long random value when PORTAL_ENV=production")
+    if str(settings.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
+        raise RuntimeError("RATELIMIT_STORAGE_URI must name a shared store (e.g. redis://127.0.0.1:6379) "
+                           "when PORTAL_ENV=production: with memory:// each worker counts on its own")

@@ -9,7 +9,7 @@ from portal.i18n import negotiate_language
 
 
 def init_app(app: Flask) -> None:
-    from portal.auth import sessions
+    from portal.auth import security_log, sessions
     from portal.auth.models import User
 
     login_manager.login_view = "auth.login"
@@ -24,6 +24,14 @@ def init_app(app: Flask) -> None:
         return user
 
     logging.getLogger("portal.security").setLevel(logging.INFO)
+
+    @app.after_request
+    def log_refused_access(response):
+        """Every refusal of a back-office page or action is a line in the security log."""
+        if response.status_code == 403 and request.path.startswith("/staff"):
+            security_log.record("access_refused", current_user if current_user.is_authenticated else None,
+                                endpoint=request.endpoint)
+        return response
 
     @app.before_request
     def back_office_language() -> None:

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from portal import audit, clock
+from portal.auth import security_log
 from portal.auth.models import User
 from portal.clock import as_utc, start_of_day
 from portal.extensions import db
@@ -338,8 +339,9 @@ def complete_task(task: Task, user: User) -> None:
 
 
 def record_export(count: int, query: str, user: User) -> None:
-    """Exports carry personal data out of the portal: each one is in the audit trail."""
+    """Exports carry personal data out of the portal: each one is in the audit trail and the security log."""
     audit.record("lead", 0, "export", {"count": (None, count), "query": (None, query[:500])}, user_id=user.id)
+    security_log.record("export", user, what="leads", count=count)
     db.session.flush()
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import clock
+from portal.auth import security_log
 from portal.auth.access import staff_required
 from portal.auth.models import Role
 from portal.extensions import db
@@ -63,6 +64,7 @@ def acknowledge(request_id: int):
 def export(request_id: int, fmt: str):
     data_request = _request_or_404(request_id)
     holdings = records.find(data_request.email)
+    security_log.record("export", current_user, what="personal_data", data_request=data_request.id, format=fmt)
     if fmt == "json":
         body, mimetype = records.as_json(holdings).encode(), "application/json"
     else:
