@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.leads.models import Lead
 from tests import factories
 from tests.browser import sign_in
+from tests.staff import totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -201,3 +202,37 @@ def test_manager_publishes_a_project_with_a_brochure_and_a_korean_investor_finds
     response = page.request.get(f"{live_server.url}{brochure.get_attribute('href')}")
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_new_officer_sets_up_the_authenticator_then_signs_in_with_a_code(live_server, page, session):
+    import pyotp
+
+    from tests.staff import PASSWORD
+
+    newcomer = factories.user(name="Phạm Thu Trang", language="vi", enrolled=False)
+    session.commit()
+    page.goto(f"{live_server.url}/staff/login")
+    page.fill("#email", newcomer.email)
+    page.fill("#password", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("img.qr-code")).to_be_visible()
+    assert wcag_violations(page) == ""
+    key = page.locator(".setup-key").inner_text()
+    page.fill("#code", pyotp.TOTP(key).now())  # what the phone's authenticator app shows
+    page.locator("form button[type=submit]").click()
+    expect(page.locator(".recovery-codes li")).to_have_count(10)
+    assert wcag_violations(page) == ""
+    page.locator(".form-actions a.button").click()
+    expect(page.locator("h1")).to_be_visible()
+    assert page.url.endswith("/staff/")
+
+    page.locator(".account-nav button[type=submit]").click()
+    expect(page.locator("#password")).to_be_visible()
+    page.fill("#email", newcomer.email)
+    page.fill("#password", PASSWORD)
+    page.locator("form button[type=submit]").click()
+    expect(page.locator("#code")).to_be_visible()
+    assert wcag_violations(page) == ""
+    page.fill("#code", totp_code(newcomer, key))
+    page.locator("form button[type=submit]").click()
+    expect(page.locator(".account-nav")).to_contain_text("Phạm Thu Trang")
