@@ -108,7 +108,9 @@ def user_for_token(token: str) -> User | None:
 
 
 def _send_password_link(user: User, by: User, kind: str) -> None:
-    link = url_for("users.set_password", token=set_password_token(user), _external=True)
+    from portal.links import external_url  # the link is on PORTAL_BASE_URL, never on the request's Host
+
+    link = external_url("users.set_password", token=set_password_token(user))
     queue_mail(kind, user.email, user.language, None, user=user, by=by, link=link)
 
 
