@@ -71,6 +71,8 @@ def test_an_inquiry_from_a_forged_host_gives_the_officer_a_link_to_the_portal(cl
     assigned = mail(session, "lead_assigned").body
     assert f"{BASE}/staff/leads/{lead.reference}" in only_on_base(assigned)
     assert EVIL not in assigned
+    assert EVIL not in mail(session, "acknowledgement").body
+    only_on_base(mail(session, "acknowledgement").body)
 
 
 def test_a_manager_assigning_from_a_forged_host_sends_the_portals_link(app, session, base_url, manager):
