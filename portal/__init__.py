@@ -126,8 +126,13 @@ def _register_security_headers(app: Flask) -> None:
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
         )
+        if app.config["STRICT_TRANSPORT_SECURITY"]:
+            response.headers.setdefault("Strict-Transport-Security", app.config["STRICT_TRANSPORT_SECURITY"])
         if request.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "public, max-age=3600")
+        elif request.path.startswith("/staff/"):
+            # Leads, exports and reports hold personal data: no browser or proxy may keep a copy
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

@@ -2,8 +2,10 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from portal import clock
+from portal.links import base_host
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"
 
@@ -13,6 +15,10 @@ def _bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 class Config:
@@ -32,18 +38,27 @@ class Config:
         self.TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
         self.PORTAL_PAGE_SIZE = int(os.environ.get("PORTAL_PAGE_SIZE", "12"))
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.is_production)
+        # "__Host-": the browser keeps it only if Secure, for Path=/ and this host alone (no Domain)
+        self.SESSION_COOKIE_NAME = "__Host-session" if self.SESSION_COOKIE_SECURE else "session"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.REMEMBER_COOKIE_HTTPONLY = True
+        self.LANGUAGE_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        #: Browsers keep to HTTPS for a year once they have seen the portal over it.
+        self.STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains" if self.is_production else ""
         self.WTF_CSRF_TIME_LIMIT = None
         self.MAX_CONTENT_LENGTH = 4 * 1024 * 1024  # uploads (lead imports) are at most 2 MB
         # Catalogue photos and brochures: only the upload view lifts the request limit, to its own size
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(instance / "uploads"))
         self.UPLOAD_MAX_IMAGE_BYTES = int(os.environ.get("UPLOAD_MAX_IMAGE_BYTES", str(8 * 1024 * 1024)))
         self.UPLOAD_MAX_BROCHURE_BYTES = int(os.environ.get("UPLOAD_MAX_BROCHURE_BYTES", str(20 * 1024 * 1024)))
-        # The portal's public address, for links in e-mails written outside a request (reminders)
-        self.PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+        # The portal's public address: every absolute link (e-mails, sitemap, API) is built on it,
+        # never on the Host header of a request. Required in production.
+        self.PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "" if self.is_production else "http://127.0.0.1:5000")
+        # Host names requests may name (Flask refuses others with 400); production: the base URL's host
+        self.TRUSTED_HOSTS = _list("TRUSTED_HOSTS") or (
+            [base_host(self.PORTAL_BASE_URL)] if self.is_production and self.PORTAL_BASE_URL else None)
         # Public forms and the leads they create
         self.PORTAL_LEADS_EMAIL = os.environ.get("PORTAL_LEADS_EMAIL", "")
         self.PORTAL_LEADS_LANGUAGE = os.environ.get("PORTAL_LEADS_LANGUAGE", "vi")
@@ -84,12 +99,16 @@ class Config:
 
 
 def check_production_settings(settings: dict) -> None:
-    """Refuse to serve production traffic with a secret anyone can read in the source, or with
-    limits that each worker would count on its own (a fraction of the attempts would be stopped)."""
+    """Refuse to serve production traffic with a secret anyone can read in the source, without the
+    public HTTPS address every link in an e-mail is built on, or with limits that each worker would
+    count on its own (a fraction of the attempts would be stopped)."""
     if settings.get("ENV_NAME") != "production":
         return
     if settings.get("SECRET_KEY") in (None, "", DEFAULT_SECRET_KEY):
         raise RuntimeError("SECRET_KEY must be set to a long random value when PORTAL_ENV=production")
+    base = urlsplit(settings.get("PORTAL_BASE_URL") or "")
+    if base.scheme != "https" or not base.hostname:
+        raise RuntimeError("PORTAL_BASE_URL must be the portal's public https:// address when PORTAL_ENV=production")
     if str(settings.get("RATELIMIT_STORAGE_URI", "")).startswith("memory://"):
         raise RuntimeError("RATELIMIT_STORAGE_URI must name a shared store (e.g. redis://127.0.0.1:6379) "
                            "when PORTAL_ENV=production: with memory:// each worker counts on its own")

@@ -15,6 +15,7 @@ from flask_babel import format_date, format_datetime, format_timedelta, get_loca
 from werkzeug.routing import BaseConverter
 
 from portal.clock import as_utc
+from portal.links import external_url
 
 LANGUAGES: tuple[str, ...] = ("vi", "en", "ko", "ja")
 DEFAULT_LANGUAGE = "en"
@@ -69,7 +70,8 @@ def init_app(app: Flask) -> None:
     def remember_language(response):
         lang = g.get("lang") if g.get("lang_in_url") else None
         if lang and request.cookies.get(LANGUAGE_COOKIE) != lang and response.status_code < 400:
-            response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+            response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                                secure=current_app.config["LANGUAGE_COOKIE_SECURE"])
         return response
 
     @app.context_processor
@@ -81,6 +83,7 @@ def init_app(app: Flask) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         url_in_language=url_in_language,
         url_with=url_with,
+        external_url=external_url,
     )
     app.jinja_env.filters.update(
         usd=format_usd,
@@ -110,13 +113,15 @@ def _current_page_args() -> tuple[str | None, dict]:
 
 
 def url_in_language(lang: str, keep_query: bool = True, external: bool = False) -> str:
-    """This page in another language; with ``keep_query`` its filters too."""
+    """This page in another language; with ``keep_query`` its filters too; ``external`` (canonical
+    and hreflang links) on ``PORTAL_BASE_URL``."""
+    build = external_url if external else url_for
     endpoint, args = _current_page_args()
     if endpoint is None:
-        return url_for("public.home", lang=lang, _external=external)
+        return build("public.home", lang=lang)
     if keep_query:
         args.update({k: v for k, v in request.args.lists() if k not in args and not k.startswith("_")})
-    return url_for(endpoint, lang=lang, _external=external, **args)
+    return build(endpoint, lang=lang, **args)
 
 
 def url_with(**changes) -> str:

@@ -43,12 +43,14 @@ def temporary_database(tmp_path):
         admin.dispose()
 
 
-#: Forms can be sent at once, mail waits for the test to send it, the centre has an address.
+#: Forms can be sent at once, mail waits for the test to send it, the centre has an address; the
+#: portal's public address is the test client's, so the links it writes can be followed.
 TEST_SETTINGS = {
     "TESTING": True,
     "FORM_MIN_FILL_SECONDS": 0,
     "MAIL_SEND_AFTER_COMMIT": False,
     "PORTAL_LEADS_EMAIL": "leads@centre.example",
+    "PORTAL_BASE_URL": "http://localhost",
     "SERVER_NAME": None,
 }
 

@@ -18,7 +18,7 @@ def totp_code(user, secret: str = TOTP_SECRET) -> str:
 
     last_step = db.session.scalar(select(User.totp_last_step).where(User.id == user.id)) or 0
     totp = pyotp.TOTP(secret)
-    step = max(totp.timecode(clock.now()) - 1, last_step + 1)
+    step = max(totp.timecode(clock.now()), last_step + 1)
     return totp.generate_otp(step)
 
 
@@ -40,3 +40,16 @@ def csrf_token(client, url: str = "/staff/") -> str:
 def post(client, url: str, **data):
     """A back-office POST with the CSRF token a page would carry."""
     return client.post(url, data={"csrf_token": csrf_token(client), **data})
+
+
+def client_at(app, base_url: str):
+    """A test client whose every request goes to ``base_url`` (``https://...``, or a forged host)."""
+    from flask.testing import FlaskClient
+
+    class Client(FlaskClient):
+        def open(self, *args, **kwargs):
+            if args and isinstance(args[0], str):
+                kwargs.setdefault("base_url", base_url)
+            return super().open(*args, **kwargs)
+
+    return Client(app, app.response_class, use_cookies=True)

@@ -62,7 +62,7 @@ RULES = {
     ("sectors_locations.references", "GET"): MANAGER, ("sectors_locations.edit_reference", "GET"): MANAGER,
     ("sectors_locations.edit_reference", "POST"): MANAGER, ("sectors_locations.delete_reference", "POST"): ADMIN,
     ("key_figures.index", "GET"): MANAGER, ("key_figures.edit", "GET"): MANAGER,
-    ("key_figures.edit", "POST"): MANAGER, ("key_figures.delete", "POST"): MANAGER,
+    ("key_figures.edit", "POST"): MANAGER, ("key_figures.delete", "POST"): ADMIN,
 }
 
 

@@ -19,9 +19,28 @@ def test_production_refuses_the_default_secret(tmp_path, monkeypatch):
         build(tmp_path, monkeypatch, PORTAL_ENV="production")
 
 
-def test_production_starts_with_a_real_secret(tmp_path, monkeypatch):
-    app = build(tmp_path, monkeypatch, PORTAL_ENV="production", SECRET_KEY="x" * 40)
-    assert app.config["SESSION_COOKIE_SECURE"] is True
+@pytest.mark.parametrize("base_url", [None, "", "http://invest.example.gov.vn", "https://"])
+def test_production_refuses_to_start_without_its_public_https_address(tmp_path, monkeypatch, base_url):
+    monkeypatch.delenv("PORTAL_BASE_URL", raising=False)
+    env = {"PORTAL_BASE_URL": base_url} if base_url is not None else {}
+    with pytest.raises(RuntimeError, match="PORTAL_BASE_URL"):
+        build(tmp_path, monkeypatch, PORTAL_ENV="production", SECRET_KEY="x" * 40, **env)
+
+
+def test_production_starts_with_a_real_secret_and_its_address(tmp_path, monkeypatch):
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    app = build(tmp_path, monkeypatch, PORTAL_ENV="production", SECRET_KEY="x" * 40,
+                PORTAL_BASE_URL="https://invest.example.gov.vn:8443/")
+    assert app.config["SESSION_COOKIE_SECURE"] is True and app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+    assert app.config["TRUSTED_HOSTS"] == ["invest.example.gov.vn"]  # Flask compares host names without the port
+
+
+def test_development_answers_any_host_and_links_to_the_local_portal(tmp_path, monkeypatch):
+    for name in ("PORTAL_ENV", "PORTAL_BASE_URL", "TRUSTED_HOSTS", "SESSION_COOKIE_SECURE"):
+        monkeypatch.delenv(name, raising=False)
+    app = build(tmp_path, monkeypatch)
+    assert app.config["TRUSTED_HOSTS"] is None and app.config["PORTAL_BASE_URL"] == "http://127.0.0.1:5000"
+    assert app.config["SESSION_COOKIE_NAME"] == "session"
 
 
 def test_default_database_is_sqlite_in_the_instance_folder(tmp_path, monkeypatch):

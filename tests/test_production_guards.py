@@ -32,6 +32,7 @@ def test_production_refuses_limits_each_worker_would_count_alone(tmp_path, monke
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://invest.example.gov.vn")
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "memory://")
     with pytest.raises(RuntimeError, match="RATELIMIT_STORAGE_URI"):
         create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}"})

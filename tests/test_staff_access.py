@@ -13,6 +13,7 @@ def team(session):
     colleague = factories.user(role="officer")
     people["lead_of_colleague"] = factories.lead("Colleague's lead", owner=colleague)
     people["open_lead"] = factories.lead("Nobody's lead")
+    people["figure"] = factories.key_figure("countries", 65)
     session.commit()
     return people
 
@@ -20,6 +21,7 @@ def team(session):
 def routes(team):
     mine = team["open_lead"].reference
     theirs = team["lead_of_colleague"].reference
+    figure = team["figure"].id
     # (method, url, expected status for anonymous, officer, manager, admin); an anonymous POST has no
     # CSRF token (only a logged-in page gives one), so it is refused before anything else.
     return [
@@ -48,6 +50,9 @@ def routes(team):
         ("POST", f"/staff/leads/{theirs}/tasks", 400, 403, 302, 302),
         ("POST", f"/staff/leads/{theirs}/assign", 400, 403, 302, 302),
         ("POST", f"/staff/leads/{mine}/activities", 400, 302, 302, 302),
+        ("GET", "/staff/catalogue/key-figures", 302, 403, 200, 200),
+        # managers keep the key figures current; only administrators delete, as everywhere in the catalogue
+        ("POST", f"/staff/catalogue/key-figures/{figure}/delete", 400, 403, 403, 302),
     ]
 
 
@@ -56,6 +61,7 @@ FORMS = {
     "stage": {"stage": "2"},
     "tasks": {"title": "Send the land price list", "due_date": "2030-01-01"},
     "assign": {"owner": ""},
+    "delete": {},
 }
 
 

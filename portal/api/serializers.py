@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import url_for
-
+from portal.links import external_url
 from portal.projects.models import IndustrialPark, InvestmentProject, Location, MediaFile, MediaKind, Sector
 
 
@@ -28,7 +27,7 @@ def _coordinates(item) -> dict | None:
 
 def _media(media: list[MediaFile]) -> dict:
     def link(file: MediaFile) -> str:
-        return url_for("media.file", name=file.stored_name, _external=True)
+        return external_url("media.file", name=file.stored_name)
 
     return {
         "photos": [{"url": link(f), "width": f.width, "height": f.height}
@@ -42,7 +41,7 @@ def project(item: InvestmentProject, lang: str, full: bool = False) -> dict:
     text = item.text(lang)
     data = {
         "slug": item.slug,
-        "url": url_for("projects.detail", lang=lang, slug=item.slug, _external=True),
+        "url": external_url("projects.detail", lang=lang, slug=item.slug),
         "lang": text.lang,
         "title": text.text.title,
         "summary": text.text.summary,
@@ -83,7 +82,7 @@ def park(item: IndustrialPark, lang: str, full: bool = False) -> dict:
     text = item.text(lang)
     data = {
         "slug": item.slug,
-        "url": url_for("parks.detail", lang=lang, slug=item.slug, _external=True),
+        "url": external_url("parks.detail", lang=lang, slug=item.slug),
         "lang": text.lang,
         "name": text.text.name,
         "summary": text.text.summary,

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, g, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_babel import refresh
 from werkzeug.exceptions import HTTPException
 
 from portal.api import serializers
 from portal.extensions import limiter
 from portal.i18n import LANGUAGES
+from portal.links import external_url
 from portal.projects import queries
 from portal.projects.catalogue.forms import ProjectFilterForm
 from portal.projects.parks.forms import ParkFilterForm
@@ -89,7 +90,7 @@ def _listing(form_class, search, serialize) -> dict:
     return {
         "items": [serialize(item, g.lang) for item in page.items],
         "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages,
-        "next": url_for(request.endpoint, page=page.next_num, _external=True, **args) if page.has_next else None,
+        "next": external_url(request.endpoint, page=page.next_num, **args) if page.has_next else None,
     }
 
 

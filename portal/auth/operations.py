@@ -6,13 +6,14 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import delete as sa_delete, func, select
 
 from portal import audit, clock
 from portal.auth import passwords, security_log, sessions, two_factor
 from portal.auth.models import RecoveryCode, Role, SignInFailure, User
 from portal.extensions import db
+from portal.links import external_url
 from portal.outbox import queue_mail
 
 MAX_FAILED_ATTEMPTS = 5
@@ -208,7 +209,7 @@ def user_for_token(token: str) -> User | None:
 
 
 def _send_password_link(user: User, by: User, kind: str) -> None:
-    link = url_for("users.set_password", token=new_password_token(user), _external=True)
+    link = external_url("users.set_password", token=new_password_token(user))  # on PORTAL_BASE_URL only
     queue_mail(kind, user.email, user.language, None, user=user, by=by, link=link)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, and_, exists, func, nulls_first, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, nulls_first, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from portal import clock
@@ -25,7 +25,9 @@ from portal.leads.models import (
     Tag,
     Task,
 )
+from portal.leads.rules.access import contact_visible_to
 from portal.leads.rules.deadlines import add_working_hours
+from portal.leads.rules.matching import phone_digits
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
 
 #: A submission from an e-mail with an open lead this recent joins that lead.
@@ -160,17 +162,27 @@ def overdue_condition(now=None):
     return and_(Lead.status == LeadStatus.OPEN, Lead.first_responded_at.is_(None), Lead.first_response_due < now)
 
 
-def filter_leads(filters: LeadFilters) -> Select:
+def _word_matches(word: str, viewer: User) -> ColumnElement[bool]:
+    """A lead whose company or reference contains ``word``, or whose contact data (name, e-mail,
+    phone, message) does where ``viewer`` may see it: an officer does not find a colleague's lead
+    by its e-mail."""
+    pattern = f"%{word}%"
+    contact = [Lead.name.ilike(pattern), Lead.email_normalized.ilike(pattern), Lead.message.ilike(pattern)]
+    if phone := phone_digits(word):
+        contact.append(Lead.phone_digits.contains(phone))
+    return or_(Lead.company.ilike(pattern), Lead.reference.ilike(pattern),
+               and_(contact_visible_to(viewer), or_(*contact)))
+
+
+def filter_leads(filters: LeadFilters, viewer: User) -> Select:
+    """The leads ``filters`` select, as ``viewer`` may search them."""
     stmt = select(Lead)
     if filters.status in (LeadStatus.OPEN, LeadStatus.WON, LeadStatus.LOST):
         stmt = stmt.where(Lead.status == filters.status)
     else:
         stmt = stmt.where(Lead.status != LeadStatus.MERGED)
     for word in filters.q.split():
-        pattern = f"%{word}%"
-        stmt = stmt.where(or_(Lead.name.ilike(pattern), Lead.company.ilike(pattern),
-                              Lead.email_normalized.ilike(pattern), Lead.message.ilike(pattern),
-                              Lead.reference.ilike(pattern)))
+        stmt = stmt.where(_word_matches(word, viewer))
     if filters.stage:
         stmt = stmt.where(Lead.stage_id == filters.stage)
     if filters.owner == "none":
@@ -210,8 +222,8 @@ def tags() -> list[Tag]:
     return list(db.session.scalars(select(Tag).order_by(Tag.name)))
 
 
-def search_leads(filters: LeadFilters, page: int, per_page: int):
-    return db.paginate(_with_row_data(filter_leads(filters)), page=page, per_page=per_page, error_out=False)
+def search_leads(filters: LeadFilters, viewer: User, page: int, per_page: int):
+    return db.paginate(_with_row_data(filter_leads(filters, viewer)), page=page, per_page=per_page, error_out=False)
 
 
 def next_steps(leads: list[Lead]) -> dict[int, date]:
@@ -262,10 +274,10 @@ class BoardColumn:
     estimated_investment_usd: int
 
 
-def board(filters: LeadFilters, per_column: int = 50) -> list[BoardColumn]:
+def board(filters: LeadFilters, viewer: User, per_column: int = 50) -> list[BoardColumn]:
     """One column per open stage with its count and the sum of estimated investment."""
     open_stages = [stage for stage in stages() if stage.is_open]
-    base = filter_leads(replace(filters, status=LeadStatus.OPEN, stage=None)).order_by(None)
+    base = filter_leads(replace(filters, status=LeadStatus.OPEN, stage=None), viewer).order_by(None)
     totals = {
         stage_id: (count, total or 0)
         for stage_id, count, total in db.session.execute(
@@ -310,10 +322,10 @@ def overdue_leads_of(user: User) -> list[Lead]:
     return list(db.session.scalars(stmt.order_by(Lead.first_response_due)))
 
 
-def leads_for_export(filters: LeadFilters | None = None, references: list[str] | None = None,
+def leads_for_export(viewer: User, filters: LeadFilters | None = None, references: list[str] | None = None,
                      limit: int = 50_000) -> list[Lead]:
     """Every lead the filters (or the references) select, with what the export shows."""
-    stmt = filter_leads(filters or LeadFilters(status="all"))
+    stmt = filter_leads(filters or LeadFilters(status="all"), viewer)
     if references is not None:
         stmt = stmt.where(Lead.reference.in_(references))
     stmt = _with_row_data(stmt).options(selectinload(Lead.sectors)).limit(limit)

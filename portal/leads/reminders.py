@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -89,8 +88,6 @@ reminders_cli = AppGroup("reminders", help="Reminders to staff.")
 @click.option("--force", is_flag=True, help="Also on a weekend or a public holiday.")
 def send_reminders_command(force: bool) -> None:
     """Queue each staff member's morning reminder (tasks and first answers due); cron, working mornings."""
-    # The links in the e-mails need the portal's public address, which a command line does not have.
-    with current_app.test_request_context("/", base_url=current_app.config["PORTAL_BASE_URL"]):
-        written = send_daily_digests(force)
-        db.session.commit()
+    written = send_daily_digests(force)
+    db.session.commit()
     click.echo(f"Reminders: {written} queued in the outbox.")

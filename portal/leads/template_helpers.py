@@ -1,8 +1,10 @@
-"""Names the leads' templates and e-mails show for stored codes, in the reader's language."""
+"""Names the leads' templates and e-mails show for stored codes, in the reader's language, and
+what a lead is called for a reader who may not see its contact data."""
 from __future__ import annotations
 
 from flask import Flask
 
+from portal.auth.models import User
 from portal.leads.countries import country_name
 from portal.leads.models import (
     CONSENT_PURPOSE_LABELS,
@@ -13,6 +15,7 @@ from portal.leads.models import (
     TIMELINE_LABELS,
     ConsentPurpose,
     EventKind,
+    Lead,
     LeadKind,
     LeadSource,
     ReferrerKind,
@@ -20,6 +23,7 @@ from portal.leads.models import (
 )
 from portal.leads.pipeline.forms import MERGE_LABELS
 from portal.leads.queries import open_leads_per_owner
+from portal.leads.rules.access import can_see_contact
 from portal.leads.rules.priority import priority_of
 from portal.leads.rules.stage_facts import FACT_LABELS, Fact
 
@@ -56,7 +60,13 @@ def fact_label(fact: str) -> str:
     return FACT_LABELS[Fact(fact)]
 
 
+def lead_title(lead: Lead, reader: User) -> str:
+    """A lead in a list: its company, else the investor's name if ``reader`` may see it, else its reference."""
+    return lead.company or (lead.name if can_see_contact(reader, lead) else lead.reference)
+
+
 def register(app: Flask) -> None:
     for helper in (country_name, kind_label, timeline_label, event_kind_label, relationship_label, source_label,
-                   merge_label, purpose_label, fact_label, priority_of, open_leads_per_owner):
+                   merge_label, purpose_label, fact_label, priority_of, open_leads_per_owner, can_see_contact,
+                   lead_title):
         app.add_template_global(helper)

@@ -1,5 +1,5 @@
 """The home page's key figures, ``/staff/catalogue/key-figures``: managers keep each one with its
-date and source, so the public site never shows a number nobody can trace."""
+date and source, so the public site never shows a number nobody can trace; only administrators delete."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
@@ -53,7 +53,9 @@ def edit(figure_id: int | None = None):
 
 
 @bp.post("/<int:figure_id>/delete")
+@staff_required(Role.ADMIN)
 def delete(figure_id: int):
+    """Only administrators delete, as everywhere in the catalogue: managers correct a figure instead."""
     figure = db.session.get(KeyFigure, figure_id) or abort(404)
     audit.record("key_figure", figure.id, "delete", {"kind": (figure.kind, None), "value": (figure.value, None)},
                  user_id=current_user.id)

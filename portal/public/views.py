@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 
 from portal.i18n import LANGUAGES, negotiate_language
+from portal.links import external_url
 from portal.privacy import NOTICE_VERSION
 from portal.projects import queries as catalogue
 from portal.public.queries import key_figures
@@ -58,5 +59,5 @@ def sitemap():
 
 @bp.get("/robots.txt")
 def robots():
-    body = "User-agent: *\nDisallow: /staff/\nDisallow: /api/\n" f"Sitemap: {url_for('public.sitemap', _external=True)}\n"
+    body = "User-agent: *\nDisallow: /staff/\nDisallow: /api/\n" f"Sitemap: {external_url('public.sitemap')}\n"
     return Response(body, mimetype="text/plain")

@@ -1,6 +1,7 @@
 """Leads as CSV or XLSX, with headers in the reader's language. A cell that a spreadsheet
 would run as a formula (=, +, -, @ ...) is prefixed with an apostrophe: exports leave the
-portal, and a lead's text is typed by strangers."""
+portal, and a lead's text is typed by strangers. A lead whose contact data the reader may not
+see (``can_see_contact``) is exported without it, as the list shows it."""
 from __future__ import annotations
 
 import io
@@ -9,8 +10,10 @@ from typing import Callable, Iterable
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
+from portal.auth.models import User
 from portal.leads.countries import country_name
 from portal.leads.models import LEAD_KIND_LABELS, TIMELINE_LABELS, Lead, LeadKind, Timeline
+from portal.leads.rules.access import CONTACT_FIELDS, can_see_contact
 from portal.leads.rules.priority import priority_of
 from portal.spreadsheets import csv_bytes, neutralise
 
@@ -42,20 +45,31 @@ COLUMNS: list[Column] = [
 ]
 
 
-def rows(leads: Iterable[Lead], lang: str) -> list[list]:
+class _WithoutContact:
+    """A lead as a reader who may not see its contact data exports it: those fields are empty."""
+
+    def __init__(self, lead: Lead):
+        self._lead = lead
+
+    def __getattr__(self, name: str):
+        return "" if name in CONTACT_FIELDS else getattr(self._lead, name)
+
+
+def rows(leads: Iterable[Lead], lang: str, reader: User) -> list[list]:
     header = [str(label) for label, _ in COLUMNS]
-    return [header] + [[neutralise(value(lead, lang)) for _, value in COLUMNS] for lead in leads]
+    shown = (lead if can_see_contact(reader, lead) else _WithoutContact(lead) for lead in leads)
+    return [header] + [[neutralise(value(lead, lang)) for _, value in COLUMNS] for lead in shown]
 
 
-def to_csv(leads: Iterable[Lead], lang: str) -> bytes:
-    return csv_bytes(rows(leads, lang))
+def to_csv(leads: Iterable[Lead], lang: str, reader: User) -> bytes:
+    return csv_bytes(rows(leads, lang, reader))
 
 
-def to_xlsx(leads: Iterable[Lead], lang: str) -> bytes:
+def to_xlsx(leads: Iterable[Lead], lang: str, reader: User) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Leads"
-    for row in rows(leads, lang):
+    for row in rows(leads, lang, reader):
         sheet.append(row)
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

@@ -31,7 +31,7 @@ from portal.leads.pipeline.forms import (
     TaskForm,
 )
 from portal.leads.reports.dashboard import pipeline_at_a_glance
-from portal.leads.rules.access import can_work_on
+from portal.leads.rules.access import can_see_contact, can_work_on
 from portal.leads.rules.stage_facts import MissingFacts
 from portal.leads.rules.tags import parse_tags
 from portal.money import millions_from_usd
@@ -82,7 +82,7 @@ def _filter_form() -> LeadFilterForm:
 @bp.get("/leads")
 def leads():
     form = _filter_form()
-    page = queries.search_leads(form.filters(), request.args.get("page", 1, type=int), 25)
+    page = queries.search_leads(form.filters(), current_user, request.args.get("page", 1, type=int), 25)
     query = request.query_string.decode()
     return render_template(
         "leads/pipeline/leads.html", form=form, page=page, now=clock.now(), today=today(),
@@ -96,10 +96,10 @@ def leads():
 def _download(leads: list[Lead], fmt: str) -> Response:
     stamp = clock.file_stamp()
     if fmt == "xlsx":
-        body, mimetype = export.to_xlsx(leads, current_language()), \
+        body, mimetype = export.to_xlsx(leads, current_language(), current_user), \
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
-        body, mimetype = export.to_csv(leads, current_language()), "text/csv; charset=utf-8"
+        body, mimetype = export.to_csv(leads, current_language(), current_user), "text/csv; charset=utf-8"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="leads-{stamp}.{fmt}"'})
 
@@ -108,7 +108,7 @@ def _download(leads: list[Lead], fmt: str) -> Response:
 @staff_required(Role.MANAGER)
 def export_leads(fmt: str):
     """The current filtered list, every page of it."""
-    leads = queries.leads_for_export(_filter_form().filters())
+    leads = queries.leads_for_export(current_user, _filter_form().filters())
     operations.record_export(len(leads), request.query_string.decode(), current_user)
     db.session.commit()
     return _download(leads, fmt)
@@ -126,7 +126,7 @@ def bulk():
         return redirect(back)
     if form.action.data in ("assign", "export") and not current_user.can(Role.MANAGER):
         abort(403)
-    chosen = queries.leads_for_export(references=references)
+    chosen = queries.leads_for_export(current_user, references=references)
     if form.action.data == "tag":
         names = parse_tags(form.tag.data or "")[:1]
         if not names:
@@ -193,13 +193,14 @@ def delete_filter(filter_id: int):
 @bp.get("/leads/board")
 def board():
     form = _filter_form()
-    columns = queries.board(form.filters())
+    columns = queries.board(form.filters(), current_user)
     stages = [column.stage for column in columns]
     return render_template("leads/pipeline/board.html", form=form, columns=columns, stages=stages, now=clock.now())
 
 
 def _lead_page(lead: Lead, status: int = 200, **forms):
     users, stages = queries.staff_members(), queries.stages()
+    can_see = can_see_contact(current_user, lead)
     forms.setdefault("activity_form", ActivityForm())
     forms.setdefault("assign_form", AssignForm(users, owner=str(lead.owner_id or "")))
     forms.setdefault("stage_form", StageForm(stages, queries.lost_reasons(), current_language(), catalogue.sectors(),
@@ -208,9 +209,12 @@ def _lead_page(lead: Lead, status: int = 200, **forms):
     forms.setdefault("task_form", TaskForm(users, assignee=str(current_user.id), due_date=today() + timedelta(days=2)))
     forms.setdefault("event_form", LeadEventForm(queries.events(), event=str(lead.event_id or "")))
     forms.setdefault("tags_form", TagsForm(tags=", ".join(tag.name for tag in lead.tags)))
-    forms.setdefault("duplicates", queries.possible_duplicates(lead) if lead.status != LeadStatus.MERGED else [])
+    # Duplicates are found by e-mail, domain and phone: only for a reader who may see those
+    forms.setdefault("duplicates", queries.possible_duplicates(lead)
+                     if can_see and lead.status != LeadStatus.MERGED else [])
     return render_template("leads/pipeline/lead.html", lead=lead, stages={s.id: s for s in stages},
                            users={u.id: u for u in users}, can_work=can_work_on(current_user, lead),
+                           can_see=can_see,
                            now=clock.now(), today=today(), **forms), status
 
 

@@ -1,14 +1,34 @@
-"""Who may work on a lead: the one rule every page and action on a lead asks."""
+"""Who may work on a lead, and who may see how to reach the investor: the rules every page, list,
+search, export and e-mail on leads asks."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from sqlalchemy import ColumnElement, or_, true
 
 from portal.auth.models import Role, User
+from portal.leads.models import Lead
 
-if TYPE_CHECKING:
-    from portal.leads.models import Lead
+
+#: A lead's contact data: what ``can_see_contact`` guards (with the timeline's texts and the consents).
+CONTACT_FIELDS = frozenset({"name", "email", "phone", "job_title", "message",
+                            "introducer_name", "introducer_organisation", "introducer_email"})
 
 
 def can_work_on(user: User, lead: Lead) -> bool:
     """Managers work on every lead; an officer on their own leads and on those nobody has taken."""
     return user.can(Role.MANAGER) or lead.owner_id in (None, user.id)
+
+
+def can_see_contact(user: User, lead: Lead) -> bool:
+    """Contact data (name, e-mail, phone, job title, the messages and timeline texts, the introducer)
+    follows the work: an officer reaches the investors of their own leads and of those nobody has
+    taken, as reports count their own leads only; a colleague's lead shows only that it exists
+    (company, country, stage, owner), so the team does not work on the same investor twice."""
+    return can_work_on(user, lead)
+
+
+def contact_visible_to(user: User) -> ColumnElement[bool]:
+    """``can_see_contact`` as SQL: a search by e-mail, phone or name only finds the leads whose
+    contact data the user may see."""
+    if user.can(Role.MANAGER):
+        return true()
+    return or_(Lead.owner_id.is_(None), Lead.owner_id == user.id)

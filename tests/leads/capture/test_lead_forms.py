@@ -1,6 +1,6 @@
 """The inquiry, site-visit and referral forms: every language, every rule, nothing lost."""
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -241,6 +241,52 @@ def test_message_with_markup_is_stored_as_typed_and_shown_escaped(client, sessio
     assert lead.message == typed
     notification = outbox(session)[-1]
     assert typed in notification.body  # plain-text mail: shown as typed, never interpreted
+
+
+#: What a stranger would type to use the centre's acknowledgement as a relay for their own text.
+PHISHING = {"name": "Your account is suspended", "company": "Log in at phish.example to keep it",
+            "message": "Urgent: confirm your bank details at http://phish.example/login"}
+
+
+def mail_of(session, kind: str) -> OutboxMessage:
+    return next(message for message in outbox(session) if message.kind == kind)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_acknowledgement_names_what_was_asked_and_repeats_nothing_typed(client, session, catalogue, lang):
+    submit(client, f"/{lang}/inquire?project=chip-fab", inquiry(**PHISHING))
+    [lead] = leads(session)
+    ack = mail_of(session, "acknowledgement")
+    for typed in PHISHING.values():
+        assert typed not in ack.subject and typed not in ack.body
+    assert "phish" not in ack.subject + ack.body
+    assert lead.reference in ack.subject and lead.reference in ack.body
+    assert "Chip packaging plant" in ack.body  # the project, from the catalogue
+    assert "semiconductors" in ack.body.lower()  # the sector chosen
+    assert f"http://localhost/{lang}/" in ack.body  # the portal, to reach the centre
+    assert PHISHING["message"] in mail_of(session, "new_lead").body  # the centre still reads every word
+
+
+def test_the_site_visit_acknowledgement_confirms_parks_and_dates(client, session, catalogue):
+    data = visit(**PHISHING)
+    submit(client, "/en/visit", data)
+    ack = mail_of(session, "acknowledgement").body
+    assert "Site-visit request" in ack and "VSIP III" in ack
+    assert date.fromisoformat(data["visit_from"]).strftime("%b %-d, %Y") in ack
+    assert not any(typed in ack for typed in PHISHING.values())
+
+
+def test_the_introducers_thank_you_repeats_nothing_typed(client, session, catalogue):
+    typed = {"introducer_name": "Your parcel is held", "prospect_name": "Pay the customs fee",
+             "prospect_company": "at http://phish.example", "message": "Click http://phish.example/pay now"}
+    submit(client, "/ko/refer", referral(**typed))
+    [lead] = leads(session)
+    thanks = mail_of(session, "referral_thanks")
+    assert thanks.recipient == "jiwoo.park@daejeon.example" and thanks.language == "ko"
+    for text in typed.values():
+        assert text not in thanks.subject and text not in thanks.body
+    assert lead.reference in thanks.subject and lead.reference in thanks.body
+    assert "batteries (ko)" in thanks.body  # the sector chosen, in the introducer's language
 
 
 def test_thank_you_page_needs_a_submission(client):

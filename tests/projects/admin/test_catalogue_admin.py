@@ -440,6 +440,18 @@ def test_files_are_removed_by_those_who_may_edit_and_vanish_from_disk(app, sessi
     assert staff_client.get(f"/media/{media.stored_name}").status_code == 404
 
 
+def test_a_manager_corrects_a_key_figure_but_only_an_administrator_deletes_it(app, staff_client, admin_client):
+    figure = factories.key_figure("countries", 65)
+    db.session.commit()
+    assert "Remove from the home page" not in staff_client.get("/staff/catalogue/key-figures").text
+    assert post(staff_client, f"/staff/catalogue/key-figures/{figure.id}/delete").status_code == 403
+    assert db.session.get(KeyFigure, figure.id) is not None
+    assert "Remove from the home page" in admin_client.get("/staff/catalogue/key-figures").text
+    assert post(admin_client, f"/staff/catalogue/key-figures/{figure.id}/delete").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(KeyFigure, figure.id) is None
+
+
 def test_key_figures_are_for_managers(app, session):
     officer = factories.user(role="officer")
     session.commit()
