@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.leads.models import Lead
 from tests import factories
 from tests.browser import sign_in
+from tests.pdfs import pdf
 from tests.staff import totp_code
 
 pytestmark = pytest.mark.browser
@@ -186,7 +187,7 @@ def test_manager_publishes_a_project_with_a_brochure_and_a_korean_investor_finds
 
     page.set_input_files("#media-file", files=[{
         "name": "chip-test-plant.pdf", "mimeType": "application/pdf",
-        "buffer": b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+        "buffer": pdf(),
     }])
     page.check("#media-kind-brochure")
     page.locator(".upload-form button[type=submit]").click()

@@ -6,18 +6,21 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+import zlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 from babel import Locale
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from portal.i18n import LANGUAGES
+from portal.i18n import LANGUAGES, format_filesize, format_number
 from portal.leads import queries
 from portal.leads.models import Event, Lead, LeadKind
 from portal.leads.operations import Submission
@@ -25,8 +28,22 @@ from portal.projects.queries import sectors as catalogue_sectors
 from portal.search_text import fold
 
 MAX_BYTES = 2 * 1024 * 1024
+#: People in one list: rows below the header that hold anything.
 MAX_ROWS = 2000
+#: Columns read from each row: a value in the next one refuses the file; further right is never read.
+MAX_COLUMNS = 50
+#: The portal reads no row below this one, blank rows included, nor a sheet that says it goes further.
+LAST_ROW = 5 * MAX_ROWS
+#: What an Excel file (a zip) may unpack to, how many parts it may have and how much each part may be
+#: compressed (parts over ``RATIO_FLOOR`` bytes): a zip bomb is refused before anything is inflated.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_ZIP_MEMBERS = 500
+MAX_COMPRESSION_RATIO = 100
+RATIO_FLOOR = 1024 * 1024
+#: What a damaged or hostile workbook makes the zip and XML readers raise.
+WORKBOOK_ERRORS = (BadZipFile, EOFError, KeyError, OSError, SyntaxError, TypeError, ValueError, zlib.error)
 TOKEN_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
+NOT_READABLE = _l("This is not a CSV (UTF-8) or Excel file the portal can read, or it is empty or larger than 2 MB.")
 
 FIELDS = {
     "name": _l("Name"), "company": _l("Company"), "job_title": _l("Job title"),
@@ -50,7 +67,11 @@ GUESSES = {
 
 
 class UnreadableFile(ValueError):
-    """Not a CSV or Excel file the portal can read."""
+    """A file the portal does not import; ``message`` tells the staff member why, in their language."""
+
+    def __init__(self, reason: str, message=None):
+        super().__init__(reason)
+        self.message = message or NOT_READABLE
 
 
 @dataclass
@@ -68,32 +89,102 @@ def _cell(value) -> str:
 
 
 def read_sheet(data: bytes) -> Sheet:
-    """Decide by content, not by file name: an Excel workbook is a zip; anything else must be UTF-8 text."""
+    """Decide by content, not by file name: an Excel workbook is a zip; anything else must be UTF-8 text.
+    Either is read row by row and refused as soon as it passes a limit, before it can fill the memory."""
     if len(data) > MAX_BYTES:
         raise UnreadableFile("too large")
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            rows = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-        except (BadZipFile, KeyError, OSError, ValueError) as error:
-            raise UnreadableFile("not a workbook") from error
-    else:
-        if b"\x00" in data:
-            raise UnreadableFile("binary")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise UnreadableFile("not UTF-8") from error
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-    rows = [row for row in rows if any(row)]
+    rows = _workbook_rows(data) if data.startswith(b"PK\x03\x04") else _csv_rows(data)
     if len(rows) < 2:
         raise UnreadableFile("empty")
-    width = len(rows[0])
-    return Sheet(rows[0], [(row + [""] * width)[:width] for row in rows[1:MAX_ROWS + 1]])
+    width = max(len(row) for row in rows)
+    return Sheet(_padded(rows[0], width), [_padded(row, width) for row in rows[1:]])
+
+
+def _padded(row: list[str], width: int) -> list[str]:
+    return row + [""] * (width - len(row))
+
+
+def _workbook_rows(data: bytes) -> list[list[str]]:
+    """The active sheet's rows, streamed (openpyxl's read-only mode) once the zip itself has passed."""
+    book = None
+    try:
+        _check_zip(ZipFile(io.BytesIO(data)))
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        return _sheet_rows(book.active)
+    except UnreadableFile:
+        raise
+    except WORKBOOK_ERRORS as error:
+        raise UnreadableFile("not a workbook") from error
+    finally:
+        if book is not None:
+            book.close()
+
+
+def _sheet_rows(sheet) -> list[list[str]]:
+    """Rows as the sheet holds them: the size it declares is only trusted to refuse it at once, since a
+    wrong declaration would otherwise cut the list short or pad it with a million empty rows."""
+    if not isinstance(sheet, ReadOnlyWorksheet):
+        raise UnreadableFile("no worksheet")
+    if (sheet.max_row or 0) > LAST_ROW:
+        raise _too_long()
+    sheet.reset_dimensions()
+    return _bounded(sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True))
+
+
+def _check_zip(archive: ZipFile) -> None:
+    """Refuse a zip bomb by what the archive declares, before a byte is inflated: Python's zipfile
+    never inflates a part beyond its declared size, so the declared sizes bound the memory."""
+    parts = archive.infolist()
+    unpacked = sum(part.file_size for part in parts)
+    squeezed = any(part.file_size > max(RATIO_FLOOR, MAX_COMPRESSION_RATIO * part.compress_size) for part in parts)
+    if len(parts) > MAX_ZIP_MEMBERS or unpacked > MAX_UNPACKED_BYTES or squeezed:
+        raise UnreadableFile("zip bomb", _l("This Excel file is too large once unpacked (at most %(size)s) or is "
+                                            "built unusually. Save it again in Excel, or as CSV (UTF-8), and upload "
+                                            "it anew.", size=format_filesize(MAX_UNPACKED_BYTES)))
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    if b"\x00" in data:
+        raise UnreadableFile("binary")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile("not UTF-8") from error
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return _bounded(csv.reader(io.StringIO(text), dialect))
+    except csv.Error as error:  # a field longer than the csv module's limit, for one
+        raise UnreadableFile("not CSV") from error
+
+
+def _bounded(rows: Iterable[Sequence]) -> list[list[str]]:
+    """The rows that hold anything, each without its empty cells at the end; reading stops at the
+    first row past ``MAX_ROWS`` below the header, past ``LAST_ROW`` or wider than ``MAX_COLUMNS``."""
+    kept = []
+    for number, row in enumerate(rows, start=1):
+        if number > LAST_ROW:
+            raise _too_long()
+        cells = [_cell(value) for value in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        if len(cells) > MAX_COLUMNS:
+            raise UnreadableFile("too wide", _l("The list has too many columns: at most %(columns)s. Delete the "
+                                                "columns you do not import and upload it again.",
+                                                columns=format_number(MAX_COLUMNS, 0)))
+        kept.append(cells)
+        if len(kept) > MAX_ROWS + 1:
+            raise _too_long()
+    return kept
+
+
+def _too_long() -> UnreadableFile:
+    return UnreadableFile("too long", _l("The list is too long: at most %(rows)s rows below the header. Split it "
+                                         "into several files.", rows=format_number(MAX_ROWS, 0)))
 
 
 def guess_mapping(headers: list[str]) -> list[str]:

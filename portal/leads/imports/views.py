@@ -49,9 +49,8 @@ def upload():
         data = form.file.data.read(sheets.MAX_BYTES + 1)
         try:
             sheets.read_sheet(data)
-        except sheets.UnreadableFile:
-            form.file.errors.append(_("This is not a CSV (UTF-8) or Excel file the portal can read, or it is empty "
-                                      "or larger than 2 MB."))
+        except sheets.UnreadableFile as refusal:
+            form.file.errors.append(str(refusal.message))
         else:
             token = sheets.keep_upload(data)
             return redirect(url_for("imports.mapping", token=token, event=form.event.data,

@@ -1,19 +1,24 @@
 """Photos and PDF brochures of projects and parks: accepted by what the file contains (never
 its name or the browser's content type), size-checked, photos re-encoded so no camera metadata
-(EXIF, GPS) reaches the public, and stored under random names in ``UPLOAD_DIR``."""
+(EXIF, GPS) reaches the public, brochures read object by object so none carries scripts or other
+files to investors, and stored under random names in ``UPLOAD_DIR``."""
 from __future__ import annotations
 
 import io
 import re
 import secrets
+import time
 import warnings
-import zlib
 from functools import wraps
+from itertools import chain
 from pathlib import Path
 
+import pypdf
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
+from pypdf.errors import LimitReachedError
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject, StreamParsingBudget, read_object
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
@@ -36,12 +41,33 @@ MAX_SIDE = 12000
 STORED_LONGER_SIDE = 2560
 #: ``%%EOF`` must appear within the last this many bytes, as PDF readers expect.
 PDF_TAIL_BYTES = 1024
-#: Actions that run code or open other programs when the brochure is opened.
-PDF_FORBIDDEN = re.compile(rb"/(JavaScript|Launch)(?![A-Za-z0-9])")
-PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-PDF_STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
-#: At most this much is inflated from a brochure's compressed object streams to look for actions.
-PDF_INFLATE_BUDGET = 64 * 1024 * 1024
+#: Names that run code or start programs when a brochure is opened, wherever they stand in it (a key or a
+#: value): scripts and the XFA forms that hold them, launch actions.
+PDF_SCRIPT_NAMES = frozenset({"/JS", "/JavaScript", "/XFA", "/Launch"})
+#: Names that carry other files or play media: embedded files, attachments and the actions that open them,
+#: rich media.
+PDF_ATTACHMENT_NAMES = frozenset({"/EmbeddedFile", "/EmbeddedFiles", "/EF", "/FileAttachment", "/GoToE",
+                                  "/RichMedia", "/RichMediaContent", "/RichMediaExecute"})
+PDF_FORBIDDEN_NAMES = PDF_SCRIPT_NAMES | PDF_ATTACHMENT_NAMES
+#: Where an object starts ("12 0 obj"; comments count as spaces), wherever it is in the file: the objects a
+#: reader finds through the cross-reference tables and those a reader repairing a damaged file would find.
+PDF_OBJECT_START = re.compile(rb"(?<![0-9])[0-9]{1,10}(?:[\0\t\n\f\r ]|%[^\r\n]*)+[0-9]{1,5}"
+                              rb"(?:[\0\t\n\f\r ]|%[^\r\n]*)+obj(?![A-Za-z0-9])")
+#: What checking one brochure may cost before it is refused as too complex: bytes decoded from its object
+#: streams, objects and tokens parsed, pages, seconds.
+PDF_DECODE_BUDGET = 64 * 1024 * 1024
+PDF_MAX_OBJECTS = 100_000
+PDF_MAX_TOKENS = 1_000_000
+PDF_MAX_PAGES = 2_000
+PDF_CHECK_SECONDS = 10
+#: pypdf's own limits while it reads a brochure, tightened to the budget above; it never runs an outside decoder.
+PDF_READER_LIMITS = {
+    "maximum_declared_stream_length": PDF_DECODE_BUDGET, "zlib_maximum_output_length": PDF_DECODE_BUDGET,
+    "lzw_maximum_output_length": PDF_DECODE_BUDGET, "run_length_maximum_output_length": PDF_DECODE_BUDGET,
+    "array_based_stream_maximum_output_length": PDF_DECODE_BUDGET, "brotli_maximum_output_length": PDF_DECODE_BUDGET,
+    "jbig2_maximum_output_length": PDF_DECODE_BUDGET, "stream_decoding_work_maximum_length": 4 * PDF_DECODE_BUDGET,
+    "page_tree_maximum_entries": 2 * PDF_MAX_PAGES, "jbig2dec_binary": None,
+}
 CHUNK_BYTES = 64 * 1024
 #: Room for the form's other fields and the multipart boundaries around the file.
 REQUEST_MARGIN_BYTES = 1024 * 1024
@@ -208,39 +234,97 @@ def _encoded(image: Image.Image, image_format: str) -> bytes:
 
 
 def _check_pdf(data: bytes) -> None:
-    """A PDF starts with ``%PDF-`` and ends with ``%%EOF``; one that carries JavaScript or a
-    Launch action is refused, also when the name is hex-escaped or sits in a compressed object stream."""
+    """A PDF starts with ``%PDF-`` and ends with ``%%EOF``; then a real parser (pypdf) reads every object,
+    also those inside object streams whatever their filters. Refused: an encrypted PDF, one the parser cannot
+    read, one too costly to check, and one with scripts, launch actions, embedded files or rich media."""
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-PDF_TAIL_BYTES:]:
         raise UploadRejected(_l("This file is not a PDF document."))
-    if any(PDF_FORBIDDEN.search(_unescaped_names(part)) for part in _pdf_parts(data)):
-        raise UploadRejected(_l("This PDF contains scripts or actions that start programs; "
-                                "please upload a version without them."))
+    try:
+        with pypdf.apply_configuration(**PDF_READER_LIMITS):
+            _check_pdf_content(data)
+    except UploadRejected:
+        raise
+    except LimitReachedError:
+        raise UploadRejected(_too_complex_pdf()) from None
+    except Exception:  # noqa: BLE001 - whatever a damaged or hostile file makes the parser raise, it is not vouched for
+        raise UploadRejected(_l("This PDF could not be read; it may be damaged. Please save it again as a PDF "
+                                "and upload it anew.")) from None
 
 
-def _unescaped_names(data: bytes) -> bytes:
-    """``/J#61vaScript`` is ``/JavaScript`` to a PDF reader."""
-    return PDF_NAME_ESCAPE.sub(lambda match: bytes([int(match[1], 16)]), data)
+def _check_pdf_content(data: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        raise UploadRejected(_l("This PDF is encrypted or protected by a password; please upload a version "
+                                "without protection."))
+    if len(reader.pages) > PDF_MAX_PAGES:
+        raise UploadRejected(_too_complex_pdf())
+    deadline = time.monotonic() + PDF_CHECK_SECONDS
+    for count, pdf_object in enumerate(chain([reader.trailer], _pdf_objects(reader, data))):
+        if count > PDF_MAX_OBJECTS or time.monotonic() > deadline:
+            raise UploadRejected(_too_complex_pdf())
+        found = _forbidden_name(pdf_object)
+        if found in PDF_SCRIPT_NAMES:
+            raise UploadRejected(_l("This PDF contains scripts or actions that start programs; "
+                                    "please upload a version without them."))
+        if found:
+            raise UploadRejected(_l("This PDF contains attached files or embedded media; "
+                                    "please upload a version without them."))
 
 
-def _pdf_parts(data: bytes):
-    """The file itself, then the inflated content of its object streams (``/Type /ObjStm``),
-    where a PDF 1.5+ writer may put the dictionaries that declare actions."""
-    yield data
-    budget, view = PDF_INFLATE_BUDGET, memoryview(data)
-    for match in PDF_STREAM_START.finditer(data):
-        header = data[max(0, match.start() - 1024):match.start()]
-        header = header[header.rfind(b"obj"):]
-        if b"/ObjStm" not in _unescaped_names(header) or b"/FlateDecode" not in _unescaped_names(header):
-            continue
-        inflater = zlib.decompressobj()
-        try:
-            part = inflater.decompress(view[match.end():], budget)
-        except zlib.error:
-            continue
-        budget -= len(part)
-        yield part
-        if budget <= 0 or inflater.unconsumed_tail:
-            raise UploadRejected(_l("This PDF could not be checked; please upload a simpler version."))
+def _pdf_objects(reader: pypdf.PdfReader, data: bytes):
+    """Every object of the file, parsed where it starts rather than where the cross-reference tables say, so
+    none can hide from the check; after each object stream, the objects it holds, decoded whatever its filters.
+    All of them share one parsing budget, so a file of a million tiny tokens cannot exhaust the memory."""
+    budget, decoded, buffer = StreamParsingBudget(PDF_MAX_TOKENS), 0, io.BytesIO(data)
+    for start in PDF_OBJECT_START.finditer(data):
+        buffer.seek(start.start())
+        reader.read_object_header(buffer)
+        pdf_object = read_object(buffer, reader, parsing_budget=budget)
+        yield pdf_object
+        if _is_object_stream(pdf_object):
+            content = pdf_object.get_data()
+            decoded += len(content)
+            if decoded > PDF_DECODE_BUDGET:
+                raise UploadRejected(_too_complex_pdf())
+            yield from _object_stream_members(reader, pdf_object, content, budget)
+
+
+def _is_object_stream(pdf_object) -> bool:
+    """A stream with ``/First`` holds objects whatever its ``/Type`` says, since some readers never look at
+    the type; without ``/First`` no reader can find an object in it."""
+    return isinstance(pdf_object, StreamObject) and "/First" in pdf_object
+
+
+def _object_stream_members(reader: pypdf.PdfReader, stream: StreamObject, content: bytes,
+                           budget: StreamParsingBudget):
+    """Each object an object stream holds: its header lists pairs of object number and offset after
+    ``/First``; all of them are read, whatever ``/N`` claims."""
+    first = int(stream["/First"])
+    buffer = io.BytesIO(content)
+    for offset in content[:first].split()[1::2]:
+        buffer.seek(first + int(offset))
+        yield read_object(buffer, reader, parsing_budget=budget)
+
+
+def _forbidden_name(pdf_object) -> str | None:
+    """The first forbidden name that stands anywhere in the object, as a key or a value, however deep in
+    its dictionaries and arrays; the objects it refers to are checked on their own."""
+    pending = [pdf_object]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, DictionaryObject):
+            if found := next((key for key in item if key in PDF_FORBIDDEN_NAMES), None):
+                return found
+            pending.extend(item.values())  # as stored: references stay references, not followed
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+        elif isinstance(item, NameObject) and item in PDF_FORBIDDEN_NAMES:
+            return item
+    return None
+
+
+def _too_complex_pdf():
+    return _l("This PDF could not be checked; please upload a simpler version.")
 
 
 def _write_new_file(data: bytes, extension: str) -> str:

@@ -1,12 +1,15 @@
 """Importing people met at an event from CSV or Excel: mapping, row checks, one transaction."""
 import io
 import re
+import time
+import zipfile
 
 import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
 from portal.leads import operations
+from portal.leads.imports.sheets import MAX_COLUMNS, MAX_ROWS
 from portal.leads.models import Event, Lead
 from portal.outbox.models import OutboxMessage
 from tests import factories
@@ -87,6 +90,102 @@ def test_unreadable_files_are_refused(staff_client, session, data):
     response = upload(staff_client, data, "list.csv")
     assert response.status_code == 400
     assert "This is not a CSV (UTF-8) or Excel file the portal can read" in response.text or not data
+
+
+# --- hostile files: refused quickly, with a message that says why ------------------------------
+
+TOO_LONG = "The list is too long: at most 2,000 rows below the header. Split it into several files."
+UNPACKED = "This Excel file is too large once unpacked (at most 20 MB) or is built unusually."
+
+
+def workbook(rows: bytes, dimension: bytes = b"", extra: tuple[tuple[str, bytes], ...] = ()) -> bytes:
+    """An .xlsx written part by part as Excel would, with the given ``<row>`` elements in its only sheet,
+    the ``<dimension>`` it declares and any ``extra`` parts."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                               '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                               'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                               '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+                               'officedocument.spreadsheetml.sheet.main+xml"/></Types>',
+        "_rels/.rels": f'<Relationships xmlns="{package}"><Relationship Id="rId1" Target="xl/workbook.xml" '
+                       f'Type="{relations}/officeDocument"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{relations}"><sheets>'
+                           '<sheet name="Meet Korea" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+                                      f'Target="worksheets/sheet1.xml" Type="{relations}/worksheet"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}">'.encode() + dimension + b"<sheetData>" + rows
+                                    + b"</sheetData></worksheet>",
+    }
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in (*parts.items(), *extra):
+            archive.writestr(name, data)
+    return output.getvalue()
+
+
+def row(number: int, *values: str) -> bytes:
+    cells = "".join(f'<c t="inlineStr"><is><t>{value}</t></is></c>' for value in values)
+    return f'<row r="{number}">{cells}</row>'.encode()
+
+
+def people(count: int, start: int = 2) -> bytes:
+    numbers = range(start, start + count)
+    return b"".join(row(number, f"Person {number}", f"p{number}@list.example") for number in numbers)
+
+
+def refusal(client, data: bytes, filename: str) -> str:
+    """Upload the file and return the message shown beside the file field, checking it came within a second or two."""
+    started = time.perf_counter()
+    response = upload(client, data, filename)
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 400
+    return " ".join(re.sub(r"<[^>]+>", " ", response.text).split())
+
+
+@pytest.mark.parametrize("rows, dimension", [
+    (row(1, "Name", "E-mail") + row(2, "Kim", "kim@hanbit.example"), b'<dimension ref="A1:XFD1048576"/>'),
+    (row(1, "Name", "E-mail") + row(1048576, "Kim", "kim@hanbit.example"), b""),  # the last row Excel has
+], ids=["declared", "last row"])
+def test_a_tiny_workbook_claiming_a_million_rows_is_refused_at_once(staff_client, session, rows, dimension):
+    data = workbook(rows, dimension)
+    assert len(data) < 2000
+    assert TOO_LONG in refusal(staff_client, data, "meet-korea.xlsx")
+
+
+@pytest.mark.parametrize("extra", [
+    (("xl/media/image1.png", bytes(30 * 1024 * 1024)),),  # 30 MB of zeros in a few kilobytes
+    (("xl/media/image1.png", bytes(5 * 1024 * 1024)),),  # under the total, but squeezed a thousand times
+    tuple((f"xl/media/image{number}.png", b"") for number in range(600)),
+], ids=["unpacks too large", "compressed too much", "too many parts"])
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(staff_client, session, extra):
+    data = workbook(row(1, "Name", "E-mail") + row(2, "Kim", "kim@hanbit.example"), extra=extra)
+    assert len(data) < 100_000
+    assert UNPACKED in refusal(staff_client, data, "meet-korea.xlsx")
+
+
+def test_a_list_longer_than_the_limit_is_refused_without_reading_the_rest(staff_client, session):
+    header, dimension = row(1, "Name", "E-mail"), b'<dimension ref="A1:B2502"/>'
+    broken_after_the_limit = header + people(MAX_ROWS + 1) + people(500, start=MAX_ROWS + 3) + b"<row r=<<"
+    assert TOO_LONG in refusal(staff_client, workbook(broken_after_the_limit, dimension), "meet-korea.xlsx")
+    assert "can read" in refusal(staff_client, workbook(header + people(10) + b"<row r=<<", dimension), "broken.xlsx")
+
+    csv_rows = ["Name,E-mail"] + [f"Person {number},p{number}@list.example" for number in range(MAX_ROWS + 1)]
+    assert TOO_LONG in refusal(staff_client, "\n".join(csv_rows).encode(), "list.csv")
+    assert upload(staff_client, "\n".join(csv_rows[:-1]).encode(), "list.csv").status_code == 302  # 2,000: fine
+    assert upload(staff_client, workbook(header + people(MAX_ROWS)), "list.xlsx").status_code == 302
+
+
+def test_a_list_wider_than_the_limit_is_refused(staff_client, session):
+    headers = ["Name", "E-mail"] + [f"Note {number}" for number in range(MAX_COLUMNS - 1)]
+    message = "The list has too many columns: at most 50. Delete the columns you do not import and upload it again."
+    assert message in refusal(staff_client, workbook(row(1, *headers) + row(2, "Kim", "kim@hanbit.example")),
+                              "wide.xlsx")
+    assert message in refusal(staff_client, (",".join(headers) + "\nKim,kim@hanbit.example\n").encode(), "wide.csv")
+    assert upload(staff_client, (",".join(headers[:-1]) + "\nKim,kim@hanbit.example\n").encode(),
+                  "list.csv").status_code == 302
 
 
 def test_a_failure_during_import_saves_nothing(staff_client, session, monkeypatch):

@@ -14,6 +14,7 @@ from portal.projects.slugs import slugify
 from portal.public.models import KeyFigure
 from tests import factories
 from tests.conftest import logged_in_client
+from tests.pdfs import pdf
 from tests.staff import post
 
 PROJECTS = "/staff/catalogue/projects"
@@ -348,16 +349,13 @@ def test_a_brochure_over_the_forms_limit_is_accepted_and_one_over_its_own_limit_
     project = factories.project("big-files", of=taxonomy[0], where=taxonomy[1])
     db.session.commit()
 
-    def pdf(size: int) -> bytes:
-        return b"%PDF-1.4\n" + b"0" * size + b"\n%%EOF\n"
-
     # larger than MAX_CONTENT_LENGTH, which keeps the public forms small
-    assert upload(staff_client, project.id, pdf(5 * 1024 * 1024), "big.pdf").status_code == 302
+    assert upload(staff_client, project.id, pdf(padding=5 * 1024 * 1024), "big.pdf").status_code == 302
     assert [m.size_bytes > 5 * 1024 * 1024 for m in only_project().media] == [True]
-    too_large = upload(staff_client, project.id, pdf(app.config["UPLOAD_MAX_BROCHURE_BYTES"] + 2 * 1024 * 1024),
+    too_large = upload(staff_client, project.id, pdf(padding=app.config["UPLOAD_MAX_BROCHURE_BYTES"] + 2 * 1024 * 1024),
                        "huge.pdf")
     assert too_large.status_code == 413 and "The file is too large" in too_large.text
-    assert upload(staff_client, project.id, pdf(10), "x.pdf", with_token=False).status_code == 400
+    assert upload(staff_client, project.id, pdf(padding=10), "x.pdf", with_token=False).status_code == 400
 
 
 def test_renaming_a_sector_or_a_park_makes_its_projects_findable_by_the_new_name(staff_client, taxonomy, client):
@@ -427,7 +425,7 @@ def test_files_are_removed_by_those_who_may_edit_and_vanish_from_disk(app, sessi
 
     project = factories.project("with-brochure", of=taxonomy[0], where=taxonomy[1])
     session.commit()
-    upload(staff_client, project.id, b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n", "plan.pdf")
+    upload(staff_client, project.id, pdf(), "plan.pdf")
     media = only_project().media[0]
     stored = upload_dir() / media.stored_name
     assert stored.exists()

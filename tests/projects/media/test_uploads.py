@@ -2,6 +2,7 @@
 served with safe headers, and shown on the project and park pages."""
 import io
 import re
+import time
 import zlib
 from pathlib import Path
 
@@ -9,12 +10,16 @@ import pytest
 from flask import request
 from flask_wtf.csrf import generate_csrf
 from PIL import ExifTags, Image
+from pypdf import PdfWriter
+from pypdf.annotations import Link
 from werkzeug.datastructures import FileStorage
 
 from portal import create_app
+from portal.projects.media import uploads as media_uploads
 from portal.projects.media.uploads import UploadRejected, accepts_large_upload, delete_stored_file, store_upload
 from portal.projects.models import MediaKind
 from tests import factories
+from tests.pdfs import ObjectStream, pdf
 
 
 @pytest.fixture(autouse=True)
@@ -39,18 +44,6 @@ def photo(size=(800, 600), image_format="JPEG", exif=True) -> bytes:
     output = io.BytesIO()
     image.save(output, format=image_format, exif=metadata)
     return output.getvalue()
-
-
-def pdf(*objects: bytes, padding: int = 0) -> bytes:
-    """A small PDF document with the given extra objects; ``padding`` adds a stream of that many bytes."""
-    parts = [b"%PDF-1.7\n",
-             b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n",
-             b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n",
-             b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n", *objects]
-    if padding:
-        parts.append(b"9 0 obj << /Length %d >> stream\n" % padding + b"0" * padding + b"\nendstream endobj\n")
-    parts.append(b"trailer << /Root 1 0 R >>\n%%EOF\n")
-    return b"".join(parts)
 
 
 def upload(data: bytes, filename: str, content_type: str = "application/octet-stream") -> FileStorage:
@@ -207,6 +200,103 @@ def test_a_script_hidden_in_a_compressed_object_stream_is_found(session, project
                         MediaKind.BROCHURE, None)
 
 
+SCRIPT = b"<< /Type /Action /S /JavaScript /JS (app.alert(1)) >>"
+REFUSED_SCRIPTS = "This PDF contains scripts or actions that start programs; please upload a version without them."
+REFUSED_FILES = "This PDF contains attached files or embedded media; please upload a version without them."
+TOO_COMPLEX = "This PDF could not be checked; please upload a simpler version."
+
+
+def written_by_a_library(change=None) -> bytes:
+    """A brochure as a PDF library saves it: an A4 page with a link to the centre's site, then ``change``."""
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.add_annotation(0, Link(rect=(50, 50, 250, 80), url="https://invest.example/en/parks/vsip-3"))
+    writer.add_metadata({"/Title": "VSIP III"})
+    if change:
+        change(writer)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+@pytest.mark.parametrize("filters", [(b"/ASCIIHexDecode",), (b"/ASCIIHexDecode", b"/FlateDecode")],
+                         ids=["hex", "hex then flate"])
+def test_a_script_run_on_opening_is_found_in_an_object_stream_whatever_its_filters(session, project, filters):
+    brochure = pdf(ObjectStream(4, {5: SCRIPT}, filters=filters), catalog=b" /OpenAction 5 0 R")
+    assert rejection(project, brochure, "brochure.pdf", MediaKind.BROCHURE) == REFUSED_SCRIPTS
+
+
+def test_a_script_run_on_opening_is_found_when_its_object_stream_starts_more_than_a_kilobyte_earlier(session,
+                                                                                                     project):
+    brochure = pdf(ObjectStream(4, {5: SCRIPT}, padding=1500), catalog=b" /OpenAction 5 0 R")
+    assert brochure.index(b"stream\n") - brochure.index(b"/ObjStm") > 1024
+    assert rejection(project, brochure, "brochure.pdf", MediaKind.BROCHURE) == REFUSED_SCRIPTS
+
+
+def test_a_script_is_found_in_an_object_stream_that_does_not_say_it_is_one(session, project):
+    untyped = bytes(ObjectStream(4, {5: SCRIPT})).replace(b"/Type /ObjStm ", b"")
+    assert rejection(project, pdf(untyped, catalog=b" /OpenAction 5 0 R"), "brochure.pdf",
+                     MediaKind.BROCHURE) == REFUSED_SCRIPTS
+
+
+def test_a_program_launched_when_the_page_opens_is_refused(session, project):
+    launch = b"<< /S /Launch /Win << /F (cmd.exe) /P (/c calc) >> >>"
+    brochure = pdf(ObjectStream(4, {5: launch}, filters=(b"/ASCIIHexDecode",)), page=b" /AA << /O 5 0 R >>")
+    assert rejection(project, brochure, "brochure.pdf", MediaKind.BROCHURE) == REFUSED_SCRIPTS
+
+
+@pytest.mark.parametrize("brochure", [
+    written_by_a_library(lambda writer: writer.add_attachment("price-list.xlsm", b"PK\x03\x04 with macros")),
+    pdf(b"4 0 obj << /Type /Annot /Subtype /FileAttachment /Rect [0 0 20 20] /FS (setup.exe) >> endobj\n",
+        page=b" /Annots [4 0 R]"),
+    pdf(ObjectStream(4, {5: b"<< /Type /Annot /Subtype /RichMedia /Rect [0 0 400 300] >>"}),
+        page=b" /Annots [5 0 R]"),
+], ids=["embedded file", "attachment on the page", "rich media"])
+def test_a_pdf_carrying_other_files_or_media_is_refused(session, project, brochure):
+    assert rejection(project, brochure, "brochure.pdf", MediaKind.BROCHURE) == REFUSED_FILES
+
+
+def test_an_encrypted_pdf_is_refused_even_when_it_opens_without_a_password(session, project):
+    locked = written_by_a_library(lambda writer: writer.encrypt("", owner_password="centre", algorithm="RC4-128"))
+    assert rejection(project, locked, "brochure.pdf", MediaKind.BROCHURE) == (
+        "This PDF is encrypted or protected by a password; please upload a version without protection.")
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.7\nnot a document at all\n%%EOF\n", pdf()[:150] + b"\n%%EOF\n"],
+                         ids=["no objects", "cut off"])
+def test_a_pdf_the_parser_cannot_read_is_refused(session, project, data):
+    assert rejection(project, data, "brochure.pdf", MediaKind.BROCHURE) == (
+        "This PDF could not be read; it may be damaged. Please save it again as a PDF and upload it anew.")
+
+
+def test_a_decompression_bomb_in_an_object_stream_is_refused_quickly(session, project):
+    compressor, megabyte = zlib.compressobj(9), bytes(1024 * 1024)
+    bomb = b"".join([compressor.compress(b"5 0\n<< >>\n"), *(compressor.compress(megabyte) for _ in range(100)),
+                     compressor.flush()])
+    objects = b"4 0 obj << /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >> stream\n" % len(bomb)
+    brochure = pdf(objects + bomb + b"\nendstream endobj\n")
+    assert len(brochure) < 200_000  # 100 MB once inflated
+    started = time.perf_counter()
+    assert rejection(project, brochure, "bomb.pdf", MediaKind.BROCHURE) == TOO_COMPLEX
+    assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("limit", ["PDF_MAX_OBJECTS", "PDF_MAX_TOKENS", "PDF_MAX_PAGES", "PDF_CHECK_SECONDS"])
+def test_a_brochure_too_costly_to_check_is_refused(session, project, monkeypatch, limit):
+    monkeypatch.setattr(media_uploads, limit, -1 if limit == "PDF_CHECK_SECONDS" else 0)
+    assert rejection(project, pdf(), "brochure.pdf", MediaKind.BROCHURE) == TOO_COMPLEX
+
+
+@pytest.mark.parametrize("brochure", [
+    written_by_a_library(),
+    pdf(ObjectStream(4, {5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"},
+                     filters=(b"/ASCIIHexDecode", b"/FlateDecode")), page=b" /Resources << /Font << /F1 5 0 R >> >>"),
+], ids=["written by a library", "font in an object stream"])
+def test_a_clean_pdf_is_accepted_and_stored_as_it_is(session, project, uploads, brochure):
+    media = store_upload(project, upload(brochure, "vsip-3.pdf"), MediaKind.BROCHURE, None)
+    assert (uploads / media.stored_name).read_bytes() == brochure
+
+
 def test_a_pdf_without_its_end_is_refused(session, project):
     assert rejection(project, pdf()[:-7], "cut.pdf", MediaKind.BROCHURE) == "This file is not a PDF document."
     assert rejection(project, photo(), "photo.pdf", MediaKind.BROCHURE) == "This file is not a PDF document."
@@ -342,8 +432,8 @@ def test_the_park_page_shows_its_photos_and_brochures(client, session):
     html = client.get("/ko/parks/vsip-3").text.replace("\xa0", " ")
     assert 'alt="VSIP III, 사진 1장 중 1번째"' in html and 'loading="lazy"' in html
     assert "VSIP III: 브로슈어 2개 중 1번째" in html and "VSIP III: 브로슈어 2개 중 2번째" in html
-    assert factories_pdf.size_bytes == 300_272
-    assert "(PDF, 293.2kB)" in html  # 300,272 / 1024; Korean writes no space before the unit
+    assert factories_pdf.size_bytes == 300_435
+    assert "(PDF, 293.4kB)" in html  # 300,435 / 1024; Korean writes no space before the unit
 
 
 def test_a_page_without_media_shows_no_empty_sections(client, session, project):
