@@ -8,7 +8,7 @@ from flask import Flask, g, render_template, request
 from sqlalchemy import event
 from werkzeug.http import HTTP_STATUS_CODES
 
-from portal import auth, i18n, leads, outbox, projects, region
+from portal import auth, clean_input, i18n, leads, outbox, projects, region
 from portal.config import Config, check_production_settings
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.proxies import FromTrustedProxies
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     auth.init_app(app)
     i18n.init_app(app)
+    clean_input.init_app(app)
     region.init_app(app)
     outbox.init_app(app)
     with app.app_context():
@@ -103,6 +104,7 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(_error):
         db.session.rollback()
+        g.page_failed = True  # the language links lead home: this page's own address may be what failed
         return render_error(500)
 
 

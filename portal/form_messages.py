@@ -1,11 +1,14 @@
 """WTForms' built-in messages, answered from the portal's own catalogues.
 
-WTForms ships no Vietnamese catalogue, so every form's ``Meta`` uses ``TranslatedMessages``
+WTForms ships no Vietnamese catalogue, so every form's ``Meta`` is a ``FormMeta``
 and its messages go through Flask-Babel like every other string. The list below exists so that ``pybabel
 extract`` puts WTForms' messages into ``messages.pot``.
 """
 from flask_babel import get_translations, lazy_gettext as _l, ngettext
 from wtforms.meta import DefaultMeta
+from wtforms.validators import NumberRange
+
+from portal.clean_input import CleanInput
 
 WTFORMS_MESSAGES = (
     _l("This field is required."),
@@ -28,6 +31,15 @@ def _plural_messages_for_extraction():
 #: The portal's own field messages, one wording everywhere.
 REQUIRED = _l("Please fill in this field.")
 BAD_EMAIL = _l("Please enter a valid e-mail address, such as name@company.com.")
+OUT_OF_RANGE = _l("Enter a number from %(min)s to %(max)s.")
+#: The last position of an item in a list staff order by hand (sectors, stages, key figures).
+MAX_POSITION = 10_000
+
+
+def in_range(minimum, maximum) -> NumberRange:
+    """A number's range, said the portal's way: every number a form keeps has an upper bound
+    that its column holds."""
+    return NumberRange(min=minimum, max=maximum, message=OUT_OF_RANGE)
 
 
 class _BabelTranslations:
@@ -47,7 +59,12 @@ class TranslatedMessages:
         return _BabelTranslations()
 
 
-class PortalMeta(TranslatedMessages, DefaultMeta):
+class FormMeta(CleanInput, TranslatedMessages):
+    """Every portal form's ``Meta``: messages from the portal's catalogues, and hostile input
+    (control characters, NaN, absurd numbers and dates) stopped at the field."""
+
+
+class PortalMeta(FormMeta, DefaultMeta):
     """For GET forms (filters): no CSRF token, nothing changes."""
 
     csrf = False

@@ -107,27 +107,36 @@ def init_app(app: Flask) -> None:
 
 def _current_page_args() -> tuple[str | None, dict]:
     endpoint = request.endpoint
-    if endpoint is None or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
+    if endpoint is None or g.get("page_failed") or not current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
         return None, {}
     return endpoint, dict(request.view_args or {})
 
 
+def _query_args(path_args: dict) -> dict[str, list[str]]:
+    """The query string to keep in a link to this page: not what the path says, not private
+    ``_`` parameters, and no ``lang`` where the language is in the path (``?lang=x`` would
+    fight it)."""
+    in_path = set(path_args) | ({"lang"} if "lang_in_url" in g else set())
+    return {k: v for k, v in request.args.lists() if k not in in_path and not k.startswith("_")}
+
+
 def url_in_language(lang: str, keep_query: bool = True, external: bool = False) -> str:
     """This page in another language; with ``keep_query`` its filters too; ``external`` (canonical
-    and hreflang links) on ``PORTAL_BASE_URL``."""
+    and hreflang links) on ``PORTAL_BASE_URL``. After a server error, the home page in that
+    language: the page itself may be what failed."""
     build = external_url if external else url_for
     endpoint, args = _current_page_args()
     if endpoint is None:
         return build("public.home", lang=lang)
     if keep_query:
-        args.update({k: v for k, v in request.args.lists() if k not in args and not k.startswith("_")})
+        args.update(_query_args(args))
     return build(endpoint, lang=lang, **args)
 
 
 def url_with(**changes) -> str:
     """This page with some query parameters changed; ``None`` removes one."""
     args = dict(request.view_args or {})
-    query = {k: v for k, v in request.args.lists() if k not in args and not k.startswith("_")}
+    query = _query_args(args)
     for name, value in changes.items():
         if value is None:
             query.pop(name, None)

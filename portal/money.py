@@ -4,6 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 MILLION = Decimal(1_000_000)
+#: The largest investment or capital typed in a form, in USD million (USD 100 billion).
+LARGEST_MILLIONS = 100_000
 
 
 def usd_from_millions(millions: Decimal | float | int | None) -> int | None:

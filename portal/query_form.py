@@ -1,12 +1,11 @@
 """GET forms that read a list's filters from the query string, so a search can be shared."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Form, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
-from portal.form_messages import PortalMeta
+from portal.form_messages import PortalMeta, in_range
 
 
 class QueryForm(Form):
@@ -16,6 +15,9 @@ class QueryForm(Form):
 
     #: Fields that narrow the results (everything but sorting).
     filter_fields: tuple[str, ...] = ()
+    #: A page explains an upper limit below the lower one and leaves it out; the API takes the
+    #: range as asked (it matches nothing), as its description says.
+    refuses_reversed_ranges = True
 
     def value(self, name: str):
         field = self[name]
@@ -36,15 +38,21 @@ class QueryForm(Form):
         return active
 
 
-def not_negative(form, field):
-    if field.data is not None and field.data < 0:
-        raise ValidationError(_l("Enter a number of 0 or more."))
+#: The largest number a list's filter takes (USD million, hectares, USD per m²): beyond any item.
+FILTER_MAXIMUM = 1_000_000
+
+
+def filter_range():
+    """A numeric filter: from 0 to ``FILTER_MAXIMUM``."""
+    return in_range(0, FILTER_MAXIMUM)
 
 
 def not_below(other: str, message: str):
     def check(form, field):
         low = form[other].data
-        if field.data is not None and low is not None and not form[other].errors and field.data < low:
+        if not form.refuses_reversed_ranges or form[other].errors:
+            return
+        if field.data is not None and low is not None and field.data < low:
             raise ValidationError(message)
 
     return check

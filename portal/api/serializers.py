@@ -3,8 +3,10 @@ fallback (``lang`` says which language a text is really in). Money in USD as int
 distances as numbers, never formatted strings: the consumer formats for its own readers."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from decimal import Decimal
 
+from portal.clock import as_utc
 from portal.links import external_url
 from portal.projects.models import IndustrialPark, InvestmentProject, Location, MediaFile, MediaKind, Sector
 
@@ -13,6 +15,11 @@ def number(value: Decimal | float | int | None) -> float | int | None:
     if value is None:
         return None
     return int(value) if isinstance(value, int) else float(value)
+
+
+def moment(value: datetime | None) -> str | None:
+    """A stored time as RFC 3339 in UTC, with its offset on both databases (SQLite keeps none)."""
+    return as_utc(value).astimezone(timezone.utc).isoformat() if value else None
 
 
 def reference(item: Sector | Location, lang: str) -> dict:
@@ -54,7 +61,7 @@ def project(item: InvestmentProject, lang: str, full: bool = False) -> dict:
         "investment_form": {"code": item.investment_form, "label": str(item.investment_form_label)},
         "status": {"code": item.status, "label": str(item.status_label)},
         "featured": item.featured,
-        "updated_at": item.updated_at.isoformat() if item.updated_at else None,
+        "updated_at": moment(item.updated_at),
     }
     if full:
         data |= {
@@ -93,7 +100,7 @@ def park(item: IndustrialPark, lang: str, full: bool = False) -> dict:
         "land_rent_min_usd_m2": number(item.land_rent_min_usd_m2),
         "land_rent_max_usd_m2": number(item.land_rent_max_usd_m2),
         "ready_built_factories": item.ready_built_factories,
-        "updated_at": item.updated_at.isoformat() if item.updated_at else None,
+        "updated_at": moment(item.updated_at),
     }
     if full:
         data |= {name: number(getattr(item, name)) for name in PARK_NUMBERS}

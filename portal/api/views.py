@@ -3,6 +3,7 @@ cities, chambers of commerce) who show it on their own sites. Read-only, public,
 by ``/api/v1/openapi.json``. ``?lang=`` chooses the language of texts and labels (default English)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, g, jsonify, request
@@ -10,6 +11,7 @@ from flask_babel import refresh
 from werkzeug.exceptions import HTTPException
 
 from portal.api import serializers
+from portal.clean_input import MAX_PAGE, whole_number
 from portal.extensions import limiter
 from portal.i18n import LANGUAGES
 from portal.links import external_url
@@ -51,7 +53,9 @@ class InvalidQuery(Exception):
 
 @bp.errorhandler(HTTPException)
 def as_json(error: HTTPException):
-    return jsonify(error={"status": error.code, "message": error.description}), error.code
+    """The error as JSON, keeping its headers (``Allow`` on a 405)."""
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    return jsonify(error={"status": error.code, "message": error.description}), error.code, headers
 
 
 @bp.errorhandler(InvalidQuery)
@@ -66,12 +70,19 @@ def _limit():
 limiter.limit(_limit)(bp)
 
 
+def _whole_number_arg(name: str, default: int, largest: int) -> int:
+    """A whole-number parameter from 1 to ``largest``; anything else is a 400 naming it."""
+    if name not in request.args:
+        return default
+    number = whole_number(request.args[name])
+    if number is None or not 1 <= number <= largest:
+        raise InvalidQuery({name: [f"Enter a whole number from 1 to {largest}."]})
+    return number
+
+
 def _page_args() -> tuple[int, int]:
-    page = request.args.get("page", 1, type=int)
-    per_page = request.args.get("per_page", current_app.config["PORTAL_PAGE_SIZE"], type=int)
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        abort(400, description=f"page must be 1 or more and per_page from 1 to {MAX_PER_PAGE}")
-    return page, per_page
+    return (_whole_number_arg("page", 1, MAX_PAGE),
+            _whole_number_arg("per_page", current_app.config["PORTAL_PAGE_SIZE"], MAX_PER_PAGE))
 
 
 def _checked(form):
@@ -84,7 +95,9 @@ def _checked(form):
 
 def _listing(form_class, search, serialize) -> dict:
     """One page of a filtered list, with the address of the next page (same filters)."""
-    filters = _checked(form_class(request.args, queries.sectors(), queries.locations(), g.lang))
+    form = form_class(request.args, queries.sectors(), queries.locations(), g.lang)
+    form.refuses_reversed_ranges = False
+    filters = _checked(form)
     page = search(filters, *_page_args())
     args = {k: v for k, v in request.args.items() if k != "page"}
     return {
@@ -127,7 +140,23 @@ def locations():
     return {"items": [serializers.reference(location, g.lang) for location in queries.locations()]}
 
 
+#: Query parameters whose values are the codes of the catalogue's sectors and locations.
+CODE_PARAMETERS = {("/projects", "sector"): queries.sectors, ("/projects", "location"): queries.locations,
+                   ("/parks", "sector"): queries.sectors, ("/parks", "location"): queries.locations}
+
+
+def description() -> dict:
+    """The OpenAPI description, with the sector and location codes that exist now as the only
+    values those filters take (empty for all): it says exactly what the server accepts."""
+    spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    for (path, name), items in CODE_PARAMETERS.items():
+        parameter = next(p for p in spec["paths"][path]["get"]["parameters"] if p.get("name") == name)
+        parameter["schema"] = {"type": "string", "enum": [""] + [item.code for item in items()]}
+    return spec
+
+
 @bp.get("/openapi.json")
 def openapi():
-    return current_app.response_class(OPENAPI.read_text(encoding="utf-8"), mimetype="application/json")
+    body = json.dumps(description(), indent=2, ensure_ascii=False)
+    return current_app.response_class(body, mimetype="application/json")
 

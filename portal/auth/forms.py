@@ -21,13 +21,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.auth import passwords
 from portal.auth.models import ROLE_LABELS
 
-from portal.form_messages import BAD_EMAIL, REQUIRED, TranslatedMessages
+from portal.form_messages import BAD_EMAIL, REQUIRED, FormMeta
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 
 
 
 class StaffForm(FlaskForm):
-    class Meta(TranslatedMessages):
+    class Meta(FormMeta):
         pass
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from portal import audit, clock
 from portal.auth import security_log
@@ -41,6 +41,7 @@ from portal.leads.queries import working_hours_after
 from portal.leads.rules.assignment import pick_officer
 from portal.leads.rules.priority import priority_score
 from portal.leads.rules.stage_facts import MissingFacts, StageFacts, missing_facts
+from portal.leads.rules.tags import tag_key
 from portal.outbox import queue_mail
 from portal.privacy import NOTICE_VERSION
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
@@ -467,13 +468,12 @@ def tags_named(names: list[str]) -> list[Tag]:
     """The tags of these names, the existing ones reused whatever the case typed, the others created."""
     if not names:
         return []
-    existing = {tag.name.casefold(): tag for tag in db.session.scalars(
-        select(Tag).where(func.lower(Tag.name).in_([name.lower() for name in names])))}
+    existing = {tag.key: tag for tag in db.session.scalars(select(Tag).where(Tag.key.in_(map(tag_key, names))))}
     tags = []
     for name in names:
-        tag = existing.get(name.casefold())
+        tag = existing.get(tag_key(name))
         if tag is None:
-            tag = existing[name.casefold()] = Tag(name=name)
+            tag = existing[tag_key(name)] = Tag(name=name)
             db.session.add(tag)
         tags.append(tag)
     return tags

@@ -23,7 +23,6 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     Regexp,
     ValidationError,
@@ -31,10 +30,11 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal import clock
-from portal.form_messages import BAD_EMAIL, REQUIRED, TranslatedMessages
+from portal.form_messages import BAD_EMAIL, REQUIRED, FormMeta, in_range
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.countries import countries
 from portal.leads.models import REFERRER_KIND_LABELS, TIMELINE_LABELS
+from portal.money import LARGEST_MILLIONS
 
 #: Where most of the region's investors come from: listed first in the country menu.
 FREQUENT_COUNTRIES = ("KR", "JP", "SG", "TW", "CN", "US", "NL", "DE", "VN")
@@ -74,8 +74,7 @@ def _checkboxes(label):
 
 
 def _amount(label, maximum: int):
-    return DecimalField(label, [Optional(), NumberRange(min=0, max=maximum,
-                                                        message=_l("Enter a number from %(min)s to %(max)s."))])
+    return DecimalField(label, [Optional(), in_range(0, maximum)])
 
 
 def country_choices(lang: str) -> list[SelectChoice]:
@@ -96,7 +95,7 @@ def language_choices() -> list[SelectChoice]:
 class PublicForm(FlaskForm):
     """What every public form shares: consent, and the two spam checks."""
 
-    class Meta(TranslatedMessages):
+    class Meta(FormMeta):
         pass
 
     #: The honeypot: hidden from people, filled in by bots.
@@ -137,7 +136,7 @@ class InvestorDetails(PublicForm):
 
 class InquiryForm(InvestorDetails):
     sectors = _checkboxes(_l("Sectors of interest"))
-    estimated_investment = _amount(_l("Estimated investment (USD million)"), 100_000)
+    estimated_investment = _amount(_l("Estimated investment (USD million)"), LARGEST_MILLIONS)
     land_need = _amount(_l("Land needed (ha)"), 10_000)
     timeline = SelectField(
         _l("When do you plan to invest?"),
@@ -157,7 +156,7 @@ class VisitForm(InvestorDetails):
     visit_to = DateField(_l("Preferred dates: to"), [InputRequired(message=_l("Please choose a date."))])
     visitors = IntegerField(_l("Number of visitors"), [
         InputRequired(message=REQUIRED),
-        NumberRange(min=1, max=50, message=_l("Enter a number from %(min)s to %(max)s.")),
+        in_range(1, 50),
     ], default=1)
     guide_language = SelectField(_l("Language of the guide"))
     message = _message(_l("Anything we should prepare for the visit?"), required=False)
@@ -203,7 +202,7 @@ class ReferralForm(PublicForm):
     prospect_phone = _phone(_l("Their phone"))
     prospect_language = SelectField(_l("Language they prefer"))
     prospect_sectors = _checkboxes(_l("Sectors they are interested in"))
-    estimated_investment = _amount(_l("Estimated investment, if known (USD million)"), 100_000)
+    estimated_investment = _amount(_l("Estimated investment, if known (USD million)"), LARGEST_MILLIONS)
     message = _message(_l("Why would they fit here?"))
     prospect_agreed = BooleanField(
         _l("The person I introduce has agreed that I share their contact details with the centre."),

@@ -17,6 +17,7 @@ from portal.auth.models import User
 from portal.clock import as_utc
 from portal.extensions import db
 from portal.leads.rules.matching import company_key, email_domain, phone_digits
+from portal.leads.rules.tags import KEY_LENGTH, tag_key
 from portal.model_mixins import TimestampMixin
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
 
@@ -114,6 +115,14 @@ class Tag(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40), unique=True)
+    #: The name as compared (``tag_key``): one tag whatever the case typed, on both databases.
+    #: A unique index rather than a constraint, so SQLite adds it without rebuilding the table.
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), unique=True, index=True)
+
+    @validates("name")
+    def _keep_key(self, _name: str, value: str) -> str:
+        self.key = tag_key(value)
+        return value
 
 
 lead_tags = Table(

@@ -1,7 +1,8 @@
 """Leads as CSV or XLSX, with headers in the reader's language. A cell that a spreadsheet
-would run as a formula (=, +, -, @ ...) is prefixed with an apostrophe: exports leave the
-portal, and a lead's text is typed by strangers. A lead whose contact data the reader may not
-see (``can_see_contact``) is exported without it, as the list shows it."""
+would run as a formula (=, +, -, @ ...) is prefixed with an apostrophe, and control characters
+are removed: exports leave the portal, and a lead's text is typed by strangers. A lead whose
+contact data the reader may not see (``can_see_contact``) is exported without it, as the list
+shows it."""
 from __future__ import annotations
 
 import io
@@ -15,7 +16,7 @@ from portal.leads.countries import country_name
 from portal.leads.models import LEAD_KIND_LABELS, TIMELINE_LABELS, Lead, LeadKind, Timeline
 from portal.leads.rules.access import CONTACT_FIELDS, can_see_contact
 from portal.leads.rules.priority import priority_of
-from portal.spreadsheets import csv_bytes, neutralise
+from portal.spreadsheets import cell, csv_bytes
 
 Column = tuple[str, Callable[[Lead, str], object]]
 
@@ -58,7 +59,7 @@ class _WithoutContact:
 def rows(leads: Iterable[Lead], lang: str, reader: User) -> list[list]:
     header = [str(label) for label, _ in COLUMNS]
     shown = (lead if can_see_contact(reader, lead) else _WithoutContact(lead) for lead in leads)
-    return [header] + [[neutralise(value(lead, lang)) for _, value in COLUMNS] for lead in shown]
+    return [header] + [[cell(value(lead, lang)) for _, value in COLUMNS] for lead in shown]
 
 
 def to_csv(leads: Iterable[Lead], lang: str, reader: User) -> bytes:

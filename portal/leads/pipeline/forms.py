@@ -15,19 +15,23 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.forms import StaffForm
-from portal.form_messages import BAD_EMAIL, REQUIRED
+from portal.form_messages import BAD_EMAIL, REQUIRED, in_range
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.countries import countries
 from portal.leads.models import ACTIVITY_LABELS, LEAD_KIND_LABELS, SOURCE_LABELS, TIMELINE_LABELS, ActivityKind
 from portal.leads.queries import LEAD_SORTS, LeadFilters
 from portal.leads.rules.stage_facts import StageFacts
 from portal.leads.rules.tags import MAX_TAGS, parse_tags
-from portal.money import usd_from_millions
+from portal.money import LARGEST_MILLIONS, usd_from_millions
 from portal.query_form import QueryForm
+
+#: Bounds of what staff type, within the columns that keep it.
+LARGEST_JOBS = 1_000_000
+LARGEST_LAND_NEED_HA = 10_000
 
 STATUS_LABELS = {"open": _l("Open"), "won": _l("Registered"), "lost": _l("Lost"), "all": _l("All")}
 LOGGABLE = (ActivityKind.NOTE, ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.SITE_VISIT)
@@ -116,10 +120,12 @@ class StageForm(StaffForm):
     stage = SelectField(_l("Move to stage"))
     sectors = SelectMultipleField(_l("Sectors of interest"), widget=ListWidget(prefix_label=False),
                                   option_widget=CheckboxInput())
-    estimated_investment = DecimalField(_l("Estimated investment (USD million)"), [Optional(), NumberRange(min=0)])
+    estimated_investment = DecimalField(_l("Estimated investment (USD million)"),
+                                        [Optional(), in_range(0, LARGEST_MILLIONS)])
     visit_from = DateField(_l("Date of the site visit"), [Optional()])
-    registered_capital = DecimalField(_l("Registered capital (USD million)"), [Optional(), NumberRange(min=0)])
-    expected_jobs = IntegerField(_l("Expected jobs"), [Optional(), NumberRange(min=0)])
+    registered_capital = DecimalField(_l("Registered capital (USD million)"),
+                                      [Optional(), in_range(0, LARGEST_MILLIONS)])
+    expected_jobs = IntegerField(_l("Expected jobs"), [Optional(), in_range(0, LARGEST_JOBS)])
     certificate_date = DateField(_l("Date of the investment registration certificate"), [Optional()])
     lost_reason = SelectField(_l("Reason the lead was lost"), default="")
     lost_comment = StringField(_l("Comment on the loss"), [Optional(), Length(max=1000)])
@@ -225,8 +231,9 @@ class LeadEditForm(ContactForm):
                                      choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
     sectors = SelectMultipleField(_l("Sectors of interest"), widget=ListWidget(prefix_label=False),
                                   option_widget=CheckboxInput())
-    estimated_investment = DecimalField(_l("Estimated investment (USD million)"), [Optional(), NumberRange(min=0)])
-    land_need_ha = DecimalField(_l("Land needed (ha)"), [Optional(), NumberRange(min=0)], places=2)
+    estimated_investment = DecimalField(_l("Estimated investment (USD million)"),
+                                        [Optional(), in_range(0, LARGEST_MILLIONS)])
+    land_need_ha = DecimalField(_l("Land needed (ha)"), [Optional(), in_range(0, LARGEST_LAND_NEED_HA)], places=2)
     timeline = SelectField(_l("Investment timeline"), default="",
                            choices=_any(_l("Not known yet")) + [SelectChoice(t.value, label)
                                                                for t, label in TIMELINE_LABELS.items()])

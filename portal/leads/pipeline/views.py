@@ -12,6 +12,7 @@ from flask_login import current_user
 from portal import clock
 from portal.auth.access import staff_required
 from portal.auth.models import Role
+from portal.clean_input import clean_line, page_number
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.leads import operations, queries
@@ -82,7 +83,7 @@ def _filter_form() -> LeadFilterForm:
 @bp.get("/leads")
 def leads():
     form = _filter_form()
-    page = queries.search_leads(form.filters(), current_user, request.args.get("page", 1, type=int), 25)
+    page = queries.search_leads(form.filters(), current_user, page_number(), 25)
     query = request.query_string.decode()
     return render_template(
         "leads/pipeline/leads.html", form=form, page=page, now=clock.now(), today=today(),
@@ -118,7 +119,7 @@ def export_leads(fmt: str):
 def bulk():
     users, stages = queries.staff_members(), queries.stages()
     form = BulkForm(users, stages, current_language(), prefix="bulk")
-    references = request.form.getlist("lead")[:500]
+    references = [clean_line(reference) for reference in request.form.getlist("lead")[:500]]
     back = request.form.get("back", "")
     back = back if back.startswith("/staff/") else url_for("pipeline.leads")
     if not form.validate() or not references:

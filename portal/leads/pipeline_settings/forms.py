@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.forms import StaffForm
-from portal.form_messages import REQUIRED
+from portal.form_messages import MAX_POSITION, REQUIRED, in_range
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.rules.stage_facts import FACT_LABELS
 
@@ -18,7 +18,7 @@ from portal.leads.rules.stage_facts import FACT_LABELS
 class StageEditForm(StaffForm):
     code = StringField(_l("Code"), [DataRequired(message=REQUIRED), Regexp(
         re.compile(r"^[a-z][a-z0-9_]{1,38}$"), message=_l("Use lowercase letters, digits and underscores."))])
-    position = IntegerField(_l("Position on the board"), [InputRequired(message=REQUIRED), NumberRange(min=0)])
+    position = IntegerField(_l("Position on the board"), [InputRequired(message=REQUIRED), in_range(0, MAX_POSITION)])
     probability = IntegerField(_l("Default probability (percent)"), [InputRequired(message=REQUIRED),
                                                                NumberRange(min=0, max=100)])
     is_won = BooleanField(_l("Won: the investment is registered"))
@@ -40,7 +40,7 @@ class HolidayForm(StaffForm):
 class LostReasonForm(StaffForm):
     code = StringField(_l("Code"), [DataRequired(message=REQUIRED), Regexp(
         re.compile(r"^[a-z][a-z0-9_]{1,38}$"), message=_l("Use lowercase letters, digits and underscores."))])
-    position = IntegerField(_l("Position in the list"), [InputRequired(message=REQUIRED), NumberRange(min=0)])
+    position = IntegerField(_l("Position in the list"), [InputRequired(message=REQUIRED), in_range(0, MAX_POSITION)])
     active = BooleanField(_l("Offered when a lead is lost"), default=True)
 
 

@@ -1,6 +1,8 @@
 """Forms of the catalogue's back office: an item's shared facts once, its texts per language."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -20,8 +22,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.auth.forms import StaffForm
-from portal.form_messages import REQUIRED, TranslatedMessages
+from portal.form_messages import REQUIRED, FormMeta, in_range
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
+from portal.money import LARGEST_MILLIONS, MILLION
 from portal.projects.models import INVESTMENT_FORM_LABELS, PROJECT_STATUS_LABELS
 from portal.projects.operations import PUBLISH_LANGUAGES, required_text_fields
 from portal.projects.slugs import MAX_LENGTH as SLUG_MAX_LENGTH, SLUG_PATTERN
@@ -36,12 +39,29 @@ def _slug_field():
         description=SLUG_HELP, filters=[lambda value: value.strip().lower() if value else value])
 
 
-def _optional_decimal(label, places=2, **range_):
-    return DecimalField(label, [Optional(), NumberRange(min=0, **range_)], places=places)
+#: The largest whole number a PostgreSQL ``integer`` column holds.
+INTEGER_MAX = 2**31 - 1
 
 
-def _optional_int(label, **range_):
-    return IntegerField(label, [Optional(), NumberRange(min=range_.pop("min", 0), **range_)])
+def column_max(digits: int, places: int):
+    """The largest number a ``Numeric(digits, places)`` column holds (PostgreSQL refuses more)."""
+    return Decimal(10) ** (digits - places) - Decimal(10) ** -places
+
+
+def _decimal(label, first, places=2, digits=10, maximum=None):
+    return DecimalField(label, [first, in_range(0, maximum or column_max(digits, places))], places=places)
+
+
+def _optional_decimal(label, places=2, digits=10, maximum=None):
+    return _decimal(label, Optional(), places, digits, maximum)
+
+
+def _required_decimal(label, places=2, digits=10):
+    return _decimal(label, InputRequired(message=REQUIRED), places, digits)
+
+
+def _optional_int(label, minimum=0, maximum=INTEGER_MAX):
+    return IntegerField(label, [Optional(), in_range(minimum, maximum)])
 
 
 def latitude_field():
@@ -55,7 +75,7 @@ def longitude_field():
 class TextForm(Form):
     """One language's texts. Empty as a whole means "not translated yet"."""
 
-    class Meta(TranslatedMessages):
+    class Meta(FormMeta):
         pass
 
     summary = TextAreaField(_l("Summary"), [Length(max=1000)], render_kw={"rows": 3})
@@ -131,11 +151,11 @@ class ProjectForm(ItemForm):
     status = SelectField(_l("Status"), [InputRequired(message=REQUIRED)],
                          choices=[SelectChoice(value, label) for value, label in PROJECT_STATUS_LABELS.items()])
     total_investment_usd = IntegerField(_l("Total investment (USD)"), [InputRequired(message=REQUIRED),
-                                                                       NumberRange(min=0)])
-    total_investment_vnd = _optional_int(_l("Total investment as published in VND (optional)"))
+                                                                       in_range(0, LARGEST_MILLIONS * MILLION)])
+    total_investment_vnd = _optional_int(_l("Total investment as published in VND (optional)"), maximum=10**15)
     land_area_ha = _optional_decimal(_l("Land area (ha)"))
-    timeline_start = _optional_int(_l("Implementation from (year)"), min=1990, max=2100)
-    timeline_end = _optional_int(_l("Implementation until (year)"), min=1990, max=2100)
+    timeline_start = _optional_int(_l("Implementation from (year)"), 1990, 2100)
+    timeline_end = _optional_int(_l("Implementation until (year)"), 1990, 2100)
     latitude = latitude_field()
     longitude = longitude_field()
 
@@ -150,27 +170,25 @@ class ParkForm(ItemForm):
     location_id = SelectField(_l("Location"), [InputRequired(message=REQUIRED)], coerce=int)
     target_sectors = SelectMultipleField(_l("Target sectors"), coerce=int, widget=ListWidget(prefix_label=False),
                                          option_widget=CheckboxInput())
-    established_year = _optional_int(_l("Established (year)"), min=1900, max=2100)
-    total_area_ha = DecimalField(_l("Total area (ha)"), [InputRequired(message=REQUIRED), NumberRange(min=0)],
-                                 places=2)
+    established_year = _optional_int(_l("Established (year)"), 1900, 2100)
+    total_area_ha = _required_decimal(_l("Total area (ha)"))
     industrial_land_ha = _optional_decimal(_l("Industrial land (ha)"))
-    available_area_ha = DecimalField(_l("Land available now (ha)"), [InputRequired(message=REQUIRED),
-                                                                     NumberRange(min=0)], places=2)
-    occupancy_pct = _optional_decimal(_l("Occupancy (percent)"), places=1, max=100)
+    available_area_ha = _required_decimal(_l("Land available now (ha)"))
+    occupancy_pct = _optional_decimal(_l("Occupancy (percent)"), places=1, maximum=100)
     tenants_domestic = _optional_int(_l("Domestic tenants"))
     tenants_foreign = _optional_int(_l("Foreign tenants"))
     land_rent_min_usd_m2 = _optional_decimal(_l("Land rent from (USD per m² for the remaining term)"))
     land_rent_max_usd_m2 = _optional_decimal(_l("Land rent up to (USD per m² for the remaining term)"))
-    factory_rent_min_usd_m2_month = _optional_decimal(_l("Factory rent from (USD per m² per month)"))
-    factory_rent_max_usd_m2_month = _optional_decimal(_l("Factory rent up to (USD per m² per month)"))
-    maintenance_fee_usd_m2_year = _optional_decimal(_l("Maintenance fee (USD per m² per year)"))
-    wastewater_fee_usd_m3 = _optional_decimal(_l("Wastewater treatment fee (USD per m³)"))
+    factory_rent_min_usd_m2_month = _optional_decimal(_l("Factory rent from (USD per m² per month)"), digits=8)
+    factory_rent_max_usd_m2_month = _optional_decimal(_l("Factory rent up to (USD per m² per month)"), digits=8)
+    maintenance_fee_usd_m2_year = _optional_decimal(_l("Maintenance fee (USD per m² per year)"), digits=8)
+    wastewater_fee_usd_m3 = _optional_decimal(_l("Wastewater treatment fee (USD per m³)"), digits=8)
     lease_term_end = DateField(_l("Land lease term ends"), [Optional()])
-    seaport_distance_km = _optional_decimal(_l("Distance to the seaport (km)"), places=1)
+    seaport_distance_km = _optional_decimal(_l("Distance to the seaport (km)"), places=1, digits=7)
     seaport_max_vessel_dwt = _optional_int(_l("Largest vessel at that port (DWT)"))
-    airport_distance_km = _optional_decimal(_l("Distance to the airport (km)"), places=1)
-    hcmc_centre_distance_km = _optional_decimal(_l("Distance to Ho Chi Minh City centre (km)"), places=1)
-    highway_distance_km = _optional_decimal(_l("Distance to the expressway (km)"), places=1)
+    airport_distance_km = _optional_decimal(_l("Distance to the airport (km)"), places=1, digits=7)
+    hcmc_centre_distance_km = _optional_decimal(_l("Distance to Ho Chi Minh City centre (km)"), places=1, digits=7)
+    highway_distance_km = _optional_decimal(_l("Distance to the expressway (km)"), places=1, digits=7)
     power_capacity_mva = _optional_decimal(_l("Power capacity (MVA)"), places=1)
     water_capacity_m3_day = _optional_int(_l("Water supply (m³ per day)"))
     wastewater_capacity_m3_day = _optional_int(_l("Wastewater treatment (m³ per day)"))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from portal import audit
 from portal.auth.access import staff_required
 from portal.auth.models import Role
+from portal.clean_input import page_number
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from portal.projects import operations, queries
@@ -102,7 +103,7 @@ def items(kinds: str):
         state = ""
         stmt = stmt.where(model.archived.is_(False))
     page = db.paginate(stmt.order_by(model.updated_at.desc(), model.id.desc()),
-                       page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+                       page=page_number(), per_page=50, error_out=False)
     return render_template("projects/admin/items.html", kinds=kinds, kind=kind, page=page, state=state,
                            states=STATES, language_states=language_states)
 

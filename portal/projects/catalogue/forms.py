@@ -9,7 +9,7 @@ from wtforms.validators import Length, Optional
 from portal.money import usd_from_millions
 from portal.projects.models import INVESTMENT_FORM_LABELS, PROJECT_STATUS_LABELS, Location, Sector
 from portal.projects.queries import PROJECT_SORTS, ProjectFilters
-from portal.query_form import QueryForm, choices_of, not_below, not_negative
+from portal.query_form import QueryForm, choices_of, filter_range, not_below
 
 
 class ProjectFilterForm(QueryForm):
@@ -22,25 +22,25 @@ class ProjectFilterForm(QueryForm):
     status = SelectField(_l("Status"), default="")
     min_investment = DecimalField(
         _l("Total investment from (USD million)"),
-        validators=[Optional(), not_negative],
+        validators=[Optional(), filter_range()],
     )
     max_investment = DecimalField(
         _l("Total investment up to (USD million)"),
         validators=[
             Optional(),
-            not_negative,
+            filter_range(),
             not_below("min_investment", _l("The upper limit must not be below the lower limit.")),
         ],
     )
     min_area = DecimalField(
         _l("Land area from (ha)"),
-        validators=[Optional(), not_negative],
+        validators=[Optional(), filter_range()],
     )
     max_area = DecimalField(
         _l("Land area up to (ha)"),
         validators=[
             Optional(),
-            not_negative,
+            filter_range(),
             not_below("min_area", _l("The upper limit must not be below the lower limit.")),
         ],
     )

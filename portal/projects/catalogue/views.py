@@ -1,6 +1,7 @@
 """The investment project catalogue: ``/<lang>/projects/``."""
 from flask import Blueprint, current_app, render_template, request
 
+from portal.clean_input import page_number
 from portal.i18n import current_language
 from portal.projects import queries
 from portal.projects.catalogue.forms import ProjectFilterForm
@@ -13,8 +14,7 @@ bp = Blueprint("projects", __name__, url_prefix="/<lang:lang>/projects")
 def index():
     form = ProjectFilterForm(request.args, queries.sectors(), queries.locations(), current_language())
     filters = form.filters()
-    page = queries.search_projects(filters, request.args.get("page", 1, type=int),
-                                   current_app.config["PORTAL_PAGE_SIZE"])
+    page = queries.search_projects(filters, page_number(), current_app.config["PORTAL_PAGE_SIZE"])
     return render_template("projects/catalogue/index.html", form=form, filters=filters, page=page)
 
 

@@ -8,7 +8,7 @@ from wtforms.validators import Optional
 
 from portal.projects.models import Location, Sector
 from portal.projects.queries import PARK_SORTS, ParkFilters
-from portal.query_form import QueryForm, choices_of, not_negative
+from portal.query_form import QueryForm, choices_of, filter_range
 
 
 class ParkFilterForm(QueryForm):
@@ -17,11 +17,11 @@ class ParkFilterForm(QueryForm):
     sector = SelectField(_l("Target sector"), default="")
     min_available = DecimalField(
         _l("Available land at least (ha)"),
-        validators=[Optional(), not_negative],
+        validators=[Optional(), filter_range()],
     )
     max_land_rent = DecimalField(
         _l("Land rent up to (USD/m² for the remaining term)"),
-        validators=[Optional(), not_negative],
+        validators=[Optional(), filter_range()],
     )
     ready_built = BooleanField(_l("Ready-built factories for rent"))
     sort = SelectField(

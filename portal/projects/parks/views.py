@@ -1,6 +1,7 @@
 """The industrial park directory, profiles and side-by-side comparison: ``/<lang>/parks/``."""
 from flask import Blueprint, current_app, render_template, request
 
+from portal.clean_input import page_number
 from portal.i18n import current_language
 from portal.projects import queries
 from portal.projects.parks.facts import COMPARE_ROWS, FACTS, PROFILE_SECTIONS
@@ -14,8 +15,7 @@ bp = Blueprint("parks", __name__, url_prefix="/<lang:lang>/parks")
 def index():
     form = ParkFilterForm(request.args, queries.sectors(), queries.locations(), current_language())
     filters = form.filters()
-    page = queries.search_parks(filters, request.args.get("page", 1, type=int),
-                                current_app.config["PORTAL_PAGE_SIZE"] * 2)
+    page = queries.search_parks(filters, page_number(), current_app.config["PORTAL_PAGE_SIZE"] * 2)
     return render_template("projects/parks/index.html", form=form, filters=filters, page=page)
 
 

@@ -5,10 +5,10 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from portal.auth.forms import StaffForm
-from portal.form_messages import REQUIRED
+from portal.form_messages import MAX_POSITION, REQUIRED, in_range
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.projects.admin.forms import latitude_field, longitude_field
 
@@ -18,7 +18,7 @@ class ReferenceForm(StaffForm):
 
     code = StringField(_l("Code"), [DataRequired(message=REQUIRED), Regexp(
         re.compile(r"^[a-z][a-z0-9_]{1,38}$"), message=_l("Use lowercase letters, digits and underscores."))])
-    position = IntegerField(_l("Position in the list"), [InputRequired(message=REQUIRED), NumberRange(min=0)])
+    position = IntegerField(_l("Position in the list"), [InputRequired(message=REQUIRED), in_range(0, MAX_POSITION)])
 
 
 class SectorForm(ReferenceForm):
