@@ -4,16 +4,22 @@ every public form, every public page with a query string, every API route, and t
 forms as a manager. Bounded (``EXAMPLES`` per route) and deterministic (``derandomize``)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta, timezone
+from io import BytesIO
 from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from openpyxl import load_workbook
+from sqlalchemy import select
 
 from portal.extensions import limiter
+from portal.leads.models import Lead, Stage, Tag
 from tests import factories
-from tests.forms import hidden_fields, inquiry, referral, visit
-from tests.staff import csrf_token
+from tests.conftest import make_app
+from tests.forms import hidden_fields, inquiry, referral, submit, visit
+from tests.staff import csrf_token, post
 
 EXAMPLES = 25
 FUZZ = settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
@@ -198,10 +204,6 @@ STAFF_FORMS = {
 
 def staff_defaults(manager, session) -> dict[str, dict]:
     """Values that pass each staff form, for the fields an example leaves alone."""
-    from sqlalchemy import select
-
-    from portal.leads.models import Stage
-
     qualified = session.scalars(select(Stage).where(Stage.code == "qualified")).one()
     return {
         "stage": {"stage": str(qualified.id), "sectors": "semiconductors", "estimated_investment": "45"},
@@ -237,3 +239,128 @@ def test_staff_forms_take_any_value_without_a_server_error(staff_client, staff_t
                                               **hostile})
     assert_no_server_error(response, f"POST {route} {hostile!r}")
     assert_no_server_error(staff_client.get("/staff/leads/export.xlsx"), "export after " + repr(hostile))
+
+
+# --- one regression test per cause the fuzz found ------------------------------------------------------
+
+
+def field_error(html: str, field: str) -> str:
+    found = re.search(rf'<p class="field-error" id="{field}-error">([^<]*)</p>', html)
+    return found.group(1) if found else ""
+
+
+def test_an_unknown_language_in_the_query_or_the_prefix_never_breaks_a_page(app, client, catalogue):
+    """``?lang=`` means nothing where the language is in the path; an unknown prefix is a 404 page
+    (in English for a first visit: neither a remembered language nor Accept-Language)."""
+    for url in ("/en/?lang=x", "/ko/projects/?lang=x&page=2", "/ja/parks/?lang=vi", "/en/projects/nothing?lang=x"):
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert "lang=x" not in response.text and "lang=vi" not in response.text
+    assert 'href="/vi/projects/?page=2"' in client.get("/ko/projects/?lang=x&page=2").text
+    for url in ("/xx/", "/EN/inquire", "/fr/projects/?lang=x"):
+        response = app.test_client().get(url)
+        assert response.status_code == 404 and '<html lang="en">' in response.text, url
+        assert "Page not found" in response.text
+
+
+def test_after_a_server_error_the_language_links_lead_home(tmp_path):
+    """The failing page's own address may be what failed: the 500 page links to each home page."""
+    app = make_app(f"sqlite:///{tmp_path / 'portal.sqlite3'}", tmp_path / "instance", PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/<lang:lang>/broken")
+    def broken():
+        raise RuntimeError("a page that fails")
+
+    response = app.test_client().get("/ko/broken?lang=x")
+    assert response.status_code == 500
+    assert 'href="/vi/"' in response.text and "/vi/broken" not in response.text
+
+
+def test_a_page_number_past_a_database_integer_is_an_empty_page(client, staff_client, catalogue):
+    huge = str(2**63)
+    for url in (f"/en/projects/?page={huge}", f"/en/parks/?page={huge}", f"/staff/leads?page={huge}",
+                f"/en/projects/?page=-3", "/en/projects/?page=1e3", f"/en/projects/?page={'9' * 5000}"):
+        assert (staff_client if url.startswith("/staff") else client).get(url).status_code == 200, url
+    refused = client.get(f"/api/v1/projects?page={huge}")
+    assert refused.status_code == 400 and set(refused.get_json()["error"]["fields"]) == {"page"}
+    assert client.get("/api/v1/parks?per_page=NaN").status_code == 400
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("NaN", "Enter a number, such as 12.5."), ("sNaN", "Enter a number, such as 12.5."),
+    ("Infinity", "Enter a number, such as 12.5."), ("1e999999", "This number is too large."),
+    ("5000000", "Enter a number from 0 to 1000000."),
+])
+def test_a_number_filter_refuses_nan_infinity_and_huge_values_beside_the_field(client, catalogue, typed, message):
+    html = client.get("/en/projects/", query_string={"min_investment": typed, "max_area": typed}).text
+    assert field_error(html, "min_investment") == message and field_error(html, "max_area") == message
+    assert f'value="{typed}"' in html  # what the visitor typed stays in the form
+    api = client.get("/api/v1/parks", query_string={"min_available": typed})
+    assert api.status_code == 400 and api.get_json()["error"]["fields"] == {"min_available": [message]}
+
+
+def test_an_empty_number_field_is_no_error(client, catalogue):
+    """Browsers send every field, empty ones included: an empty number is "not given"."""
+    html = client.get("/en/projects/?q=&min_investment=&max_investment=&min_area=&max_area=+").text
+    assert 'class="field-error"' not in html
+    assert submit(client, "/en/inquire", inquiry(land_need="", estimated_investment=" ")).status_code == 302
+
+
+def test_a_signalling_nan_in_the_public_and_staff_forms_is_refused_and_kept(client, staff_client, session, catalogue):
+    for path, data, field in (("/en/inquire", inquiry(estimated_investment="sNaN"), "estimated_investment"),
+                              ("/en/inquire", inquiry(land_need="-Infinity"), "land_need"),
+                              ("/en/refer", referral(estimated_investment="sNaN"), "estimated_investment")):
+        response = submit(client, path, data)
+        assert response.status_code == 400, path
+        assert field_error(response.text, field) == "Enter a number, such as 12.5."
+        assert 'value="sNaN"' in response.text or 'value="-Infinity"' in response.text
+    lead = factories.lead("Hanbit")
+    session.commit()
+    refused = post(staff_client, f"/staff/leads/{lead.reference}/stage", stage=str(lead.stage_id),
+                   registered_capital="sNaN", expected_jobs=str(2**63))
+    assert refused.status_code == 400
+    assert field_error(refused.text, "registered_capital") == "Enter a number, such as 12.5."
+    assert field_error(refused.text, "expected_jobs") == "This number is too large."
+
+
+def test_a_nul_byte_is_removed_from_form_fields_and_refused_in_an_address(client, staff_client, session, catalogue):
+    sent = submit(client, "/en/inquire", inquiry(name="Kim\x00 Min-jun", company="Han\x00bit",
+                                                 message="Line one\x00\r\nLine\ttwo"))
+    assert sent.status_code == 302
+    lead = session.scalars(select(Lead)).one()
+    assert (lead.name, lead.company, lead.message) == ("Kim Min-jun", "Hanbit", "Line one\r\nLine\ttwo")
+    for url in ("/en/projects/?q=%00", "/en/projects/%00", "/en/parks/compare?park=%00&park=vsip-3",
+                "/en/inquire?project=%00", "/r/%00", "/api/v1/projects/%00"):
+        assert client.get(url).status_code == 400, url
+    assert staff_client.get("/staff/leads?q=chip%00").status_code == 400
+
+
+def test_a_control_character_in_a_company_name_never_breaks_the_excel_export(staff_client, session):
+    factories.lead("Stored\x0bbefore the forms cleaned it")  # typed before this fix, or imported
+    session.commit()
+    response = staff_client.get("/staff/leads/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.data)).active
+    assert "Storedbefore the forms cleaned it" in [cell.value for cell in sheet[2]]
+    assert "\x0b" not in staff_client.get("/staff/leads/export.csv").data.decode("utf-8-sig")
+
+
+def test_a_capitalised_vietnamese_tag_is_one_tag_whatever_its_case(staff_client, session):
+    first, second = factories.lead("First Co"), factories.lead("Second Co")
+    session.commit()
+    assert post(staff_client, f"/staff/leads/{first.reference}/tags", tags="Điện tử").status_code == 302
+    assert post(staff_client, f"/staff/leads/{second.reference}/tags", tags="Điện tử, ĐIỆN TỬ").status_code == 302
+    assert post(staff_client, f"/staff/leads/{second.reference}/tags", tags="điện tử").status_code == 302
+    session.expire_all()
+    assert [tag.name for tag in session.scalars(select(Tag))] == ["Điện tử"]
+    assert [tag.name for tag in second.tags] == ["Điện tử"]
+
+
+def test_the_api_answers_aware_utc_times_and_takes_what_its_description_says(client, catalogue):
+    project = client.get("/api/v1/projects/chip-fab").get_json()
+    assert datetime.fromisoformat(project["updated_at"]).utcoffset() == timezone.utc.utcoffset(None)
+    described = client.get("/api/v1/openapi.json").get_json()
+    sector = next(p for p in described["paths"]["/projects"]["get"]["parameters"] if p.get("name") == "sector")
+    assert sector["schema"]["enum"] == ["", "semiconductors", "batteries"]
+    reversed_range = client.get("/api/v1/projects?min_investment=50&max_investment=10")
+    assert reversed_range.status_code == 200 and reversed_range.get_json()["total"] == 0
