@@ -279,7 +279,7 @@ def test_after_a_server_error_the_language_links_lead_home(tmp_path):
 def test_a_page_number_past_a_database_integer_is_an_empty_page(client, staff_client, catalogue):
     huge = str(2**63)
     for url in (f"/en/projects/?page={huge}", f"/en/parks/?page={huge}", f"/staff/leads?page={huge}",
-                f"/en/projects/?page=-3", "/en/projects/?page=1e3", f"/en/projects/?page={'9' * 5000}"):
+                "/en/projects/?page=-3", "/en/projects/?page=1e3", f"/en/projects/?page={'9' * 5000}"):
         assert (staff_client if url.startswith("/staff") else client).get(url).status_code == 200, url
     refused = client.get(f"/api/v1/projects?page={huge}")
     assert refused.status_code == 400 and set(refused.get_json()["error"]["fields"]) == {"page"}
