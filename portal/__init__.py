@@ -8,7 +8,7 @@ from flask import Flask, g, render_template, request
 from sqlalchemy import event
 from werkzeug.http import HTTP_STATUS_CODES
 
-from portal import auth, clean_input, i18n, leads, outbox, projects, region
+from portal import auth, clean_input, health, i18n, leads, outbox, projects, region
 from portal.config import Config, check_production_settings
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.proxies import FromTrustedProxies
@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(users.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(health.bp)
     leads.init_app(app)
     projects.init_app(app)
 
