@@ -2,7 +2,7 @@
 (kanban) and ``/staff/leads/<reference>`` (a lead, its timeline and the actions on it)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from babel.lists import format_list
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -58,19 +58,15 @@ def _workable_lead(reference: str) -> Lead:
     return lead
 
 
-def today() -> date:
-    return clock.today_in_vietnam()
-
-
 @bp.get("/")
 def home():
     return render_template(
         "leads/pipeline/home.html",
-        tasks=queries.open_tasks_for(current_user, today()),
+        tasks=queries.open_tasks_for(current_user, clock.today_in_vietnam()),
         overdue=queries.overdue_leads_of(current_user),
         waiting=queries.waiting_leads(),
         glance=pipeline_at_a_glance() if current_user.can(Role.MANAGER) else None,
-        today=today(),
+        today=clock.today_in_vietnam(),
         now=clock.now(),
     )
 
@@ -86,7 +82,7 @@ def leads():
     page = queries.search_leads(form.filters(), current_user, page_number(), 25)
     query = request.query_string.decode()
     return render_template(
-        "leads/pipeline/leads.html", form=form, page=page, now=clock.now(), today=today(),
+        "leads/pipeline/leads.html", form=form, page=page, now=clock.now(), today=clock.today_in_vietnam(),
         next_steps=queries.next_steps(page.items),
         bulk_form=BulkForm(queries.staff_members(), queries.stages(), current_language(), prefix="bulk"),
         saved=queries.saved_filters(current_user), save_form=SavedFilterForm(query=query, prefix="save"),
@@ -207,7 +203,8 @@ def _lead_page(lead: Lead, status: int = 200, **forms):
     forms.setdefault("stage_form", StageForm(stages, queries.lost_reasons(), current_language(), catalogue.sectors(),
                                              stage=str(lead.stage_id),
                                              data={"sectors": [sector.code for sector in lead.sectors]}))
-    forms.setdefault("task_form", TaskForm(users, assignee=str(current_user.id), due_date=today() + timedelta(days=2)))
+    forms.setdefault("task_form", TaskForm(users, assignee=str(current_user.id),
+                                           due_date=clock.today_in_vietnam() + timedelta(days=2)))
     forms.setdefault("event_form", LeadEventForm(queries.events(), event=str(lead.event_id or "")))
     forms.setdefault("tags_form", TagsForm(tags=", ".join(tag.name for tag in lead.tags)))
     # Duplicates are found by e-mail, domain and phone: only for a reader who may see those
@@ -216,7 +213,7 @@ def _lead_page(lead: Lead, status: int = 200, **forms):
     return render_template("leads/pipeline/lead.html", lead=lead, stages={s.id: s for s in stages},
                            users={u.id: u for u in users}, can_work=can_work_on(current_user, lead),
                            can_see=can_see,
-                           now=clock.now(), today=today(), **forms), status
+                           now=clock.now(), today=clock.today_in_vietnam(), **forms), status
 
 
 @bp.get("/leads/<reference>")
