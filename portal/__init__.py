@@ -8,7 +8,7 @@ from flask import Flask, g, render_template, request
 from sqlalchemy import event
 from werkzeug.http import HTTP_STATUS_CODES
 
-from portal import auth, clean_input, health, i18n, leads, outbox, projects, region
+from portal import auth, backups, clean_input, health, i18n, leads, logs, metrics, outbox, projects, region
 from portal.config import Config, check_production_settings
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.proxies import FromTrustedProxies
@@ -28,6 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if hops:
         app.wsgi_app = FromTrustedProxies(app.wsgi_app, hops, app.config["TRUSTED_PROXIES"])
 
+    logs.init_app(app)
+    metrics.init_app(app)  # first, so its clock starts before any other work of the request
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -146,3 +148,4 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(demo_code_command)
     app.cli.add_command(create_user_command)
+    backups.init_app(app)

@@ -88,6 +88,12 @@ class Config:
         self.MAIL_SEND_AFTER_COMMIT = _bool("MAIL_SEND_AFTER_COMMIT", True)
         #: /readyz fails when a due e-mail has waited this long unsent (nobody is sending the outbox)
         self.READY_OUTBOX_MAX_AGE_MINUTES = int(os.environ.get("READY_OUTBOX_MAX_AGE_MINUTES", "15"))
+        # The portal's own log lines: one JSON object each in production (for log collection), text otherwise
+        self.LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if self.is_production else "text").strip().lower()
+        self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
+        # /metrics (Prometheus): from these addresses or networks, or with this bearer token
+        self.METRICS_ALLOWED_IPS = _list("METRICS_ALLOWED_IPS") or ["127.0.0.1", "::1"]
+        self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = clock.VIETNAM_TIME_ZONE
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")

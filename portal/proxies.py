@@ -7,6 +7,14 @@ from ipaddress import ip_address, ip_network
 
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+#: Set in the WSGI environ of a request whose peer is one of the trusted proxies: headers only such a
+#: proxy may set (``X-Forwarded-*``, ``X-Request-ID``) are believed only then.
+VIA_TRUSTED_PROXY = "portal.via_trusted_proxy"
+
+
+def via_trusted_proxy(environ) -> bool:
+    return bool(environ.get(VIA_TRUSTED_PROXY))
+
 
 class FromTrustedProxies:
     """``ProxyFix`` for requests whose peer is one of ``trusted`` (addresses or networks); the
@@ -25,5 +33,7 @@ class FromTrustedProxies:
         return any(address in network for network in self.trusted)
 
     def __call__(self, environ, start_response):
-        app = self.behind_proxy if self._from_proxy(environ.get("REMOTE_ADDR", "")) else self.direct
-        return app(environ, start_response)
+        if self._from_proxy(environ.get("REMOTE_ADDR", "")):
+            environ[VIA_TRUSTED_PROXY] = True
+            return self.behind_proxy(environ, start_response)
+        return self.direct(environ, start_response)

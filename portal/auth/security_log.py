@@ -22,7 +22,8 @@ def record(event: str, user=None, email: str | None = None, by=None, **details) 
             "email": email or (user.email if user else None), "by": by.id if by else None, **details}
     if has_request_context():
         line.update(address=request.remote_addr, method=request.method, path=request.path)
-    logger.info(json.dumps(line, ensure_ascii=False, default=str))
+    # The text is the JSON line itself; the JSON log format takes the fields as keys of their own
+    logger.info(json.dumps(line, ensure_ascii=False, default=str), extra={"fields": line})
     if user is not None and event in AUDITED:
         audit.record("user", user.id, event, {name: (None, value) for name, value in details.items()},
                      user_id=by.id if by else user.id)
