@@ -8,7 +8,7 @@ from flask import Flask, g, render_template, request
 from sqlalchemy import event
 from werkzeug.http import HTTP_STATUS_CODES
 
-from portal import auth, clean_input, health, i18n, leads, outbox, projects, region
+from portal import auth, clean_input, health, i18n, leads, outbox, page_cache, projects, region
 from portal.config import Config, check_production_settings
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.proxies import FromTrustedProxies
@@ -23,10 +23,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     check_production_settings(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-
-    hops = app.config["PROXY_FIX_HOPS"]
-    if hops:
-        app.wsgi_app = FromTrustedProxies(app.wsgi_app, hops, app.config["TRUSTED_PROXIES"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -47,6 +43,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_transaction_end(app)
     _register_security_headers(app)
     _register_commands(app)
+    page_cache.init_app(app)
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:  # outermost: the cache sees the visitor's real address and host
+        app.wsgi_app = FromTrustedProxies(app.wsgi_app, hops, app.config["TRUSTED_PROXIES"])
     return app
 
 
@@ -131,9 +131,7 @@ def _register_security_headers(app: Flask) -> None:
         )
         if app.config["STRICT_TRANSPORT_SECURITY"]:
             response.headers.setdefault("Strict-Transport-Security", app.config["STRICT_TRANSPORT_SECURITY"])
-        if request.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "public, max-age=3600")
-        elif request.path.startswith("/staff/"):
+        if request.path.startswith("/staff/"):
             # Leads, exports and reports hold personal data: no browser or proxy may keep a copy
             response.headers["Cache-Control"] = "no-store"
         return response

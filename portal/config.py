@@ -88,6 +88,13 @@ class Config:
         self.MAIL_SEND_AFTER_COMMIT = _bool("MAIL_SEND_AFTER_COMMIT", True)
         #: /readyz fails when a due e-mail has waited this long unsent (nobody is sending the outbox)
         self.READY_OUTBOX_MAX_AGE_MINUTES = int(os.environ.get("READY_OUTBOX_MAX_AGE_MINUTES", "15"))
+        # Public pages kept rendered until the content changes: in Redis (shared by every worker and
+        # web node) when PAGE_CACHE_REDIS_URL is set, else in each worker's memory
+        self.PAGE_CACHE = _bool("PAGE_CACHE", True)
+        self.PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", "")
+        self.PAGE_CACHE_PREFIX = os.environ.get("PAGE_CACHE_PREFIX", "invest-portal:pages:")
+        self.PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+        self.PAGE_CACHE_MAX_MB = int(os.environ.get("PAGE_CACHE_MAX_MB", "64"))
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = clock.VIETNAM_TIME_ZONE
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
