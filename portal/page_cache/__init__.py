@@ -24,7 +24,10 @@ CACHEABLE_ENDPOINTS = frozenset({
     "public.home", "public.why_invest", "public.privacy", "public.sitemap", "public.robots",
     "projects.index", "projects.detail", "parks.index", "parks.detail", "parks.compare",
     "static",
+    "api.projects", "api.project", "api.parks", "api.park", "api.sectors", "api.locations", "api.openapi",
 })
+#: Rate limited: Flask answers these from the cache itself, after counting the request.
+SERVED_INSIDE_FLASK = ("/api/",)
 PUBLIC_PAGE_CACHE_CONTROL = "public, no-cache"  # keep, but ask every time: an edit shows at once
 FINGERPRINTED_CACHE_CONTROL = "public, max-age=31536000, immutable"
 STATIC_CACHE_CONTROL = "public, max-age=3600"
@@ -39,7 +42,9 @@ def init_app(app: Flask) -> None:
     app.extensions["page_cache"] = store
     if store is not None:
         app.wsgi_app = PageCacheMiddleware(app.wsgi_app, store, app.config["PAGE_CACHE_SECONDS"],
-                                           release_fingerprint(app), app.config.get("TRUSTED_HOSTS"))
+                                           release_fingerprint(app), app.config.get("TRUSTED_HOSTS"),
+                                           inside_flask=SERVED_INSIDE_FLASK)
+        app.extensions["page_cache_middleware"] = app.wsgi_app
 
 
 def make_store(app: Flask):
@@ -76,11 +81,21 @@ def bump() -> None:
         store.bump()
 
 
+def cached_answer():
+    """For a ``before_request`` after the rate limits: the cached answer to this request, if any."""
+    middleware = current_app.extensions.get("page_cache_middleware")
+    if middleware is None or request.endpoint not in CACHEABLE_ENDPOINTS:
+        return None
+    return middleware.answer_inside(request.environ)
+
+
 def mark_cacheable(response):
     """Tell the cache it may keep this answer, and browsers how long theirs stays good."""
-    if request.endpoint not in CACHEABLE_ENDPOINTS or response.status_code != 200:
+    if request.endpoint not in CACHEABLE_ENDPOINTS or response.status_code != 200 or "X-Cache" in response.headers:
         return response
-    if request.endpoint == "static":
+    if request.endpoint.startswith("api."):
+        pass  # the API says how long partners may keep its answers
+    elif request.endpoint == "static":
         fresh = request.args.get("v") == static_fingerprint(request.view_args["filename"])
         response.headers["Cache-Control"] = FINGERPRINTED_CACHE_CONTROL if fresh else STATIC_CACHE_CONTROL
     else:

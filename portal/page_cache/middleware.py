@@ -18,7 +18,10 @@ from portal.page_cache.entries import ENCODINGS, CachedPage
 
 MARK = "X-Portal-Cacheable"
 #: Headers the cache sets itself for each answer, or that belong to one visitor only.
-_DROPPED = {"content-length", "content-encoding", "etag", "last-modified", "vary", "set-cookie", MARK.lower()}
+_DROPPED = {"content-length", "content-encoding", "etag", "last-modified", "vary", "set-cookie", MARK.lower(),
+            "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after"}
+#: Dropped from the kept copy, but this visitor's own answer keeps them.
+_PER_VISITOR = {"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after"}
 _NOT_MODIFIED_HEADERS = {"cache-control", "content-location", "date", "etag", "expires", "vary", "last-modified"}
 
 log = logging.getLogger("portal.page_cache")
@@ -31,24 +34,47 @@ def choose_encoding(accept_encoding: str) -> str:
 
 
 class PageCacheMiddleware:
-    def __init__(self, app, store, ttl: int, release: str, trusted_hosts: list[str] | None):
+    """``inside_flask``: path prefixes whose cached answers Flask serves itself (``answer_inside``),
+    after its rate limits, rather than this layer before them."""
+
+    def __init__(self, app, store, ttl: int, release: str, trusted_hosts: list[str] | None,
+                 inside_flask: tuple[str, ...] = ()):
         self.app, self.store, self.ttl = app, store, ttl
-        self.release, self.trusted_hosts = release, trusted_hosts
+        self.release, self.trusted_hosts, self.inside_flask = release, trusted_hosts, inside_flask
 
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             return self.app(environ, start_response)
+        looked_up = self._lookup(environ)
+        if looked_up is None:
+            return self.app(environ, start_response)
+        key, encoding, generation, page = looked_up
+        if page is not None and not environ.get("PATH_INFO", "").startswith(self.inside_flask):
+            return self._serve(page, environ, start_response, encoding, hit=True)
+        return self._render(key, generation, environ, start_response, encoding)
+
+    def _lookup(self, environ):
+        """The key, the encoding to answer in, the current generation and the page if still good;
+        None when the cache cannot be reached."""
         key = f"{self.release}:{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
         encoding = choose_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""))
         try:
             generation, page = self.store.lookup(key, encoding)
         except Exception:  # a cache that is down slows the portal; it must not stop it
             log.exception("page cache: lookup failed")
-            return self.app(environ, start_response)
-        if page is not None and page.generation == generation and time.time() - page.created < self.ttl \
-                and self._host_allowed(environ):
-            return self._serve(page, environ, start_response, encoding, hit=True)
-        return self._render(key, generation, environ, start_response, encoding)
+            return None
+        fresh = page is not None and page.generation == generation and time.time() - page.created < self.ttl
+        return key, encoding, generation, page if fresh and self._host_allowed(environ) else None
+
+    def answer_inside(self, environ):
+        """A WSGI application answering from the cache, for Flask to return, or None on a miss."""
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+            return None
+        looked_up = self._lookup(environ)
+        if looked_up is None or looked_up[3] is None:
+            return None
+        _key, encoding, _generation, page = looked_up
+        return lambda environ, start_response: self._serve(page, environ, start_response, encoding, hit=True)
 
     def _host_allowed(self, environ) -> bool:
         """Flask refuses a request for a host it does not serve; an answer from the cache must too."""
@@ -83,12 +109,13 @@ class PageCacheMiddleware:
             self.store.save(key, page, self.ttl)
         except Exception:
             log.exception("page cache: saving failed")
-        return self._serve(page, environ, start_response, encoding, hit=False)
+        own = [(name, value) for name, value in captured["headers"] if name.lower() in _PER_VISITOR]
+        return self._serve(page, environ, start_response, encoding, hit=False, extra=own)
 
-    def _serve(self, page: CachedPage, environ, start_response, encoding: str, hit: bool):
+    def _serve(self, page: CachedPage, environ, start_response, encoding: str, hit: bool, extra=()):
         if encoding not in page.bodies:
             encoding = "identity"
-        headers = [*page.headers,
+        headers = [*page.headers, *extra,
                    ("ETag", page.etag_for(encoding)),
                    ("Last-Modified", http_date(page.created)),
                    ("Vary", "Accept-Encoding"),

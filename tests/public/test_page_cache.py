@@ -169,3 +169,23 @@ def test_pages_are_served_when_redis_is_down(app, session):
     offline = _second_worker(app, PAGE_CACHE_REDIS_URL="redis://127.0.0.1:1/0")
     page = offline.test_client().get("/en/projects/chip-fab")
     assert page.status_code == 200 and "Chip plant (en)" in page.text
+
+
+def test_the_api_answers_from_the_cache_yet_counts_every_request(app, session, monkeypatch):
+    _project_with_titles(session)
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")
+    partner = app.test_client()
+    first = partner.get("/api/v1/projects?lang=ja")
+    again = partner.get("/api/v1/projects?lang=ja")
+    assert again.headers["X-Cache"] == "HIT" and again.json == first.json
+    assert again.headers["X-RateLimit-Remaining"] == "1"
+    assert partner.get("/api/v1/projects?lang=ja").status_code == 200
+    assert partner.get("/api/v1/projects?lang=ja").status_code == 429
+
+
+def test_the_api_shows_an_edit_at_once(client, session):
+    _project_with_titles(session)
+    assert client.get("/api/v1/projects/chip-fab?lang=ko").json["title"] == "Chip plant (ko)"
+    session.scalars(select(InvestmentProject)).one().texts["ko"].title = "반도체 공장"
+    session.commit()
+    assert client.get("/api/v1/projects/chip-fab?lang=ko").json["title"] == "반도체 공장"
