@@ -10,7 +10,6 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_babel import refresh
 from werkzeug.exceptions import HTTPException
 
-from portal import page_cache
 from portal.api import serializers
 from portal.clean_input import MAX_PAGE, whole_number
 from portal.extensions import limiter
@@ -33,7 +32,6 @@ def choose_language():
         abort(400, description=f"lang must be one of {', '.join(LANGUAGES)}")
     g.lang = lang
     refresh()
-    return page_cache.cached_answer()
 
 
 @bp.after_request

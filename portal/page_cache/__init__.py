@@ -26,8 +26,6 @@ CACHEABLE_ENDPOINTS = frozenset({
     "static",
     "api.projects", "api.project", "api.parks", "api.park", "api.sectors", "api.locations", "api.openapi",
 })
-#: Rate limited: Flask answers these from the cache itself, after counting the request.
-SERVED_INSIDE_FLASK = ("/api/",)
 PUBLIC_PAGE_CACHE_CONTROL = "public, no-cache"  # keep, but ask every time: an edit shows at once
 FINGERPRINTED_CACHE_CONTROL = "public, max-age=31536000, immutable"
 STATIC_CACHE_CONTROL = "public, max-age=3600"
@@ -42,9 +40,7 @@ def init_app(app: Flask) -> None:
     app.extensions["page_cache"] = store
     if store is not None:
         app.wsgi_app = PageCacheMiddleware(app.wsgi_app, store, app.config["PAGE_CACHE_SECONDS"],
-                                           release_fingerprint(app), app.config.get("TRUSTED_HOSTS"),
-                                           inside_flask=SERVED_INSIDE_FLASK)
-        app.extensions["page_cache_middleware"] = app.wsgi_app
+                                           release_fingerprint(app), app.config.get("TRUSTED_HOSTS"))
 
 
 def make_store(app: Flask):
@@ -79,14 +75,6 @@ def bump() -> None:
     store = current_app.extensions.get("page_cache")
     if store is not None:
         store.bump()
-
-
-def cached_answer():
-    """For a ``before_request`` after the rate limits: the cached answer to this request, if any."""
-    middleware = current_app.extensions.get("page_cache_middleware")
-    if middleware is None or request.endpoint not in CACHEABLE_ENDPOINTS:
-        return None
-    return middleware.answer_inside(request.environ)
 
 
 def mark_cacheable(response):

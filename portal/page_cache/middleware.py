@@ -34,47 +34,24 @@ def choose_encoding(accept_encoding: str) -> str:
 
 
 class PageCacheMiddleware:
-    """``inside_flask``: path prefixes whose cached answers Flask serves itself (``answer_inside``),
-    after its rate limits, rather than this layer before them."""
-
-    def __init__(self, app, store, ttl: int, release: str, trusted_hosts: list[str] | None,
-                 inside_flask: tuple[str, ...] = ()):
+    def __init__(self, app, store, ttl: int, release: str, trusted_hosts: list[str] | None):
         self.app, self.store, self.ttl = app, store, ttl
-        self.release, self.trusted_hosts, self.inside_flask = release, trusted_hosts, inside_flask
+        self.release, self.trusted_hosts = release, trusted_hosts
 
     def __call__(self, environ, start_response):
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
             return self.app(environ, start_response)
-        looked_up = self._lookup(environ)
-        if looked_up is None:
-            return self.app(environ, start_response)
-        key, encoding, generation, page = looked_up
-        if page is not None and not environ.get("PATH_INFO", "").startswith(self.inside_flask):
-            return self._serve(page, environ, start_response, encoding, hit=True)
-        return self._render(key, generation, environ, start_response, encoding)
-
-    def _lookup(self, environ):
-        """The key, the encoding to answer in, the current generation and the page if still good;
-        None when the cache cannot be reached."""
         key = f"{self.release}:{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
         encoding = choose_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""))
         try:
             generation, page = self.store.lookup(key, encoding)
         except Exception:  # a cache that is down slows the portal; it must not stop it
             log.exception("page cache: lookup failed")
-            return None
-        fresh = page is not None and page.generation == generation and time.time() - page.created < self.ttl
-        return key, encoding, generation, page if fresh and self._host_allowed(environ) else None
-
-    def answer_inside(self, environ):
-        """A WSGI application answering from the cache, for Flask to return, or None on a miss."""
-        if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
-            return None
-        looked_up = self._lookup(environ)
-        if looked_up is None or looked_up[3] is None:
-            return None
-        _key, encoding, _generation, page = looked_up
-        return lambda environ, start_response: self._serve(page, environ, start_response, encoding, hit=True)
+            return self.app(environ, start_response)
+        if page is not None and page.generation == generation and time.time() - page.created < self.ttl \
+                and self._host_allowed(environ):
+            return self._serve(page, environ, start_response, encoding, hit=True)
+        return self._render(key, generation, environ, start_response, encoding)
 
     def _host_allowed(self, environ) -> bool:
         """Flask refuses a request for a host it does not serve; an answer from the cache must too."""
