@@ -90,6 +90,7 @@ def main() -> int:
             failed = False
             for name, path in PAGES:
                 path = path or paths[name]
+                wrk(base_url + path, 1, 4)  # each worker renders and keeps the page first
                 rate, errors = wrk(base_url + path, args.seconds, args.connections)
                 failed |= errors > 0
                 note = f"  {errors} errors" if errors else ""
