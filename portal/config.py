@@ -68,6 +68,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get(
             "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379" if self.is_production else "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        #: Two portals sharing one Redis count apart under different prefixes
+        self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "invest-portal")
         # The public JSON API (/api/v1), per client address
         self.API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
         self.STAFF_LOGIN_RATE_LIMIT = os.environ.get("STAFF_LOGIN_RATE_LIMIT", "20 per hour")
