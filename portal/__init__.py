@@ -8,7 +8,7 @@ from flask import Flask, g, render_template, request
 from sqlalchemy import event
 from werkzeug.http import HTTP_STATUS_CODES
 
-from portal import auth, backups, clean_input, health, i18n, leads, logs, metrics, outbox, projects, region
+from portal import auth, backups, clean_input, health, i18n, leads, logs, metrics, outbox, page_cache, projects, region
 from portal.config import Config, check_production_settings
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.proxies import FromTrustedProxies
@@ -23,10 +23,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     check_production_settings(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-
-    hops = app.config["PROXY_FIX_HOPS"]
-    if hops:
-        app.wsgi_app = FromTrustedProxies(app.wsgi_app, hops, app.config["TRUSTED_PROXIES"])
 
     logs.init_app(app)
     metrics.init_app(app)  # first, so its clock starts before any other work of the request
@@ -49,6 +45,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_transaction_end(app)
     _register_security_headers(app)
     _register_commands(app)
+    page_cache.init_app(app, on_hit=metrics.count_cached_answer)
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:  # outermost: the cache sees the visitor's real address and host
+        app.wsgi_app = FromTrustedProxies(app.wsgi_app, hops, app.config["TRUSTED_PROXIES"])
     return app
 
 
@@ -133,9 +133,7 @@ def _register_security_headers(app: Flask) -> None:
         )
         if app.config["STRICT_TRANSPORT_SECURITY"]:
             response.headers.setdefault("Strict-Transport-Security", app.config["STRICT_TRANSPORT_SECURITY"])
-        if request.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "public, max-age=3600")
-        elif request.path.startswith("/staff/"):
+        if request.path.startswith("/staff/"):
             # Leads, exports and reports hold personal data: no browser or proxy may keep a copy
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -68,6 +68,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get(
             "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379" if self.is_production else "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
+        #: Two portals sharing one Redis count apart under different prefixes
+        self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "invest-portal")
         # The public JSON API (/api/v1), per client address
         self.API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
         self.STAFF_LOGIN_RATE_LIMIT = os.environ.get("STAFF_LOGIN_RATE_LIMIT", "20 per hour")
@@ -94,6 +96,13 @@ class Config:
         # /metrics (Prometheus): from these addresses or networks, or with this bearer token
         self.METRICS_ALLOWED_IPS = _list("METRICS_ALLOWED_IPS") or ["127.0.0.1", "::1"]
         self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+        # Public pages kept rendered until the content changes: in Redis (shared by every worker and
+        # web node) when PAGE_CACHE_REDIS_URL is set, else in each worker's memory
+        self.PAGE_CACHE = _bool("PAGE_CACHE", True)
+        self.PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", "")
+        self.PAGE_CACHE_PREFIX = os.environ.get("PAGE_CACHE_PREFIX", "invest-portal:pages:")
+        self.PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))
+        self.PAGE_CACHE_MAX_MB = int(os.environ.get("PAGE_CACHE_MAX_MB", "64"))
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = clock.VIETNAM_TIME_ZONE
         self.BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")

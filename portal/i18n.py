@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
 
 from babel import Locale, numbers, units
 from flask import Flask, current_app, g, request, url_for
@@ -35,6 +36,24 @@ def negotiate_language() -> str:
     if remembered in LANGUAGES:
         return remembered
     return request.accept_languages.best_match(LANGUAGES, default=DEFAULT_LANGUAGE)
+
+
+def remember_choice(response, lang: str):
+    """Keep the visitor's chosen language for ``/``. Set only when they choose, so the pages
+    themselves send no cookie and any cache may keep them."""
+    response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                        secure=current_app.config["LANGUAGE_COOKIE_SECURE"])
+    return response
+
+
+def chosen_page(target: str | None, lang: str) -> str | None:
+    """``target`` if it is a page of this portal in ``lang`` (``/ko/parks/?...``), never another site."""
+    if not target or "\\" in target or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith(f"/{lang}/"):
+        return None
+    return target
 
 
 def current_language() -> str:
@@ -66,14 +85,6 @@ def init_app(app: Flask) -> None:
         if current_app.url_map.is_endpoint_expecting(endpoint, "lang"):
             values["lang"] = g.lang
 
-    @app.after_request
-    def remember_language(response):
-        lang = g.get("lang") if g.get("lang_in_url") else None
-        if lang and request.cookies.get(LANGUAGE_COOKIE) != lang and response.status_code < 400:
-            response.set_cookie(LANGUAGE_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
-                                secure=current_app.config["LANGUAGE_COOKIE_SECURE"])
-        return response
-
     @app.context_processor
     def inject_language() -> dict:
         return {"lang": current_language()}
@@ -82,6 +93,7 @@ def init_app(app: Flask) -> None:
         LANGUAGES=LANGUAGES,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         url_in_language=url_in_language,
+        switch_to=switch_to,
         url_with=url_with,
         external_url=external_url,
     )
@@ -131,6 +143,11 @@ def url_in_language(lang: str, keep_query: bool = True, external: bool = False) 
     if keep_query:
         args.update(_query_args(args))
     return build(endpoint, lang=lang, **args)
+
+
+def switch_to(lang: str) -> str:
+    """The language switcher's link: remember the choice, then this page in ``lang``."""
+    return url_for("public.choose_language", lang=lang, next=url_in_language(lang))
 
 
 def url_with(**changes) -> str:

@@ -28,6 +28,9 @@ REQUESTS = Counter("portal_http_requests_total", "HTTP requests answered, by end
 LATENCY = Histogram("portal_http_request_duration_seconds", "Time to answer a request, by endpoint.",
                     ["endpoint", "method"],
                     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0))
+CACHED_ANSWERS = Counter("portal_page_cache_answers_total",
+                         "Public pages answered from the page cache before Flask ran (not in the request counts).",
+                         ["status"])
 #: Requests that matched no route share one label, so scanners cannot grow the label set.
 UNMATCHED = "none"
 _STARTED = "portal.metrics_started"
@@ -96,6 +99,11 @@ def metrics():
         abort(404)  # nothing to see here for anyone else, not even that it exists
     body = b"".join(generate_latest(registry) for registry in _registries())
     return Response(body, content_type=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
+
+
+def count_cached_answer(status: str) -> None:
+    """The page cache's hook: an answer it gave without Flask (``200 OK`` or ``304 Not Modified``)."""
+    CACHED_ANSWERS.labels(status.split(" ", 1)[0]).inc()
 
 
 def init_app(app: Flask) -> None:

@@ -21,9 +21,23 @@ def test_root_redirects_to_the_best_language(client, accept, expected):
 
 
 def test_a_remembered_choice_wins_over_the_browser(client):
-    client.get("/ja/")  # visiting a language remembers it
+    chosen = client.get("/ja/language?next=/ja/parks/")  # the switcher's link
+    assert chosen.status_code == 303 and chosen.headers["Location"] == "/ja/parks/"
     response = client.get("/", headers={"Accept-Language": "ko"})
     assert response.headers["Location"] == "/ja/"
+
+
+def test_visiting_a_page_remembers_nothing_so_caches_may_keep_it(client):
+    page = client.get("/ja/")
+    assert "Set-Cookie" not in page.headers and "Cookie" not in page.headers.get("Vary", "")
+    assert client.get("/", headers={"Accept-Language": "ko"}).headers["Location"] == "/ko/"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/ja/", "//evil.example/ja/", "/ko/parks/", "/\\evil.example",
+                                    "javascript:alert(1)"])
+def test_the_language_choice_only_leads_to_a_page_of_the_portal_in_that_language(client, target):
+    response = client.get("/ja/language", query_string={"next": target})
+    assert response.status_code == 303 and response.headers["Location"] == "/ja/"
 
 
 def test_unknown_language_prefix_is_a_translated_404(client):
@@ -59,10 +73,13 @@ def test_language_switcher_keeps_page_and_filters(client, session):
     switcher = html[html.index('class="language-switcher"'):]
     link = re.search(r'<a href="([^"]+)" lang="ja" hreflang="ja">日本語</a>', switcher)
     assert link, "the switcher names each language in that language, marked with its own lang"
-    target = link.group(1).replace("&amp;", "&")
+    chosen = client.get(link.group(1).replace("&amp;", "&"))
+    assert chosen.status_code == 303 and chosen.headers["Set-Cookie"].startswith("lang=ja")
+    target = chosen.headers["Location"]
     assert target.startswith("/ja/projects/?")
     assert "sector=semiconductors" in target and "q=chip" in target
-    assert '<a href="/vi/projects/?' in switcher and 'lang="vi" hreflang="vi">Tiếng Việt</a>' in switcher
+    assert '<a href="/vi/language?next=/vi/projects/?' in switcher.replace("%2F", "/").replace("%3F", "?")
+    assert 'lang="vi" hreflang="vi">Tiếng Việt</a>' in switcher
     assert 'lang="ko" hreflang="ko" aria-current="true">한국어</a>' in switcher
 
 

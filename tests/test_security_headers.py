@@ -54,12 +54,12 @@ def test_the_session_cookie_is_a_host_cookie_in_production(production):
 
 
 def test_the_language_cookie_is_secure_in_production(production):
-    header = set_cookie(production.get("/ko/privacy"), "lang")
+    header = set_cookie(production.get("/ko/language?next=/ko/privacy"), "lang")
     assert parse_cookie(header)["lang"] == "ko" and "secure" in attributes(header)
 
 
 def test_the_language_cookie_works_over_http_in_development(client):
-    header = set_cookie(client.get("/ko/privacy"), "lang")
+    header = set_cookie(client.get("/ko/language?next=/ko/privacy"), "lang")
     assert "secure" not in attributes(header)
 
 

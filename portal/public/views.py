@@ -1,7 +1,7 @@
 """Home page, "Why invest here", language negotiation for ``/``, sitemap and robots."""
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 
-from portal.i18n import LANGUAGES, negotiate_language
+from portal.i18n import LANGUAGES, chosen_page, negotiate_language, remember_choice
 from portal.links import external_url
 from portal.privacy import NOTICE_VERSION
 from portal.projects import queries as catalogue
@@ -15,6 +15,15 @@ def root():
     response = redirect(url_for("public.home", lang=negotiate_language()))
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")
+    return response
+
+
+@bp.get("/<lang:lang>/language")
+def choose_language():
+    """The visitor picked a language in the switcher: remember it, then show them their page in it."""
+    target = chosen_page(request.args.get("next"), g.lang) or url_for("public.home")
+    response = remember_choice(redirect(target, 303), g.lang)
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -37,6 +37,19 @@ def test_requests_are_counted_by_endpoint_and_status(client):
     assert response_is_private(client.get("/metrics"))
 
 
+def test_answers_from_the_page_cache_are_counted_apart(client):
+    def cached(values, status):
+        return values.get(("portal_page_cache_answers_total", (("status", status),)), 0.0)
+
+    client.get("/en/privacy")  # rendered: a request like any other
+    before = samples(client.get("/metrics"))
+    kept = client.get("/en/privacy")
+    client.get("/en/privacy", headers={"If-None-Match": kept.headers["ETag"]})
+    after = samples(client.get("/metrics"))
+    assert cached(after, "200") == cached(before, "200") + 1 and cached(after, "304") == cached(before, "304") + 1
+    assert requests_counted(after, "public.privacy", "200") == requests_counted(before, "public.privacy", "200")
+
+
 def response_is_private(response) -> bool:
     return response.headers["Cache-Control"] == "no-store" and response.headers.getlist("Set-Cookie") == []
 

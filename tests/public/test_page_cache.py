@@ -1,0 +1,192 @@
+"""Public pages come from a cache, and every change that shows on them shows at once, in every
+language, through every worker; forms, staff pages and errors never come from it."""
+from __future__ import annotations
+
+import gzip
+import uuid
+from datetime import date
+from decimal import Decimal
+
+import brotli
+import pytest
+import redis
+from sqlalchemy import select, update
+
+from portal.extensions import db
+from portal.page_cache.invalidation import CONTENT_TABLES
+from portal.projects.models import IndustrialPark, InvestmentProject, MediaFile, SlugRedirect
+from portal.public.models import KeyFigure
+from tests import factories
+from tests.conftest import make_app
+from tests.staff import post
+
+LANGS = ("vi", "en", "ko", "ja")
+
+
+def _project_with_titles(session, slug="chip-fab", **fields):
+    park = factories.park("vsip-3", texts={lang: f"VSIP III ({lang})" for lang in LANGS})
+    item = factories.project(slug, texts={lang: f"Chip plant ({lang})" for lang in LANGS}, in_park=park, **fields)
+    session.commit()
+    return item
+
+
+def test_a_public_page_is_rendered_once_then_served_compressed_with_a_validator(client, session, count_queries):
+    _project_with_titles(session)
+    first = client.get("/en/projects/chip-fab")
+    assert first.headers["X-Cache"] == "MISS" and "Chip plant (en)" in first.text
+    with count_queries() as counter:
+        again = client.get("/en/projects/chip-fab", headers={"Accept-Encoding": "gzip"})
+    assert counter.count == 0, "a cached page asks nothing of the database"
+    assert again.headers["X-Cache"] == "HIT" and again.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(again.data).decode() == first.text
+    assert again.headers["Cache-Control"] == "public, no-cache" and again.headers["Vary"] == "Accept-Encoding"
+    squeezed = client.get("/en/projects/chip-fab", headers={"Accept-Encoding": "br;q=1, gzip;q=0.5"})
+    assert squeezed.headers["Content-Encoding"] == "br" and brotli.decompress(squeezed.data).decode() == first.text
+    assert len(squeezed.data) < len(first.data) / 2
+
+    unchanged = client.get("/en/projects/chip-fab", headers={"If-None-Match": again.headers["ETag"]})
+    assert unchanged.status_code == 304 and unchanged.data == b"" and unchanged.headers["ETag"]
+    since = client.get("/en/projects/chip-fab", headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304
+    assert client.head("/en/projects/chip-fab").data == b""
+
+
+CHANGES = {
+    "project text": lambda s: setattr(s.scalars(select(InvestmentProject)).one().texts["ko"], "title", "새 제목"),
+    "park text": lambda s: setattr(s.scalars(select(IndustrialPark)).one().texts["ja"], "name", "新しい団地"),
+    "withdrawal": lambda s: setattr(s.scalars(select(InvestmentProject)).one(), "published", False),
+    "sector name": lambda s: setattr(s.scalars(select(InvestmentProject)).one().sector, "name_vi", "Bán dẫn mới"),
+    "location name": lambda s: setattr(s.scalars(select(InvestmentProject)).one().location, "name_en", "New ward"),
+    "key figure": lambda s: factories.key_figure("fdi_projects", 4321),
+    "bulk statement": lambda s: s.execute(update(IndustrialPark).values(available_area_ha=Decimal("7.5"))),
+    "photo": lambda s: s.add(MediaFile(project_id=s.scalars(select(InvestmentProject)).one().id, kind="photo",
+                                       stored_name=uuid.uuid4().hex, content_type="image/png", size_bytes=10,
+                                       original_name="plant.png")),
+    "slug redirect": lambda s: s.add(SlugRedirect(kind="project", old_slug="old-chip-fab",
+                                                  item_id=s.scalars(select(InvestmentProject)).one().id)),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_every_kind_of_change_shows_at_once_in_every_language(client, session, change):
+    _project_with_titles(session)
+    pages = [f"/{lang}/{path}" for lang in LANGS for path in ("", "projects/", "projects/chip-fab", "parks/vsip-3")]
+    pages += ["/sitemap.xml", "/en/projects/old-chip-fab"]
+    before = {page: client.get(page) for page in pages}
+    assert all(client.get(page).headers.get("X-Cache", "HIT") == "HIT" for page in pages if before[page].status_code == 200)
+
+    CHANGES[change](session)
+    session.commit()
+
+    for page in pages:
+        after = client.get(page)
+        assert after.headers.get("X-Cache") != "HIT", f"{page} still served from before the {change}"
+
+
+def test_an_edit_by_staff_shows_at_once(client, admin_client, session):
+    item = _project_with_titles(session, featured=True)
+    assert "Chip plant (ja)" in client.get("/ja/").text
+    withdrawn = post(admin_client, f"/staff/catalogue/projects/{item.id}/unpublish")
+    assert withdrawn.status_code == 302
+    assert client.get("/ja/projects/chip-fab").status_code == 404
+    assert "Chip plant (ja)" not in client.get("/ja/").text
+
+
+def test_forms_staff_pages_and_errors_never_come_from_the_cache(client, staff_client, session):
+    item = _project_with_titles(session)
+    for _ in range(2):
+        form = client.get("/en/inquire")
+        assert "X-Cache" not in form.headers and "no-cache" not in form.headers.get("Cache-Control", "")
+        assert "X-Cache" not in client.get("/en/projects/no-such-project").headers
+        preview = staff_client.get(f"/staff/catalogue/projects/{item.id}/preview?lang=ko")
+        assert "X-Cache" not in preview.headers and preview.headers["Cache-Control"] == "no-store"
+
+
+def test_a_cached_page_is_refused_to_a_host_the_portal_does_not_serve(app, session):
+    _project_with_titles(session)
+    strict = make_app(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, TRUSTED_HOSTS=["localhost"])
+    visitor = strict.test_client()
+    assert visitor.get("/en/parks/vsip-3").status_code == 200
+    assert visitor.get("/en/parks/vsip-3").headers["X-Cache"] == "HIT"
+    assert visitor.get("/en/parks/vsip-3", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_static_files_have_fingerprinted_urls_kept_for_a_year(client):
+    home = client.get("/en/").text
+    stylesheet = home[home.index("/static/css/portal.css?v="):].split('"')[0]
+    fresh = client.get(stylesheet, headers={"Accept-Encoding": "gzip"})
+    assert fresh.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert fresh.headers["Content-Encoding"] == "gzip"
+    assert client.get("/static/css/portal.css?v=stale").headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_every_public_content_table_empties_the_cache():
+    tables = {table.name for table in db.metadata.sorted_tables
+              if table.name in {IndustrialPark.__tablename__, KeyFigure.__tablename__} or
+              any(table.name == mapper.local_table.name for mapper in db.Model.registry.mappers
+                  if mapper.class_.__module__ in ("portal.projects.models", "portal.public.models"))}
+    tables.add("park_target_sectors")
+    assert tables <= CONTENT_TABLES
+
+
+def _second_worker(app, **settings):
+    """Another process of the same installation: its own memory, the same database and settings."""
+    return make_app(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, **settings)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def two_workers(request, app, session):
+    if request.param == "memory":
+        yield app, _second_worker(app)
+        return
+    shared = {"PAGE_CACHE_REDIS_URL": "redis://127.0.0.1:6379/0", "PAGE_CACHE_PREFIX": f"test-{uuid.uuid4().hex}:"}
+    first, second = _second_worker(app, **shared), _second_worker(app, **shared)
+    yield first, second
+    store = redis.Redis.from_url(shared["PAGE_CACHE_REDIS_URL"])
+    for key in store.scan_iter(match=shared["PAGE_CACHE_PREFIX"] + "*"):
+        store.delete(key)
+
+
+def test_two_workers_agree_after_an_edit(two_workers):
+    first, second = two_workers
+    with first.app_context():
+        factories.key_figure("fdi_projects", 1234, as_of=date(2025, 12, 31))
+        db.session.commit()
+    for worker in (first, second):
+        assert "1,234" in worker.test_client().get("/en/").text
+    assert second.test_client().get("/en/").headers["X-Cache"] == "HIT"
+
+    with first.app_context():
+        db.session.scalars(select(KeyFigure)).one().value = Decimal("5678")
+        db.session.commit()
+    for worker in (second, first):
+        page = worker.test_client().get("/en/")
+        assert "5,678" in page.text and "1,234" not in page.text
+
+
+def test_pages_are_served_when_redis_is_down(app, session):
+    _project_with_titles(session)
+    offline = _second_worker(app, PAGE_CACHE_REDIS_URL="redis://127.0.0.1:1/0")
+    page = offline.test_client().get("/en/projects/chip-fab")
+    assert page.status_code == 200 and "Chip plant (en)" in page.text
+
+
+def test_the_api_limit_counts_what_reaches_the_database_not_answers_from_the_cache(app, session, monkeypatch):
+    _project_with_titles(session)
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")
+    partner = app.test_client()
+    first = partner.get("/api/v1/projects?lang=ja")
+    assert first.headers["X-Cache"] == "MISS" and first.headers["X-RateLimit-Remaining"] == "2"
+    for _ in range(5):
+        again = partner.get("/api/v1/projects?lang=ja")
+        assert again.status_code == 200 and again.headers["X-Cache"] == "HIT" and again.json == first.json
+    scraping = [partner.get(f"/api/v1/projects?lang=ja&page={page}").status_code for page in range(1, 5)]
+    assert scraping == [200, 200, 429, 429], "every distinct query renders, and counts"
+
+
+def test_the_api_shows_an_edit_at_once(client, session):
+    _project_with_titles(session)
+    assert client.get("/api/v1/projects/chip-fab?lang=ko").json["title"] == "Chip plant (ko)"
+    session.scalars(select(InvestmentProject)).one().texts["ko"].title = "반도체 공장"
+    session.commit()
+    assert client.get("/api/v1/projects/chip-fab?lang=ko").json["title"] == "반도체 공장"
