@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.leads.models import (
     Activity,
     Event,
+    FormSubmission,
     Holiday,
     Lead,
     LeadStatus,
@@ -54,6 +55,14 @@ def open_leads_for_emails(emails: list[str]) -> dict[str, Lead]:
 
 def open_lead_for_email(email: str) -> Lead | None:
     return open_leads_for_emails([email]).get(normalize_email(email))
+
+
+def reference_for_form_key(key: str | None) -> str | None:
+    """The reference of the lead a form sent with this key already reached, if it did."""
+    if not key:
+        return None
+    return db.session.scalar(select(Lead.reference).join(FormSubmission, FormSubmission.lead_id == Lead.id)
+                             .where(FormSubmission.key == key))
 
 
 def active_referrer(code: str | None) -> Referrer | None:

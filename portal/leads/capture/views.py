@@ -7,6 +7,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from sqlalchemy.exc import IntegrityError
 
 from portal.antispam import form_started_token, sent_too_fast
 from portal.extensions import csrf, db, limiter
@@ -45,7 +46,25 @@ def _common(form: PublicForm, kind: LeadKind) -> dict:
         "ip_address": request.remote_addr or "",
         "referrer": queries.active_referrer(request.cookies.get(REFERRAL_COOKIE)),
         "landing_page": form.came_from.data or "",
+        "form_key": form.keep_or_give_key(),
     }
+
+
+def _receive_once(submission: Submission) -> str:
+    """Store the submission and commit, once per form: a form already stored (sent twice, or twice
+    at once, when the unique key refuses the second) answers with the first one's reference."""
+    if reference := queries.reference_for_form_key(submission.form_key):
+        return reference
+    try:
+        reference = receive_submission(submission).lead.reference
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        reference = queries.reference_for_form_key(submission.form_key)
+        if reference is None:
+            raise
+        current_app.logger.info("lead %s: the same form again, not stored twice", reference)
+    return reference
 
 
 def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submission], **context):
@@ -59,12 +78,11 @@ def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submi
         valid = form.validate()
         if valid and problem is None:
             submission = build(form)
-            receipt = receive_submission(submission)
-            db.session.commit()
-            session["submission"] = {"reference": receipt.lead.reference, "kind": submission.kind.value}
+            session["submission"] = {"reference": _receive_once(submission), "kind": submission.kind.value}
             return redirect(url_for("capture.thank_you"))
     else:
         form.came_from.data = _came_from()
+    form.keep_or_give_key()
     form.started.data = form_started_token()
     status = 400 if form.is_submitted() else 200
     return render_template(template, form=form, problem=problem, **context), status
