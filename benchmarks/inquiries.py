@@ -171,6 +171,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--mail-after-commit", action=argparse.BooleanOptionalAction, default=True,
                         help="each worker tries the outbox after a commit (MAIL_SEND_AFTER_COMMIT, the default)")
+    parser.add_argument("--log", type=Path, help="keep the portal's gunicorn output in this file")
     args = parser.parse_args()
 
     run = secrets.token_hex(3)
@@ -180,7 +181,7 @@ def main() -> int:
                "PORTAL_LEADS_EMAIL": "leads@centre.example", "MAIL_SERVER": "",
                "MAIL_SEND_AFTER_COMMIT": "1" if args.mail_after_commit else "0"}
         prepare(env)
-        with serve("app:app", env, workers=args.workers) as base_url:
+        with serve("app:app", env, workers=args.workers, log_path=args.log) as base_url:
             tally, took = run_clients(args.clients, args.seconds, send_inquiries(base_url, run))
         kept = leads_kept(url, run)
     with serve("benchmarks.hello_app:app", workers=args.workers, ready_path="/") as base_url:

@@ -139,6 +139,9 @@ def create_lead(submission: Submission, user: User | None = None) -> Lead:
         landing_page=submission.landing_page[:500],
         email_normalized=queries.normalize_email(submission.email),
         last_message_at=received_at,
+        # Known empty: adding the first consent or activity then needs no query to load them
+        consents=[],
+        activities=[],
     )
     for name in ("name", "company", "job_title", "country", "email", "phone", "message", "estimated_investment_usd",
                  "land_need_ha", "timeline", "visit_from", "visit_to", "visitors", "guide_language"):

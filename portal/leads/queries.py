@@ -98,10 +98,6 @@ def stage_by_code(code: str) -> Stage:
     return db.session.scalars(select(Stage).where(Stage.code == code)).one()
 
 
-def sectors_by_code(codes: list[str]) -> list[Sector]:
-    return list(db.session.scalars(select(Sector).where(Sector.code.in_(codes)))) if codes else []
-
-
 def published_projects_by_slug(slugs: list[str]) -> list[InvestmentProject]:
     if not slugs:
         return []

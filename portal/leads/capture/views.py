@@ -18,6 +18,7 @@ from portal.leads.models import LeadKind
 from portal.leads.operations import Introducer, Submission, receive_submission
 from portal.money import usd_from_millions
 from portal.projects import queries as catalogue
+from portal.projects.models import Sector
 from portal.projects.slugs import resolve
 
 bp = Blueprint("capture", __name__)
@@ -36,6 +37,11 @@ def _came_from() -> str:
     if referrer.netloc != request.host:
         return ""
     return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+
+
+def _chosen(sectors: list[Sector], codes: list[str]) -> list[Sector]:
+    """The sectors ticked, from those the form offered (already loaded)."""
+    return [sector for sector in sectors if sector.code in codes]
 
 
 def _common(form: PublicForm, kind: LeadKind) -> dict:
@@ -92,7 +98,8 @@ def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submi
 @limiter.limit(_rate_limit, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
 def inquire():
-    form = InquiryForm(current_language(), catalogue.sectors())
+    sectors = catalogue.sectors()
+    form = InquiryForm(current_language(), sectors)
     if not form.is_submitted():
         form.project.data = resolve("project", request.args.get("project", "")[:160])
         form.park.data = resolve("park", request.args.get("park", "")[:160])
@@ -104,7 +111,7 @@ def inquire():
             **_common(form, LeadKind.INQUIRY),
             name=form.name.data, company=form.company.data, job_title=form.job_title.data,
             country=form.country.data, email=form.email.data, phone=form.phone.data,
-            message=form.message.data, sectors=queries.sectors_by_code(form.sectors.data),
+            message=form.message.data, sectors=_chosen(sectors, form.sectors.data),
             projects=projects, parks=parks, estimated_investment_usd=usd_from_millions(form.estimated_investment.data),
             land_need_ha=form.land_need.data, timeline=form.timeline.data or None,
         )
@@ -143,7 +150,8 @@ def visit():
 @limiter.limit(_rate_limit, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
 def refer():
-    form = ReferralForm(current_language(), catalogue.sectors())
+    sectors = catalogue.sectors()
+    form = ReferralForm(current_language(), sectors)
 
     def build(form: ReferralForm) -> Submission:
         return Submission(
@@ -152,7 +160,7 @@ def refer():
             job_title=form.prospect_job_title.data, country=form.prospect_country.data,
             email=form.prospect_email.data, phone=form.prospect_phone.data,
             preferred_language=form.prospect_language.data, message=form.message.data,
-            sectors=queries.sectors_by_code(form.prospect_sectors.data),
+            sectors=_chosen(sectors, form.prospect_sectors.data),
             estimated_investment_usd=usd_from_millions(form.estimated_investment.data),
             introducer=Introducer(
                 name=form.introducer_name.data, organisation=form.introducer_organisation.data,
