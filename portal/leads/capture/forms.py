@@ -7,8 +7,8 @@ import secrets
 from functools import lru_cache
 
 from flask_babel import get_locale, lazy_gettext as _l
-from markupsafe import Markup, escape
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -111,7 +111,7 @@ def _country_options(lang: str, locale: str) -> str:
 
 
 class CountrySelect(Select):
-    """The country menu, written once per language and reused: WTForms formats each of its 500
+    """The country menu, written once per language and reused: WTForms formats each of its 270
     options again on every page, which took half the time of showing a form. Writes exactly what
     WTForms' ``Select`` writes (``tests/leads/capture/test_fast_forms.py``)."""
 
@@ -133,7 +133,7 @@ def _country_codes(lang: str) -> frozenset[str]:
 
 
 class CountryField(SelectField):
-    """A country from the menu; checked against a set, not by building the 500 options again."""
+    """A country from the menu; checked against a set, not by building the 270 options again."""
 
     widget = CountrySelect()
 
