@@ -52,12 +52,15 @@ def answers(host: str, port: int, path: str) -> bool:
 
 @contextmanager
 def serve(app_spec: str, env: dict[str, str] | None = None, *, workers: int = 2, ready_path: str = "/healthz",
-          startup_seconds: float = 60, cwd: Path = ROOT, gunicorn_args: tuple[str, ...] = ()) -> Iterator[str]:
-    """Run ``gunicorn app_spec`` until the block ends; yields its base URL (``http://127.0.0.1:<port>``)."""
+          startup_seconds: float = 60, cwd: Path = ROOT, gunicorn_args: tuple[str, ...] = (),
+          log_path: Path | None = None) -> Iterator[str]:
+    """Run ``gunicorn app_spec`` until the block ends; yields its base URL (``http://127.0.0.1:<port>``).
+    The server's output goes to ``log_path`` when given (kept), else to a temporary file."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
                "--bind", f"127.0.0.1:{port}", *gunicorn_args, app_spec]
-    with tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log") as log:
+    opened = open(log_path, "w+") if log_path else tempfile.NamedTemporaryFile("w+", prefix="gunicorn-", suffix=".log")
+    with opened as log:
         server = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log,
                                   stderr=subprocess.STDOUT)
         try:
@@ -105,4 +108,4 @@ def prepare(env: dict[str, str]) -> None:
     """Migrate and load the demo data, as an operator would."""
     for command in (["db", "upgrade"], ["demo-data"]):
         subprocess.run([sys.executable, "-m", "flask", "--app", "app", *command], cwd=ROOT, check=True,
-                       env={**os.environ, **env}, stdout=subprocess.DEVNULL)
+                       env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -26,6 +26,7 @@ from portal.leads.models import (
     ConsentPurpose,
     ConsentSubject,
     Event,
+    FormSubmission,
     Lead,
     LeadKind,
     LeadSource,
@@ -91,6 +92,8 @@ class Submission:
     referrer: Referrer | None = None
     event: Event | None = None
     landing_page: str = ""
+    #: The key the public form carried (``FormSubmission``): the same key again is the same submission.
+    form_key: str | None = None
 
 
 @dataclass
@@ -136,6 +139,9 @@ def create_lead(submission: Submission, user: User | None = None) -> Lead:
         landing_page=submission.landing_page[:500],
         email_normalized=queries.normalize_email(submission.email),
         last_message_at=received_at,
+        # Known empty: adding the first consent or activity then needs no query to load them
+        consents=[],
+        activities=[],
     )
     for name in ("name", "company", "job_title", "country", "email", "phone", "message", "estimated_investment_usd",
                  "land_need_ha", "timeline", "visit_from", "visit_to", "visitors", "guide_language"):
@@ -217,7 +223,8 @@ def _assign_automatically(lead: Lead) -> None:
 
 def receive_submission(submission: Submission) -> Receipt:
     """What an investor or introducer sent through a public form: a new lead, or a message on their
-    open one, with the consent given and the e-mails that answer it."""
+    open one, with the consent given and the e-mails that answer it. The form's key is stored with
+    it: when the same form was stored meanwhile, the flush (or the commit) raises ``IntegrityError``."""
     lead = queries.open_lead_for_email(submission.email)
     joined = lead is not None
     if joined:
@@ -226,6 +233,8 @@ def receive_submission(submission: Submission) -> Receipt:
         lead = create_lead(submission)
     _record_consent(lead, submission)
     lead.priority_score = priority_score(lead)
+    if submission.form_key:
+        db.session.add(FormSubmission(key=submission.form_key, lead=lead, received_at=clock.now()))
     db.session.flush()
     _queue_mails(lead, submission, joined)
     current_app.logger.info("lead %s: %s received (%s)", lead.reference, submission.kind,

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.leads.models import (
     Activity,
     Event,
+    FormSubmission,
     Holiday,
     Lead,
     LeadStatus,
@@ -56,6 +57,14 @@ def open_lead_for_email(email: str) -> Lead | None:
     return open_leads_for_emails([email]).get(normalize_email(email))
 
 
+def reference_for_form_key(key: str | None) -> str | None:
+    """The reference of the lead a form sent with this key already reached, if it did."""
+    if not key:
+        return None
+    return db.session.scalar(select(Lead.reference).join(FormSubmission, FormSubmission.lead_id == Lead.id)
+                             .where(FormSubmission.key == key))
+
+
 def active_referrer(code: str | None) -> Referrer | None:
     if not code:
         return None
@@ -87,10 +96,6 @@ def stage_in_use(stage: Stage) -> bool:
 
 def stage_by_code(code: str) -> Stage:
     return db.session.scalars(select(Stage).where(Stage.code == code)).one()
-
-
-def sectors_by_code(codes: list[str]) -> list[Sector]:
-    return list(db.session.scalars(select(Sector).where(Sector.code.in_(codes)))) if codes else []
 
 
 def published_projects_by_slug(slugs: list[str]) -> list[InvestmentProject]:

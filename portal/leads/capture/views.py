@@ -7,6 +7,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from sqlalchemy.exc import IntegrityError
 
 from portal.antispam import form_started_token, sent_too_fast
 from portal.extensions import csrf, db, limiter
@@ -17,6 +18,7 @@ from portal.leads.models import LeadKind
 from portal.leads.operations import Introducer, Submission, receive_submission
 from portal.money import usd_from_millions
 from portal.projects import queries as catalogue
+from portal.projects.models import Sector
 from portal.projects.slugs import resolve
 
 bp = Blueprint("capture", __name__)
@@ -37,6 +39,11 @@ def _came_from() -> str:
     return referrer.path + (f"?{referrer.query}" if referrer.query else "")
 
 
+def _chosen(sectors: list[Sector], codes: list[str]) -> list[Sector]:
+    """The sectors ticked, from those the form offered (already loaded)."""
+    return [sector for sector in sectors if sector.code in codes]
+
+
 def _common(form: PublicForm, kind: LeadKind) -> dict:
     return {
         "kind": kind,
@@ -45,7 +52,25 @@ def _common(form: PublicForm, kind: LeadKind) -> dict:
         "ip_address": request.remote_addr or "",
         "referrer": queries.active_referrer(request.cookies.get(REFERRAL_COOKIE)),
         "landing_page": form.came_from.data or "",
+        "form_key": form.keep_or_give_key(),
     }
+
+
+def _receive_once(submission: Submission) -> str:
+    """Store the submission and commit, once per form: a form already stored (sent twice, or twice
+    at once, when the unique key refuses the second) answers with the first one's reference."""
+    if reference := queries.reference_for_form_key(submission.form_key):
+        return reference
+    try:
+        reference = receive_submission(submission).lead.reference
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        reference = queries.reference_for_form_key(submission.form_key)
+        if reference is None:
+            raise
+        current_app.logger.info("lead %s: the same form again, not stored twice", reference)
+    return reference
 
 
 def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submission], **context):
@@ -59,12 +84,11 @@ def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submi
         valid = form.validate()
         if valid and problem is None:
             submission = build(form)
-            receipt = receive_submission(submission)
-            db.session.commit()
-            session["submission"] = {"reference": receipt.lead.reference, "kind": submission.kind.value}
+            session["submission"] = {"reference": _receive_once(submission), "kind": submission.kind.value}
             return redirect(url_for("capture.thank_you"))
     else:
         form.came_from.data = _came_from()
+    form.keep_or_give_key()
     form.started.data = form_started_token()
     status = 400 if form.is_submitted() else 200
     return render_template(template, form=form, problem=problem, **context), status
@@ -74,7 +98,8 @@ def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submi
 @limiter.limit(_rate_limit, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
 def inquire():
-    form = InquiryForm(current_language(), catalogue.sectors())
+    sectors = catalogue.sectors()
+    form = InquiryForm(current_language(), sectors)
     if not form.is_submitted():
         form.project.data = resolve("project", request.args.get("project", "")[:160])
         form.park.data = resolve("park", request.args.get("park", "")[:160])
@@ -86,7 +111,7 @@ def inquire():
             **_common(form, LeadKind.INQUIRY),
             name=form.name.data, company=form.company.data, job_title=form.job_title.data,
             country=form.country.data, email=form.email.data, phone=form.phone.data,
-            message=form.message.data, sectors=queries.sectors_by_code(form.sectors.data),
+            message=form.message.data, sectors=_chosen(sectors, form.sectors.data),
             projects=projects, parks=parks, estimated_investment_usd=usd_from_millions(form.estimated_investment.data),
             land_need_ha=form.land_need.data, timeline=form.timeline.data or None,
         )
@@ -125,7 +150,8 @@ def visit():
 @limiter.limit(_rate_limit, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
 def refer():
-    form = ReferralForm(current_language(), catalogue.sectors())
+    sectors = catalogue.sectors()
+    form = ReferralForm(current_language(), sectors)
 
     def build(form: ReferralForm) -> Submission:
         return Submission(
@@ -134,7 +160,7 @@ def refer():
             job_title=form.prospect_job_title.data, country=form.prospect_country.data,
             email=form.prospect_email.data, phone=form.prospect_phone.data,
             preferred_language=form.prospect_language.data, message=form.message.data,
-            sectors=queries.sectors_by_code(form.prospect_sectors.data),
+            sectors=_chosen(sectors, form.prospect_sectors.data),
             estimated_investment_usd=usd_from_millions(form.estimated_investment.data),
             introducer=Introducer(
                 name=form.introducer_name.data, organisation=form.introducer_organisation.data,

@@ -33,10 +33,11 @@ from portal.leads.models.privacy import (
     DataRequest,
     DataRequestKind,
 )
+from portal.leads.models.submission import FormSubmission
 
 __all__ = [
     "ACTIVITY_LABELS", "CONSENT_PURPOSE_LABELS", "CONTACT_KINDS", "DATA_REQUEST_LABELS", "EVENT_KIND_LABELS",
-    "LEAD_KIND_LABELS", "SOURCE_LABELS", "REFERRER_KIND_LABELS", "TIMELINE_LABELS", "Activity", "ActivityKind", "Consent",
+    "FormSubmission", "LEAD_KIND_LABELS", "SOURCE_LABELS", "REFERRER_KIND_LABELS", "TIMELINE_LABELS", "Activity", "ActivityKind", "Consent",
     "ConsentPurpose", "ConsentSubject", "DataRequest", "DataRequestKind", "Event", "EventKind", "Holiday", "Lead",
     "LeadKind", "LeadSource", "LeadStatus", "LostReason", "Referrer", "ReferrerKind", "SavedFilter", "Stage",
     "StageChange", "Tag", "Task", "Timeline", "lead_parks", "lead_projects", "lead_sectors", "lead_tags",
