@@ -52,6 +52,9 @@ class Polling:
 
     description = "polling"
 
+    def open(self) -> bool:
+        return True
+
     def wait(self, seconds: float, stop: StopRequest) -> None:
         stop.wait(seconds)
 
@@ -69,12 +72,25 @@ class Notifications:
         self.url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self.connection: psycopg.Connection | None = None
 
-    def wait(self, seconds: float, stop: StopRequest) -> None:
+    def open(self) -> bool:
+        """LISTEN before looking at the outbox, so no commit falls between the look and the listening."""
         try:
-            if self.connection is None:
-                self.connection = psycopg.connect(self.url, autocommit=True)
-                self.connection.execute(f"LISTEN {CHANNEL}")
-            deadline = time.monotonic() + seconds
+            self.connection = psycopg.connect(self.url, autocommit=True)
+            self.connection.execute(f"LISTEN {CHANNEL}")
+            return True
+        except psycopg.Error as error:
+            current_app.logger.warning("outbox worker: cannot listen (%s); polling meanwhile", error)
+            self.close()
+            return False
+
+    def wait(self, seconds: float, stop: StopRequest) -> None:
+        if self.connection is None:
+            if self.open():
+                return  # listening again: look at once for what came while it was not
+            stop.wait(seconds)
+            return
+        deadline = time.monotonic() + seconds
+        try:
             while not stop.is_set() and (left := deadline - time.monotonic()) > 0:
                 # in slices, so a stop is seen within half a second
                 if list(self.connection.notifies(timeout=min(left, STOP_CHECK_SECONDS), stop_after=1)):
@@ -82,7 +98,6 @@ class Notifications:
         except psycopg.Error as error:
             current_app.logger.warning("outbox worker: listening failed (%s); polling meanwhile", error)
             self.close()
-            stop.wait(seconds)
 
     def close(self) -> None:
         if self.connection is not None:
@@ -113,6 +128,7 @@ def work(poll_seconds: float, stop: StopRequest | None = None) -> None:
         _stop_on_signals(stop)
     wakeup = Notifications(db.engine) if db.engine.dialect.name == "postgresql" else Polling()
     log = current_app.logger
+    wakeup.open()
     log.info("outbox worker: started (%s, every %s s)", wakeup.description, poll_seconds)
     try:
         while not stop.is_set():
