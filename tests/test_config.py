@@ -56,3 +56,15 @@ def test_sqlite_enforces_foreign_keys_and_uses_wal(tmp_path, monkeypatch):
         with db.engine.connect() as conn:
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_the_web_process_sends_mail_itself_in_development_and_leaves_it_to_the_worker_in_production(
+        tmp_path, monkeypatch):
+    monkeypatch.delenv("MAIL_SEND_AFTER_COMMIT", raising=False)
+    monkeypatch.delenv("PORTAL_ENV", raising=False)
+    assert build(tmp_path, monkeypatch).config["MAIL_SEND_AFTER_COMMIT"] is True
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    production = build(tmp_path, monkeypatch, PORTAL_ENV="production", SECRET_KEY="x" * 40,
+                       PORTAL_BASE_URL="https://invest.example.gov.vn")
+    assert production.config["MAIL_SEND_AFTER_COMMIT"] is False
+    assert build(tmp_path, monkeypatch, MAIL_SEND_AFTER_COMMIT="on").config["MAIL_SEND_AFTER_COMMIT"] is True

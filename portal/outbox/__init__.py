@@ -1,4 +1,5 @@
-"""The mail outbox: queue e-mails with the change that causes them; they go out once it commits."""
+"""The mail outbox: queue e-mails with the change that causes them; they go out once it commits,
+sent by ``flask outbox work`` (or cron's ``flask outbox send``, or the committing process itself)."""
 from flask import Flask
 
 from portal.outbox.compose import queue_mail
@@ -8,7 +9,7 @@ __all__ = ["init_app", "queue_mail", "send_due"]
 
 
 def init_app(app: Flask) -> None:
-    """Send after every commit that queued mail, and offer ``flask outbox send``."""
+    """Send after every commit that queued mail (if so configured), and offer ``flask outbox work|send``."""
     from portal.outbox.cli import outbox_cli
 
     listen_to_commits()

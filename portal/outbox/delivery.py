@@ -1,17 +1,22 @@
 """Sending what the outbox holds: SMTP in production, files under instance/ in development.
 
-Each message is claimed with a conditional UPDATE before it is sent, so the web process and
-``flask outbox send`` (cron) can run at once without sending anything twice. A failure is
-kept with its error and retried with a growing delay; nothing is ever deleted.
+A sender claims one message at a time in a short transaction of its own (``FOR UPDATE SKIP LOCKED``
+on PostgreSQL, then a conditional UPDATE, which alone guards SQLite), copies what it needs into plain
+data and lets the connection go before it talks to the mail server, then records the outcome in
+another short transaction. A mail server that accepts and never answers thus holds no database
+connection, and the web process, ``flask outbox work`` and ``flask outbox send`` can run at once
+without sending anything twice. A failure is kept with its error and retried with a growing delay;
+nothing is ever deleted. Delivery is at least once: a sender that dies after the mail server took a
+message but before recording it sends it again once its claim expires, with the same Message-ID.
 """
 from __future__ import annotations
 
 import smtplib
 import threading
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
@@ -23,7 +28,10 @@ from portal.extensions import db
 from portal.outbox.models import OutboxMessage, OutboxStatus
 
 MAX_ATTEMPTS = 8
+#: A claimed message is left alone this long; a sender killed mid-message frees it when this ends.
 CLAIM_FOR = timedelta(minutes=5)
+#: SQLite only: how often a claim may lose the race for the oldest due message before giving up for now.
+CLAIM_TRIES = 5
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -36,6 +44,32 @@ class DeliveryReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+
+    def count(self, outcome: str) -> None:
+        if outcome == OutboxStatus.SENT:
+            self.sent += 1
+        elif outcome == OutboxStatus.FAILED:
+            self.failed += 1
+        else:
+            self.retrying += 1
+
+
+@dataclass(frozen=True)
+class OutgoingMail:
+    """What sending a claimed message needs, copied out of the database so no session stays open."""
+
+    id: int
+    kind: str
+    recipient: str
+    subject: str
+    body: str
+    language: str
+    message_id: str
+
+    @classmethod
+    def of(cls, message: OutboxMessage) -> OutgoingMail:
+        return cls(message.id, message.kind, message.recipient, message.subject, message.body,
+                   message.language, message.message_id)
 
 
 class FileTransport:
@@ -71,15 +105,15 @@ def transport():
     return FileTransport(Path(current_app.instance_path) / "mail")
 
 
-def build_email(message: OutboxMessage) -> EmailMessage:
+def build_email(mail: OutgoingMail) -> EmailMessage:
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    email["To"] = message.recipient
-    email["Subject"] = message.subject
+    email["To"] = mail.recipient
+    email["Subject"] = mail.subject
     email["Date"] = format_datetime(clock.now())
-    email["Message-ID"] = make_msgid(domain="invest-portal")
-    email.set_content(message.body)
-    email["Content-Language"] = message.language  # after set_content, which resets Content-* headers
+    email["Message-ID"] = mail.message_id  # the same on every attempt: a receiver can drop a repeat
+    email.set_content(mail.body)
+    email["Content-Language"] = mail.language  # after set_content, which resets Content-* headers
     return email
 
 
@@ -91,45 +125,89 @@ def _due(now):
 
 
 def _claim(message_id: int, now) -> bool:
+    """Take the message if it is still due, counting the attempt, and commit: whoever loses the race
+    updates nothing."""
     claimed = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, _due(now))
-        .values(status=OutboxStatus.SENDING, locked_until=now + CLAIM_FOR)
+        .values(status=OutboxStatus.SENDING, locked_until=now + CLAIM_FOR, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     return claimed == 1
 
 
+def claim_next(now: datetime) -> OutgoingMail | None:
+    """The oldest due message, claimed and committed, as plain data; ``None`` when nothing is due.
+    On PostgreSQL rows another sender holds are skipped, so several workers share the queue."""
+    for _ in range(CLAIM_TRIES):
+        message = db.session.scalars(
+            select(OutboxMessage).where(_due(now)).order_by(OutboxMessage.id).limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if message is None:
+            db.session.rollback()
+            return None
+        mail = OutgoingMail.of(message)
+        if _claim(mail.id, now):
+            return mail
+    return None
+
+
+def _record_sent(mail: OutgoingMail) -> str:
+    message = db.session.get(OutboxMessage, mail.id)
+    message.status, message.sent_at = OutboxStatus.SENT, clock.now()
+    message.locked_until, message.last_error = None, ""
+    db.session.commit()
+    current_app.logger.info("outbox: message %s (%s) sent", mail.id, mail.kind)
+    return OutboxStatus.SENT
+
+
+def _record_failure(mail: OutgoingMail, error: str) -> str:
+    message = db.session.get(OutboxMessage, mail.id)
+    if message.status != OutboxStatus.SENDING:  # erased meanwhile (personal data): leave it as it is
+        db.session.rollback()
+        return message.status
+    message.last_error, message.locked_until = error[:2000], None
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = OutboxStatus.FAILED
+    else:
+        message.status = OutboxStatus.PENDING
+        message.next_attempt_at = clock.now() + retry_delay(message.attempts)
+    outcome = message.status
+    db.session.commit()
+    current_app.logger.warning("outbox: message %s (%s) not sent, %s (%s)", mail.id, mail.kind,
+                               "given up" if outcome == OutboxStatus.FAILED else "to retry", error)
+    return outcome
+
+
+def deliver_next(sender, now: datetime | None = None) -> str | None:
+    """Claim, send and record the oldest due message: ``sent``, ``pending`` (to retry) or ``failed``;
+    ``None`` when nothing is due. No database connection is held while the mail server is talked to."""
+    mail = claim_next(now or clock.now())
+    db.session.close()
+    if mail is None:
+        return None
+    try:
+        sender.send(build_email(mail), mail.id)
+    except Exception as error:  # whatever stops one message (server, address, header) is kept on it
+        outcome = _record_failure(mail, f"{type(error).__name__}: {error}")
+    else:
+        outcome = _record_sent(mail)
+    db.session.close()
+    return outcome
+
+
 def send_due(limit: int = 100) -> DeliveryReport:
-    """Send every message whose time has come; a failure is recorded and retried later."""
+    """Send every message whose time has come, one by one; a failure is recorded and retried later.
+    The caller's session is closed: call it with nothing pending."""
     report = DeliveryReport()
     sender = transport()
-    now = clock.now()
-    due_ids = db.session.scalars(select(OutboxMessage.id).where(_due(now)).order_by(OutboxMessage.id).limit(limit))
-    for message_id in list(due_ids):
-        if not _claim(message_id, now):
-            continue
-        message = db.session.get(OutboxMessage, message_id)
-        message.attempts += 1
-        message.locked_until = None
-        try:
-            sender.send(build_email(message), message.id)
-        except (OSError, smtplib.SMTPException) as error:
-            message.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = OutboxStatus.FAILED
-                report.failed += 1
-            else:
-                message.status = OutboxStatus.PENDING
-                message.next_attempt_at = clock.now() + retry_delay(message.attempts)
-                report.retrying += 1
-            current_app.logger.warning("outbox: message %s not sent (%s)", message.id, message.last_error)
-        else:
-            message.status = OutboxStatus.SENT
-            message.sent_at = clock.now()
-            message.last_error = ""
-            report.sent += 1
-        db.session.commit()
+    for _ in range(limit):
+        outcome = deliver_next(sender)
+        if outcome is None:
+            break
+        report.count(outcome)
     return report
 
 
@@ -160,7 +238,8 @@ def send_soon() -> threading.Thread | None:
     instead of leaving a message claimed and half-sent."""
     if not current_app.config["MAIL_SEND_AFTER_COMMIT"]:
         return None
-    thread = threading.Thread(target=_send_in_background, args=(current_app._get_current_object(),))
+    thread = threading.Thread(target=_send_in_background, args=(current_app._get_current_object(),),
+                              name="outbox-after-commit")
     thread.start()
     return thread
 

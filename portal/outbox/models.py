@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from email.utils import make_msgid
 
+from flask import current_app, has_app_context
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
+from portal.links import base_host
 
 
 class OutboxStatus(enum.StrEnum):
@@ -17,6 +20,13 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"
     #: Gave up after the last retry; kept with its error for staff to see.
     FAILED = "failed"
+
+
+def new_message_id() -> str:
+    """A ``Message-ID`` made once, when the e-mail is queued, and sent with every attempt: a receiver
+    that already has it can drop a repeat (delivery is at least once)."""
+    domain = base_host(current_app.config["PORTAL_BASE_URL"]) if has_app_context() else ""
+    return make_msgid(domain=domain or "invest-portal")
 
 
 class OutboxMessage(db.Model):
@@ -29,6 +39,7 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(5))
+    message_id: Mapped[str] = mapped_column(String(255), unique=True, default=new_message_id)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(10), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
