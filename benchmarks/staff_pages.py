@@ -141,7 +141,10 @@ def generate(count: int, seed: int = 11) -> str:
         if hasattr(Lead, "next_due"):
             row["next_due"] = min(open_dues, default=None)
         if fills_search:
-            row.update(Lead.search_columns(row))
+            from portal.leads.rules.matching import search_texts
+
+            row["search_public"], row["search_contact"] = search_texts(
+                company, row["reference"], row["name"], email, row["message"], row["phone"])
         leads.append(row)
         activities.append({"lead_id": number, "kind": "message", "submission_kind": "inquiry",
                            "body": row["message"], "created_at": received, "user_id": None, "details": {}})
