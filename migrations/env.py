@@ -89,6 +89,10 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # The search indexes made by hand are not the models' to drop (portal.leads.search_index)
+    from portal.leads.search_index import include_name
+    conf_args.setdefault("include_name", include_name)
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

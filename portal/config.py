@@ -37,6 +37,8 @@ class Config:
         #: The proxies whose X-Forwarded-* headers count (addresses or networks, comma-separated)
         self.TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
         self.PORTAL_PAGE_SIZE = int(os.environ.get("PORTAL_PAGE_SIZE", "12"))
+        #: The pipeline board shows the newest this many cards of each stage, then a link to the rest.
+        self.BOARD_CARDS_PER_STAGE = int(os.environ.get("BOARD_CARDS_PER_STAGE", "50"))
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.is_production)
         # "__Host-": the browser keeps it only if Secure, for Path=/ and this host alone (no Domain)
         self.SESSION_COOKIE_NAME = "__Host-session" if self.SESSION_COOKIE_SECURE else "session"

@@ -1,11 +1,13 @@
 """Alembic builds the schema from an empty database, on SQLite and on PostgreSQL alike."""
+import warnings
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import column, inspect, select, table
 
 from portal.extensions import db
-from tests import factories
+from portal.leads.search_index import include_name
 from tests.conftest import make_app, temporary_database
 
 
@@ -15,10 +17,40 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(tmp_path):
         with app.app_context():
             upgrade()
             with db.engine.connect() as conn:
-                assert compare_metadata(MigrationContext.configure(conn), db.metadata) == []
+                # The indexes made by hand (portal.leads.search_index) are left out by name; SQLite's
+                # reflection warns that it cannot read the expression index among them
+                context = MigrationContext.configure(conn, opts={"include_name": include_name})
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
+                    assert compare_metadata(context, db.metadata) == []
             downgrade(revision="base")
             assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
             db.engine.dispose()
+
+
+def lead_at_this_revision(reference: str) -> int:
+    """A lead written with the columns ``leads`` has at the current revision (the model may have
+    more by now): each required column without a server default gets a plain value."""
+    from sqlalchemy import Boolean, DateTime, Integer, MetaData, Numeric, Table
+
+    from portal import clock
+
+    leads = Table("leads", MetaData(), autoload_with=db.session.connection())
+    values = {}
+    for col in leads.columns:
+        if col.primary_key or col.nullable or col.server_default is not None:
+            continue
+        if col.foreign_keys:
+            values[col.name] = 1  # the first stage the migrations seed
+        elif isinstance(col.type, DateTime):
+            values[col.name] = clock.now()
+        elif isinstance(col.type, Boolean):
+            values[col.name] = False
+        elif isinstance(col.type, (Integer, Numeric)):
+            values[col.name] = 0
+        else:
+            values[col.name] = reference if col.name == "reference" else "x"
+    return db.session.execute(leads.insert().values(**values).returning(leads.c.id)).scalar_one()
 
 
 def test_tags_differing_only_by_case_are_merged_when_tags_get_their_key(tmp_path):
@@ -29,18 +61,18 @@ def test_tags_differing_only_by_case_are_merged_when_tags_get_their_key(tmp_path
         app = make_app(url, tmp_path / "instance")
         with app.app_context():
             upgrade(revision="9196e932e9ab")  # before tags had a key: SQLite's lower() let these through
-            both, second = factories.lead("Both Co"), factories.lead("Second Co")
+            both, second = lead_at_this_revision("IP-OLD-1"), lead_at_this_revision("IP-OLD-2")
             db.session.execute(tags.insert(), [{"id": 1, "name": "Điện tử"}, {"id": 2, "name": "ĐIỆN TỬ"},
                                                {"id": 3, "name": "Korea desk"}])
-            db.session.execute(lead_tags.insert(), [{"lead_id": both.id, "tag_id": 1},
-                                                    {"lead_id": both.id, "tag_id": 2},
-                                                    {"lead_id": second.id, "tag_id": 2}])
+            db.session.execute(lead_tags.insert(), [{"lead_id": both, "tag_id": 1},
+                                                    {"lead_id": both, "tag_id": 2},
+                                                    {"lead_id": second, "tag_id": 2}])
             db.session.commit()
             upgrade()
             keys = db.session.execute(select(column("id"), column("key")).select_from(table("tags"))
                                       .order_by(column("id"))).all()
             assert [tuple(row) for row in keys] == [(1, "điện tử"), (3, "korea desk")]
             assert sorted(tuple(row) for row in db.session.execute(select(lead_tags.c.lead_id, lead_tags.c.tag_id))) \
-                == sorted([(both.id, 1), (second.id, 1)])
+                == sorted([(both, 1), (second, 1)])
             db.session.remove()
             db.engine.dispose()

@@ -4,8 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, nulls_first, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import (ColumnElement, Select, and_, exists, func, literal_column, nulls_first, or_, select, text,
+                        union_all)
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import clock
 from portal.auth.models import User
@@ -26,10 +27,12 @@ from portal.leads.models import (
     Tag,
     Task,
 )
+from portal.leads import search_index
 from portal.leads.rules.access import contact_visible_to
 from portal.leads.rules.deadlines import add_working_hours
 from portal.leads.rules.matching import phone_digits
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
+from portal.search_text import fold
 
 #: A submission from an e-mail with an open lead this recent joins that lead.
 DUPLICATE_WINDOW = timedelta(days=90)
@@ -122,12 +125,6 @@ def visit_choices() -> tuple[list[IndustrialPark], list[InvestmentProject]]:
 
 # --- the back office ---------------------------------------------------------------------------
 
-def next_step_due():
-    """The due date of the lead's earliest open task: its next planned follow-up."""
-    return (select(func.min(Task.due_date)).where(Task.lead_id == Lead.id, Task.done_at.is_(None))
-            .correlate(Lead).scalar_subquery())
-
-
 LEAD_SORTS = {
     "priority": (Lead.priority_score.desc(), Lead.created_at.desc()),
     "newest": (Lead.created_at.desc(),),
@@ -135,7 +132,8 @@ LEAD_SORTS = {
     "due": (Lead.first_response_due.asc(),),
     "investment": (Lead.estimated_investment_usd.desc(),),
     "company": (Lead.company.asc(),),
-    "next_step": (next_step_due().is_(None), next_step_due().asc()),
+    # As the index ix_leads_next_step has it (``portal.leads.search_index``): planned ones first
+    "next_step": (Lead.next_due.is_(None), Lead.next_due.asc()),
 }
 
 
@@ -167,16 +165,34 @@ def overdue_condition(now=None):
     return and_(Lead.status == LeadStatus.OPEN, Lead.first_responded_at.is_(None), Lead.first_response_due < now)
 
 
+def _contains(column, word: str) -> ColumnElement[bool]:
+    """``column`` contains ``word``, as a LIKE both text indexes serve (a pattern of three
+    characters or more); ``%``, ``_`` and ``\\`` typed are escaped, then only, so the common
+    pattern stays one the SQLite FTS5 table answers."""
+    if any(char in word for char in "%_\\"):
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return column.like(f"%{escaped}%", escape="\\")
+    return column.like(f"%{word}%")
+
+
+def _search_hits(column, word: str) -> ColumnElement[bool]:
+    """On SQLite the FTS5 table answers for the column of ``leads`` (its rowid is the lead id)."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return _contains(column, word)
+    fts_column = literal_column(f"{search_index.SQLITE_TABLE}.{column.key}")
+    hits = select(literal_column("rowid")).select_from(text(search_index.SQLITE_TABLE))
+    return Lead.id.in_(hits.where(_contains(fts_column, word)))
+
+
 def _word_matches(word: str, viewer: User) -> ColumnElement[bool]:
     """A lead whose company or reference contains ``word``, or whose contact data (name, e-mail,
     phone, message) does where ``viewer`` may see it: an officer does not find a colleague's lead
-    by its e-mail."""
-    pattern = f"%{word}%"
-    contact = [Lead.name.ilike(pattern), Lead.email_normalized.ilike(pattern), Lead.message.ilike(pattern)]
-    if phone := phone_digits(word):
-        contact.append(Lead.phone_digits.contains(phone))
-    return or_(Lead.company.ilike(pattern), Lead.reference.ilike(pattern),
-               and_(contact_visible_to(viewer), or_(*contact)))
+    by its e-mail. Accents and case do not count ("binh duong" finds "Bình Dương")."""
+    folded = fold(word)
+    contact = [_search_hits(Lead.search_contact, folded)]
+    if (phone := phone_digits(word)) and phone != folded:
+        contact.append(_search_hits(Lead.search_contact, phone))
+    return or_(_search_hits(Lead.search_public, folded), and_(contact_visible_to(viewer), or_(*contact)))
 
 
 def filter_leads(filters: LeadFilters, viewer: User) -> Select:
@@ -213,7 +229,7 @@ def filter_leads(filters: LeadFilters, viewer: User) -> Select:
     if filters.overdue:
         stmt = stmt.where(overdue_condition())
     if filters.no_next_step:
-        stmt = stmt.where(Lead.status == LeadStatus.OPEN, next_step_due().is_(None))
+        stmt = stmt.where(Lead.status == LeadStatus.OPEN, Lead.next_due.is_(None))
     order = LEAD_SORTS.get(filters.sort, LEAD_SORTS["newest"])
     return stmt.order_by(*order, Lead.id.desc())
 
@@ -232,13 +248,8 @@ def search_leads(filters: LeadFilters, viewer: User, page: int, per_page: int):
 
 
 def next_steps(leads: list[Lead]) -> dict[int, date]:
-    """Each lead's next follow-up date (earliest open task), in one query for a page of leads."""
-    if not leads:
-        return {}
-    rows = db.session.execute(select(Task.lead_id, func.min(Task.due_date))
-                              .where(Task.lead_id.in_([lead.id for lead in leads]), Task.done_at.is_(None))
-                              .group_by(Task.lead_id))
-    return dict(rows.all())
+    """Each lead's next follow-up date (earliest open task), as the leads keep it."""
+    return {lead.id: lead.next_due for lead in leads if lead.next_due is not None}
 
 
 def lead_by_reference(reference: str) -> Lead | None:
@@ -280,7 +291,9 @@ class BoardColumn:
 
 
 def board(filters: LeadFilters, viewer: User, per_column: int = 50) -> list[BoardColumn]:
-    """One column per open stage with its count and the sum of estimated investment."""
+    """One column per open stage with its count, the sum of estimated investment, and its newest
+    ``per_column`` leads: each stage's own ``LIMIT`` (read from the stage and date index), never a
+    ranking of every open lead."""
     open_stages = [stage for stage in stages() if stage.is_open]
     base = filter_leads(replace(filters, status=LeadStatus.OPEN, stage=None), viewer).order_by(None)
     totals = {
@@ -290,18 +303,16 @@ def board(filters: LeadFilters, viewer: User, per_column: int = 50) -> list[Boar
             .group_by(Lead.stage_id)
         )
     }
-    ranked = base.add_columns(
-        func.row_number().over(partition_by=Lead.stage_id, order_by=(Lead.created_at.desc(), Lead.id.desc()))
-        .label("rank")
-    ).subquery()
-    visible = aliased(Lead, ranked)
-    rows = db.session.scalars(
-        select(visible).where(ranked.c.rank <= per_column).order_by(visible.created_at.desc())
-        .options(joinedload(visible.owner))
-    )
     by_stage: dict[int, list[Lead]] = {}
-    for lead in rows:
-        by_stage.setdefault(lead.stage_id, []).append(lead)
+    if open_stages and per_column > 0:
+        newest = [base.with_only_columns(Lead.id).where(Lead.stage_id == stage.id)
+                  .order_by(Lead.created_at.desc(), Lead.id.desc()).limit(per_column).subquery()
+                  for stage in open_stages]
+        shown = union_all(*(select(column.c.id) for column in newest))
+        rows = db.session.scalars(select(Lead).where(Lead.id.in_(shown))
+                                  .order_by(Lead.created_at.desc(), Lead.id.desc()).options(joinedload(Lead.owner)))
+        for lead in rows:
+            by_stage.setdefault(lead.stage_id, []).append(lead)
     return [BoardColumn(stage, by_stage.get(stage.id, []), *totals.get(stage.id, (0, 0))) for stage in open_stages]
 
 

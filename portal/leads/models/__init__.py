@@ -42,3 +42,5 @@ __all__ = [
     "LeadKind", "LeadSource", "LeadStatus", "LostReason", "Referrer", "ReferrerKind", "SavedFilter", "Stage",
     "StageChange", "Tag", "Task", "Timeline", "lead_parks", "lead_projects", "lead_sectors", "lead_tags",
 ]
+
+from portal.leads.models import upkeep  # noqa: E402,F401  (the session keeps the leads' derived columns)

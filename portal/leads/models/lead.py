@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from portal.auth.models import User
 from portal.clock import as_utc
 from portal.extensions import db
-from portal.leads.rules.matching import company_key, email_domain, phone_digits
+from portal.leads.rules.matching import company_key, email_domain, phone_digits, search_texts
 from portal.leads.rules.tags import KEY_LENGTH, tag_key
 from portal.model_mixins import TimestampMixin
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
@@ -133,10 +133,25 @@ lead_tags = Table(
 )
 
 
+#: What ``portal.leads.reports`` reads of each lead (``ix_leads_reporting``).
+REPORTING_COLUMNS = ("created_at", "status", "source", "country", "preferred_language", "owner_id", "referrer_id",
+                     "event_id", "lost_reason_id", "last_open_stage_id", "first_responded_at", "first_response_due",
+                     "registered_capital_usd", "id")
+
+
 class Lead(TimestampMixin, db.Model):
     __tablename__ = "leads"
-    #: The list, the dashboard and the reports all filter by when a lead was received.
-    __table_args__ = (db.Index("ix_leads_created_at", "created_at"),)
+    #: The list, the dashboard and the reports all filter by when a lead was received; the list's
+    #: usual views (open leads, newest or by priority) and the board (a stage, newest) read these
+    #: pairs in order. The next-step order and the text search have indexes of their own, outside
+    #: the models (``portal.leads.search_index``).
+    __table_args__ = (db.Index("ix_leads_created_at", "created_at"),
+                      db.Index("ix_leads_status_created_at", "status", "created_at"),
+                      db.Index("ix_leads_status_priority", "status", "priority_score"),
+                      db.Index("ix_leads_stage_created_at", "stage_id", "created_at"),
+                      # Every column the reports group and count by, after the date they filter
+                      # on: the reports read this index alone, never the wide rows.
+                      db.Index("ix_leads_reporting", *REPORTING_COLUMNS))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: What the investor quotes ("IP-26-7K3QXM"); the database id is never shown.
@@ -198,6 +213,12 @@ class Lead(TimestampMixin, db.Model):
     registered_capital_usd: Mapped[int | None] = mapped_column(BigInteger)
     expected_jobs: Mapped[int | None]
     certificate_date: Mapped[date | None] = mapped_column(Date)
+    #: The due date of the earliest open task: the next planned follow-up. Kept by the database
+    #: session itself whenever a task is added, done, moved or deleted (``models.upkeep``).
+    next_due: Mapped[date | None] = mapped_column(Date)
+    #: ``rules.matching.search_texts``, kept current on every flush (``models.upkeep``).
+    search_public: Mapped[str] = mapped_column(Text, default="", server_default="")
+    search_contact: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     stage: Mapped[Stage] = relationship(foreign_keys=[stage_id])
     last_open_stage: Mapped[Stage | None] = relationship(foreign_keys=[last_open_stage_id])
@@ -226,6 +247,12 @@ class Lead(TimestampMixin, db.Model):
         else:
             self.company_key = company_key(value or "")[:200]
         return value
+
+    def refresh_search_texts(self) -> None:
+        public, contact = search_texts(self.company, self.reference, self.name, self.email_normalized,
+                                       self.message, self.phone)
+        if (self.search_public, self.search_contact) != (public, contact):
+            self.search_public, self.search_contact = public, contact
 
     def answer_overdue(self, now: datetime) -> bool:
         """Open, not answered yet, and past its first-response deadline."""

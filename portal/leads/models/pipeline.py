@@ -55,6 +55,8 @@ class StageChange(db.Model):
     """Every move of a lead between stages, so the time spent in each stage is known."""
 
     __tablename__ = "stage_changes"
+    #: Each lead's history in order, as the reports' time in each stage reads it.
+    __table_args__ = (db.Index("ix_stage_changes_history", "lead_id", "changed_at", "id", "to_stage_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)

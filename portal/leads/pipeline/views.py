@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from babel.lists import format_list
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 
@@ -190,9 +191,11 @@ def delete_filter(filter_id: int):
 @bp.get("/leads/board")
 def board():
     form = _filter_form()
-    columns = queries.board(form.filters(), current_user)
+    columns = queries.board(form.filters(), current_user, current_app.config["BOARD_CARDS_PER_STAGE"])
     stages = [column.stage for column in columns]
-    return render_template("leads/pipeline/board.html", form=form, columns=columns, stages=stages, now=clock.now())
+    move_form = BulkForm([], stages, current_language(), prefix="bulk", action="stage")
+    return render_template("leads/pipeline/board.html", form=form, columns=columns, stages=stages,
+                           move_form=move_form, now=clock.now())
 
 
 def _lead_page(lead: Lead, status: int = 200, **forms):

@@ -35,3 +35,13 @@ def company_key(company: str) -> str:
     """"Hanbit Electronics Co., Ltd." and "HANBIT ELECTRONICS" give the same key."""
     name = _LEGAL_FORMS.sub(" ", fold(company).replace(".", " ").replace(",", " "))
     return " ".join(name.split())
+
+
+def search_texts(company: str, reference: str, name: str, email: str, message: str,
+                 phone: str) -> tuple[str, str]:
+    """What the staff search matches a lead on, folded (``portal.search_text.fold``): (what every
+    officer may find it by, the contact data only those who may see it find it by). Stored on the
+    lead so that a text index can serve the search; the phone's digits ride with the contact data."""
+    public = fold(f"{company or ''} {reference or ''}")
+    contact = fold(f"{name or ''} {email or ''} {message or ''} {phone_digits(phone or '')}")
+    return public, contact

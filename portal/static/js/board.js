@@ -1,10 +1,11 @@
 // The pipeline board: drag a card to another column to move the lead. Without JavaScript,
-// each card's stage selector does the same; this file only adds dragging on top of it.
+// the cards ticked and the form above the board do the same; this file only adds dragging.
 (function () {
   "use strict";
   const board = document.querySelector(".board");
   if (!board) return;
   const csrf = board.dataset.csrf;
+  const moveUrl = board.dataset.moveUrl;
   const status = document.getElementById("board-status");
   let dragged = null;
 
@@ -22,7 +23,7 @@
   async function move(card, column) {
     const body = new FormData();
     body.append("stage", column.dataset.stage);
-    const response = await fetch(card.dataset.moveUrl, {
+    const response = await fetch(moveUrl.replace("REFERENCE", encodeURIComponent(card.dataset.reference)), {
       method: "POST",
       headers: { "Accept": "application/json", "X-CSRFToken": csrf },
       body: body,
@@ -69,8 +70,6 @@
     const result = await move(card, column);
     if (result.ok) {
       column.querySelector(".board-cards").prepend(card);
-      const select = card.querySelector("select[name=stage]");
-      if (select) select.value = column.dataset.stage;
       refreshCount(from);
       refreshCount(column);
       say(result.answer.message || "", false);
