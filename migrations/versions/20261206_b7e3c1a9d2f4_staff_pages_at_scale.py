@@ -3,7 +3,7 @@ with a text index (pg_trgm GIN on PostgreSQL, an FTS5 trigram table kept by trig
 and indexes for the list's usual orders, the board and the reports.
 
 Revision ID: b7e3c1a9d2f4
-Revises: fad0ddabf1cd
+Revises: 5b1e0c7a9d24
 Create Date: 2026-12-06 19:20:00
 
 """
@@ -15,7 +15,7 @@ from portal.leads.rules.matching import search_texts
 
 # revision identifiers, used by Alembic.
 revision = 'b7e3c1a9d2f4'
-down_revision = 'fad0ddabf1cd'
+down_revision = '5b1e0c7a9d24'
 branch_labels = None
 depends_on = None
 
