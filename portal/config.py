@@ -102,7 +102,8 @@ class Config:
         self.METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
         # Public pages kept rendered until the content changes: in Redis (shared by every worker and
         # web node) when PAGE_CACHE_REDIS_URL is set, else in each worker's memory
-        self.PAGE_CACHE = _bool("PAGE_CACHE", True)
+        # (off by default under `flask run --debug`, where templates change as they are edited)
+        self.PAGE_CACHE = _bool("PAGE_CACHE", not _bool("FLASK_DEBUG"))
         self.PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", "")
         self.PAGE_CACHE_PREFIX = os.environ.get("PAGE_CACHE_PREFIX", "invest-portal:pages:")
         self.PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "3600"))

@@ -68,3 +68,11 @@ def test_the_web_process_sends_mail_itself_in_development_and_leaves_it_to_the_w
                        PORTAL_BASE_URL="https://invest.example.gov.vn")
     assert production.config["MAIL_SEND_AFTER_COMMIT"] is False
     assert build(tmp_path, monkeypatch, MAIL_SEND_AFTER_COMMIT="on").config["MAIL_SEND_AFTER_COMMIT"] is True
+
+
+def test_public_pages_are_kept_unless_a_developer_edits_templates_under_debug(tmp_path, monkeypatch):
+    monkeypatch.delenv("PAGE_CACHE", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    assert build(tmp_path, monkeypatch).extensions["page_cache"] is not None
+    assert build(tmp_path, monkeypatch, FLASK_DEBUG="1").extensions["page_cache"] is None
+    assert build(tmp_path, monkeypatch, FLASK_DEBUG="1", PAGE_CACHE="on").extensions["page_cache"] is not None

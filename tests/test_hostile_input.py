@@ -256,7 +256,8 @@ def test_an_unknown_language_in_the_query_or_the_prefix_never_breaks_a_page(app,
         response = client.get(url)
         assert response.status_code in (200, 404), url
         assert "lang=x" not in response.text and "lang=vi" not in response.text
-    assert 'href="/vi/projects/?page=2"' in client.get("/ko/projects/?lang=x&page=2").text
+    # the switcher's link to Vietnamese: remember the choice, then this page (its page, not ?lang=x)
+    assert 'href="/vi/language?next=/vi/projects/?page%3D2"' in client.get("/ko/projects/?lang=x&page=2").text
     for url in ("/xx/", "/EN/inquire", "/fr/projects/?lang=x"):
         response = app.test_client().get(url)
         assert response.status_code == 404 and '<html lang="en">' in response.text, url
@@ -273,7 +274,7 @@ def test_after_a_server_error_the_language_links_lead_home(tmp_path):
 
     response = app.test_client().get("/ko/broken?lang=x")
     assert response.status_code == 500
-    assert 'href="/vi/"' in response.text and "/vi/broken" not in response.text
+    assert 'href="/vi/language?next=/vi/"' in response.text and "/vi/broken" not in response.text
 
 
 def test_a_page_number_past_a_database_integer_is_an_empty_page(client, staff_client, catalogue):

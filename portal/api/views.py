@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_babel import refresh
 from werkzeug.exceptions import HTTPException
+from wtforms import DecimalField
 
 from portal.api import serializers
 from portal.clean_input import MAX_PAGE, whole_number
@@ -86,10 +87,16 @@ def _page_args() -> tuple[int, int]:
 
 
 def _checked(form):
-    """The filters of a valid query string; a 400 naming each wrong parameter otherwise."""
+    """The filters of a valid query string; a 400 naming each wrong parameter otherwise. A number
+    given empty (``?max_area=``) is refused, as the description says: the web page's filter form
+    reads it as "no limit", a program more likely lost its value on the way."""
     filters = form.filters()
-    if form.errors:
-        raise InvalidQuery({name: [str(message) for message in messages] for name, messages in form.errors.items()})
+    errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+    for field in form:
+        if isinstance(field, DecimalField) and field.name in request.args and not request.args[field.name].strip():
+            errors.setdefault(field.name, []).append("Enter a number, or leave the parameter out.")
+    if errors:
+        raise InvalidQuery(errors)
     return filters
 
 

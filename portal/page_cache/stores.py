@@ -26,8 +26,9 @@ class FileGeneration:
     def current(self) -> str:
         try:
             stat = os.stat(self.path)
-        except FileNotFoundError:
-            return "0"
+        except FileNotFoundError:  # the first request, or the instance folder was emptied: a new one
+            self.bump()
+            stat = os.stat(self.path)
         return f"{stat.st_ino}-{stat.st_mtime_ns}"
 
     def bump(self) -> None:
@@ -89,7 +90,10 @@ class RedisStore:
         pipe.get(self.generation_key)
         pipe.hmget(self.prefix + key, "meta", encoding)
         generation, (meta, body) = pipe.execute()
-        generation = (generation or b"0").decode()
+        if generation is None:  # never set, or evicted: a new one, so no page kept before counts again
+            self.redis.set(self.generation_key, uuid.uuid4().hex, nx=True)
+            return self.redis.get(self.generation_key).decode(), None
+        generation = generation.decode()
         if meta is None:
             return generation, None
         if body is None:  # kept uncompressed only (small, or an image)
@@ -106,4 +110,4 @@ class RedisStore:
         pipe.execute()
 
     def bump(self) -> None:
-        self.redis.incr(self.generation_key)
+        self.redis.set(self.generation_key, uuid.uuid4().hex)

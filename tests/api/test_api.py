@@ -128,3 +128,11 @@ def test_each_address_has_a_rate_limit(app, client, monkeypatch):
     # distinct questions: a repeat would come from the page cache, which the limit does not count
     assert [client.get(f"/api/v1/sectors?lang={lang}").status_code for lang in ("en", "ko", "ja")] == [200, 200, 429]
     assert client.get("/api/v1/sectors?lang=vi").get_json()["error"]["status"] == 429
+
+
+def test_a_number_given_empty_is_refused_not_read_as_no_limit(client):
+    refused = client.get("/api/v1/projects?max_area=&min_investment=5")
+    assert refused.status_code == 400
+    assert refused.json["error"]["fields"] == {"max_area": ["Enter a number, or leave the parameter out."]}
+    assert client.get("/api/v1/parks?min_available=%20").status_code == 400
+    assert client.get("/api/v1/projects?q=").status_code == 200, "an empty search is no search"
