@@ -392,6 +392,12 @@ class BoardColumn:
     estimated_investment_usd: int
 
 
+#: What a card of the board shows of a lead (``leads/pipeline/board.html``).
+BOARD_COLUMNS = (Lead.id, Lead.reference, Lead.company, Lead.name, Lead.status, Lead.stage_id, Lead.country,
+                 Lead.owner_id, Lead.priority_score, Lead.estimated_investment_usd, Lead.created_at,
+                 Lead.first_response_due, Lead.first_responded_at)
+
+
 def board(filters: LeadFilters, viewer: User, per_column: int = 50) -> list[BoardColumn]:
     """One column per open stage with its count, the sum of estimated investment, and its newest
     ``per_column`` leads: each stage's own ``LIMIT`` (read from the stage and date index), never a
@@ -412,7 +418,8 @@ def board(filters: LeadFilters, viewer: User, per_column: int = 50) -> list[Boar
                   for stage in open_stages]
         shown = union_all(*(select(column.c.id) for column in newest))
         rows = db.session.scalars(select(Lead).where(Lead.id.in_(shown))
-                                  .order_by(Lead.created_at.desc(), Lead.id.desc()).options(joinedload(Lead.owner)))
+                                  .order_by(Lead.created_at.desc(), Lead.id.desc())
+                                  .options(load_only(*BOARD_COLUMNS), joinedload(Lead.owner).load_only(User.name)))
         for lead in rows:
             by_stage.setdefault(lead.stage_id, []).append(lead)
     return [BoardColumn(stage, by_stage.get(stage.id, []), *totals.get(stage.id, (0, 0))) for stage in open_stages]

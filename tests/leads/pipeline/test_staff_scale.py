@@ -167,3 +167,18 @@ def test_the_capped_count_is_said_in_the_staff_members_language(app, session, mo
     session.commit()
     client = logged_in_client(app, reader)
     assert "Hơn 1 khách hàng tiềm năng" in client.get("/staff/leads").text
+
+
+@pytest.mark.parametrize(("lang", "chosen"), [("vi", ""), ("ko", "JP"), ("en", "VN")])
+def test_the_list_filters_reused_country_menu_is_what_wtforms_writes(app, lang, chosen):
+    from flask_babel import force_locale
+    from werkzeug.datastructures import MultiDict
+    from wtforms.widgets import Select
+
+    from portal.leads.pipeline.forms import LeadFilterForm
+
+    with app.test_request_context("/staff/leads"), force_locale(lang):
+        form = LeadFilterForm(MultiDict({"country": chosen} if chosen else {}), [], [], [], [], [], lang)
+        form.filters()
+        assert str(form.country()) == str(Select()(form.country))
+        assert f'<option selected value="{chosen}">' in str(form.country())
