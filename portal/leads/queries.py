@@ -407,7 +407,7 @@ def board(filters: LeadFilters, viewer: User, per_column: int = 50) -> list[Boar
     totals = {
         stage_id: (count, total or 0)
         for stage_id, count, total in db.session.execute(
-            base.with_only_columns(Lead.stage_id, func.count(Lead.id), func.sum(Lead.estimated_investment_usd))
+            base.with_only_columns(Lead.stage_id, func.count(), func.sum(Lead.estimated_investment_usd))
             .group_by(Lead.stage_id)
         )
     }
