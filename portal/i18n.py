@@ -6,6 +6,7 @@ portal languages, so any other prefix is a plain 404.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
@@ -212,13 +213,20 @@ def format_usd(value: float | Decimal | int | None, compact: bool = False, cents
         return ""
     locale = locale_code()
     if compact and value >= 1_000_000:
-        return numbers.format_compact_currency(value, "USD", locale=locale, fraction_digits=1)
+        return _compact_usd(value, locale)
     if cents is None:
         cents = value != int(value)
     if not cents:
         pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
         return numbers.format_currency(value, "USD", format=pattern, locale=locale, currency_digits=False)
     return numbers.format_currency(value, "USD", locale=locale)
+
+
+@lru_cache(maxsize=4096)
+def _compact_usd(value: float | Decimal | int, locale: str) -> str:
+    """Babel parses the locale's compact patterns on every call: a board of 300 cards repeats
+    the same round amounts ("$20M"), so each is formatted once per locale."""
+    return numbers.format_compact_currency(value, "USD", locale=locale, fraction_digits=1)
 
 
 def format_vnd(value: int | None) -> str:

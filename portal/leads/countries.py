@@ -20,5 +20,6 @@ def countries(lang: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda pair: fold(pair[1])))
 
 
+@lru_cache(maxsize=2048)
 def country_name(code: str, lang: str) -> str:
     return Locale.parse(lang).territories.get(code, code) if code else ""

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import (ColumnElement, Select, and_, exists, func, literal_column, nulls_first, or_, select, text,
                         union_all)
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.sql.elements import True_
 
 from portal import clock
 from portal.auth.models import User
@@ -175,24 +176,51 @@ def _contains(column, word: str) -> ColumnElement[bool]:
     return column.like(f"%{word}%")
 
 
-def _search_hits(column, word: str) -> ColumnElement[bool]:
-    """On SQLite the FTS5 table answers for the column of ``leads`` (its rowid is the lead id)."""
-    if db.session.get_bind().dialect.name != "sqlite":
-        return _contains(column, word)
-    fts_column = literal_column(f"{search_index.SQLITE_TABLE}.{column.key}")
-    hits = select(literal_column("rowid")).select_from(text(search_index.SQLITE_TABLE))
-    return Lead.id.in_(hits.where(_contains(fts_column, word)))
-
-
 def _word_matches(word: str, viewer: User) -> ColumnElement[bool]:
     """A lead whose company or reference contains ``word``, or whose contact data (name, e-mail,
     phone, message) does where ``viewer`` may see it: an officer does not find a colleague's lead
     by its e-mail. Accents and case do not count ("binh duong" finds "Bình Dương")."""
     folded = fold(word)
-    contact = [_search_hits(Lead.search_contact, folded)]
+    contact = [_contains(Lead.search_contact, folded)]
     if (phone := phone_digits(word)) and phone != folded:
-        contact.append(_search_hits(Lead.search_contact, phone))
-    return or_(_search_hits(Lead.search_public, folded), and_(contact_visible_to(viewer), or_(*contact)))
+        contact.append(_contains(Lead.search_contact, phone))
+    return or_(_contains(Lead.search_public, folded), and_(contact_visible_to(viewer), or_(*contact)))
+
+
+def _fts_phrase(text_: str) -> str:
+    """``text_`` as one FTS5 string: the trigram tokenizer finds it as a part of a word."""
+    return '"' + text_.replace('"', '""') + '"'
+
+
+def _sqlite_text_search(words: list[str], viewer: User) -> list[ColumnElement[bool]]:
+    """``_word_matches`` for every word, as one ``MATCH`` of the FTS5 trigram table for the words of
+    three characters or more (read from its index, never from the rows); shorter words, which
+    have no trigram, are compared with ``LIKE``. A word is found in either column; a lead whose
+    contact data the viewer may not see must have every word in its public text."""
+    long_words = [word for word in words if len(fold(word)) >= 3]
+    conditions = [_word_matches(word, viewer) for word in words if len(fold(word)) < 3]
+    if not long_words:
+        return conditions
+    anywhere, public = [], []
+    for word in long_words:
+        folded = fold(word)
+        either = _fts_phrase(folded)
+        if (phone := phone_digits(word)) and phone != folded:
+            either = f"({either} OR search_contact : {_fts_phrase(phone)})"
+        anywhere.append(either)
+        public.append(f"search_public : {_fts_phrase(folded)}")
+
+    def hits(expression: str) -> ColumnElement[bool]:
+        table = text(search_index.SQLITE_TABLE)
+        found = select(literal_column("rowid")).select_from(table).where(
+            literal_column(search_index.SQLITE_TABLE).op("MATCH")(expression))
+        return Lead.id.in_(found)
+
+    conditions.append(hits(" AND ".join(anywhere)))
+    visible = contact_visible_to(viewer)
+    if not isinstance(visible, True_):
+        conditions.append(or_(visible, hits(" AND ".join(public))))
+    return conditions
 
 
 def filter_leads(filters: LeadFilters, viewer: User) -> Select:
@@ -202,8 +230,11 @@ def filter_leads(filters: LeadFilters, viewer: User) -> Select:
         stmt = stmt.where(Lead.status == filters.status)
     else:
         stmt = stmt.where(Lead.status != LeadStatus.MERGED)
-    for word in filters.q.split():
-        stmt = stmt.where(_word_matches(word, viewer))
+    words = filters.q.split()
+    if words and db.session.get_bind().dialect.name == "sqlite":
+        stmt = stmt.where(*_sqlite_text_search(words, viewer))
+    else:
+        stmt = stmt.where(*(_word_matches(word, viewer) for word in words))
     if filters.stage:
         stmt = stmt.where(Lead.stage_id == filters.stage)
     if filters.owner == "none":
@@ -243,8 +274,79 @@ def tags() -> list[Tag]:
     return list(db.session.scalars(select(Tag).order_by(Tag.name)))
 
 
-def search_leads(filters: LeadFilters, viewer: User, page: int, per_page: int):
-    return db.paginate(_with_row_data(filter_leads(filters, viewer)), page=page, per_page=per_page, error_out=False)
+#: The list counts the leads it finds up to this many, then says "more than 1,000": counting all of
+#: 60,000 open leads (or the thousands a common word finds) costs more than showing a page.
+COUNT_LIMIT = 1000
+
+#: What a row of the list shows of a lead (``leads/pipeline/leads.html``): the rest stays unread.
+LIST_COLUMNS = (Lead.id, Lead.reference, Lead.company, Lead.name, Lead.kind, Lead.status, Lead.stage_id,
+                Lead.country, Lead.owner_id, Lead.referrer_id, Lead.priority_score, Lead.estimated_investment_usd,
+                Lead.created_at, Lead.first_response_due, Lead.first_responded_at, Lead.next_due)
+
+
+@dataclass
+class LeadPage:
+    """A page of the lead list, for the ``pagination`` macro. ``total`` is exact up to
+    ``COUNT_LIMIT``; past it ``more`` is set, and the pages run on while ``has_next``."""
+
+    items: list[Lead]
+    page: int
+    per_page: int
+    total: int
+    more: bool
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None
+
+    @property
+    def pages(self) -> int:
+        counted = -(-self.total // self.per_page)
+        return max(counted, self.page + self.has_next) if self.more else counted
+
+    def iter_pages(self, *, left_edge: int = 2, left_current: int = 2, right_current: int = 4,
+                   right_edge: int = 2):
+        """As Flask-SQLAlchemy's, with no last pages when the count stopped (``None`` is a gap)."""
+        end = self.pages + 1
+        left_end = min(1 + left_edge, end)
+        yield from range(1, left_end)
+        if left_end == end:
+            return
+        middle_start, middle_end = max(left_end, self.page - left_current), min(self.page + right_current + 1, end)
+        if middle_start > left_end:
+            yield None
+        yield from range(middle_start, middle_end)
+        right_start = end if self.more else max(middle_end, end - right_edge)
+        if right_start > middle_end or (self.more and self.has_next):
+            yield None
+        yield from range(right_start, end)
+
+
+def search_leads(filters: LeadFilters, viewer: User, page: int, per_page: int) -> LeadPage:
+    """One page of the leads ``filters`` select, and their number counted up to ``COUNT_LIMIT``
+    (from the index alone where it can: only the ids are selected)."""
+    stmt = filter_leads(filters, viewer)
+    found = db.session.scalar(select(func.count()).select_from(
+        stmt.with_only_columns(Lead.id).order_by(None).limit(COUNT_LIMIT + 1).subquery()))
+    rows = list(db.session.scalars(
+        _with_list_row_data(stmt).offset((page - 1) * per_page).limit(per_page + 1)).unique())
+    return LeadPage(items=rows[:per_page], page=page, per_page=per_page, total=min(found, COUNT_LIMIT),
+                    more=found > COUNT_LIMIT, has_next=len(rows) > per_page)
+
+
+def _with_list_row_data(stmt: Select) -> Select:
+    return stmt.options(load_only(*LIST_COLUMNS), joinedload(Lead.stage),
+                        joinedload(Lead.owner).load_only(User.name), joinedload(Lead.referrer).load_only(Referrer.name),
+                        selectinload(Lead.tags))
 
 
 def next_steps(leads: list[Lead]) -> dict[int, date]:
@@ -290,6 +392,12 @@ class BoardColumn:
     estimated_investment_usd: int
 
 
+#: What a card of the board shows of a lead (``leads/pipeline/board.html``).
+BOARD_COLUMNS = (Lead.id, Lead.reference, Lead.company, Lead.name, Lead.status, Lead.stage_id, Lead.country,
+                 Lead.owner_id, Lead.priority_score, Lead.estimated_investment_usd, Lead.created_at,
+                 Lead.first_response_due, Lead.first_responded_at)
+
+
 def board(filters: LeadFilters, viewer: User, per_column: int = 50) -> list[BoardColumn]:
     """One column per open stage with its count, the sum of estimated investment, and its newest
     ``per_column`` leads: each stage's own ``LIMIT`` (read from the stage and date index), never a
@@ -299,7 +407,7 @@ def board(filters: LeadFilters, viewer: User, per_column: int = 50) -> list[Boar
     totals = {
         stage_id: (count, total or 0)
         for stage_id, count, total in db.session.execute(
-            base.with_only_columns(Lead.stage_id, func.count(Lead.id), func.sum(Lead.estimated_investment_usd))
+            base.with_only_columns(Lead.stage_id, func.count(), func.sum(Lead.estimated_investment_usd))
             .group_by(Lead.stage_id)
         )
     }
@@ -310,7 +418,8 @@ def board(filters: LeadFilters, viewer: User, per_column: int = 50) -> list[Boar
                   for stage in open_stages]
         shown = union_all(*(select(column.c.id) for column in newest))
         rows = db.session.scalars(select(Lead).where(Lead.id.in_(shown))
-                                  .order_by(Lead.created_at.desc(), Lead.id.desc()).options(joinedload(Lead.owner)))
+                                  .order_by(Lead.created_at.desc(), Lead.id.desc())
+                                  .options(load_only(*BOARD_COLUMNS), joinedload(Lead.owner).load_only(User.name)))
         for lead in rows:
             by_stage.setdefault(lead.stage_id, []).append(lead)
     return [BoardColumn(stage, by_stage.get(stage.id, []), *totals.get(stage.id, (0, 0))) for stage in open_stages]

@@ -113,14 +113,19 @@ def _country_options(lang: str, locale: str) -> str:
 class CountrySelect(Select):
     """The country menu, written once per language and reused: WTForms formats each of its 270
     options again on every page, which took half the time of showing a form. Writes exactly what
-    WTForms' ``Select`` writes (``tests/leads/capture/test_fast_forms.py``)."""
+    WTForms' ``Select`` writes (``tests/leads/capture/test_fast_forms.py``). ``options`` writes a
+    menu's options for (language, locale); the staff list's filter has its own."""
+
+    def __init__(self, options=None):
+        super().__init__()
+        self.options = options or _country_options
 
     def __call__(self, field, **kwargs):
         kwargs.setdefault("id", field.id)
         for name in self.validation_attrs:
             if name not in kwargs and getattr(field.flags, name, False):
                 kwargs[name] = getattr(field.flags, name)
-        options = _country_options(field.menu_language, str(get_locale()))
+        options = self.options(field.menu_language, str(get_locale()))
         if field.data is not None:
             plain = f'<option value="{escape(field.data)}">'
             options = options.replace(plain, plain.replace("<option ", "<option selected "))

@@ -149,6 +149,8 @@ class Lead(TimestampMixin, db.Model):
                       db.Index("ix_leads_status_created_at", "status", "created_at"),
                       db.Index("ix_leads_status_priority", "status", "priority_score"),
                       db.Index("ix_leads_stage_created_at", "stage_id", "created_at"),
+                      # The board's count and sum of estimated investment per stage, from the index alone
+                      db.Index("ix_leads_board_totals", "status", "stage_id", "estimated_investment_usd"),
                       # Every column the reports group and count by, after the date they filter
                       # on: the reports read this index alone, never the wide rows.
                       db.Index("ix_leads_reporting", *REPORTING_COLUMNS))

@@ -1,6 +1,8 @@
 """Back-office forms: the lead list's filters, and the actions on a lead."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -14,13 +16,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import Choice, SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from portal.auth.forms import StaffForm
 from portal.form_messages import BAD_EMAIL, REQUIRED, in_range
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
+from portal.leads.capture.forms import CountrySelect
 from portal.leads.countries import countries
 from portal.leads.models import ACTIVITY_LABELS, LEAD_KIND_LABELS, SOURCE_LABELS, TIMELINE_LABELS, ActivityKind
 from portal.leads.queries import LEAD_SORTS, LeadFilters
@@ -41,6 +44,17 @@ def _any(label) -> list[SelectChoice]:
     return [SelectChoice("", label)]
 
 
+def _country_filter_choices(lang: str) -> list[SelectChoice]:
+    return _any(_l("Any country")) + [SelectChoice(code, name) for code, name in countries(lang)]
+
+
+@lru_cache(maxsize=32)
+def _country_filter_options(lang: str, _locale: str) -> str:
+    """The list filter's country menu, none chosen, written once per language (``CountrySelect``)."""
+    return "".join(Select.render_option(Choice(choice.value, choice.label, False, choice.render_kw))
+                   for choice in _country_filter_choices(lang))
+
+
 class LeadFilterForm(QueryForm):
     filter_fields = ("q", "status", "stage", "owner", "kind", "source", "referrer", "event", "country", "sector",
                      "language", "tag", "created_from", "created_to", "overdue", "no_next_step")
@@ -55,7 +69,7 @@ class LeadFilterForm(QueryForm):
                          choices=_any(_l("Any source")) + [SelectChoice(k.value, v) for k, v in SOURCE_LABELS.items()])
     referrer = SelectField(_l("Referrer"), default="")
     event = SelectField(_l("Event"), default="")
-    country = SelectField(_l("Country or territory"), default="")
+    country = SelectField(_l("Country or territory"), default="", widget=CountrySelect(_country_filter_options))
     sector = SelectField(_l("Sector"), default="")
     language = SelectField(_l("Language"), default="",
                            choices=_any(_l("Any language")) + [SelectChoice(code, LANGUAGE_NAMES[code])
@@ -79,7 +93,7 @@ class LeadFilterForm(QueryForm):
                               + [SelectChoice(str(u.id), u.name) for u in users])
         self.referrer.choices = _any(_l("Any referrer")) + [SelectChoice(str(r.id), r.name) for r in referrers]
         self.event.choices = _any(_l("Any event")) + [SelectChoice(str(e.id), e.name) for e in events]
-        self.country.choices = _any(_l("Any country")) + [SelectChoice(code, name) for code, name in countries(lang)]
+        self.country.choices, self.country.menu_language = _country_filter_choices(lang), lang
         self.sector.choices = _any(_l("Any sector")) + [SelectChoice(s.code, s.name(lang)) for s in sectors]
         assert {choice.value for choice in self.sort.choices} == set(LEAD_SORTS)
 

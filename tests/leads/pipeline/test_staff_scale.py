@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
-from portal.leads import operations
+from portal.leads import operations, queries
 from portal.leads.models import Stage, Task
 from tests import factories
 from tests.conftest import logged_in_client
@@ -138,3 +138,47 @@ def test_next_due_is_kept_when_an_operation_adds_and_completes_a_task(session, m
     assert lead.next_due == due
     operations.complete_task(task, manager)
     assert lead.next_due is None
+
+
+def test_the_list_counts_up_to_its_limit_then_says_more_and_still_pages_on(app, staff_client, session, monkeypatch):
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 30)
+    now = clock.now()
+    for number in range(60):
+        factories.lead(f"Firm {number:02d}", received=now - timedelta(minutes=number))
+    session.commit()
+
+    first = staff_client.get("/staff/leads").text
+    assert "More than 30 leads" in first and "60 leads" not in first
+    assert 'rel="next"' in first and re.search(r'<li class="gap"[^>]*>…</li>\s*<li><a href="[^"]*page=2" rel="next"',
+                                               first)
+    assert companies(staff_client, "page=3") == [f"Firm {number}" for number in range(50, 60)]
+    last = staff_client.get("/staff/leads?page=3").text
+    assert 'rel="prev"' in last and 'rel="next"' not in last
+
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 60)
+    assert "60 leads" in staff_client.get("/staff/leads").text
+
+
+def test_the_capped_count_is_said_in_the_staff_members_language(app, session, monkeypatch):
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 1)
+    for number in range(2):
+        factories.lead(f"Firm {number}")
+    reader = factories.user(role="manager", language="vi")
+    session.commit()
+    client = logged_in_client(app, reader)
+    assert "Hơn 1 khách hàng tiềm năng" in client.get("/staff/leads").text
+
+
+@pytest.mark.parametrize(("lang", "chosen"), [("vi", ""), ("ko", "JP"), ("en", "VN")])
+def test_the_list_filters_reused_country_menu_is_what_wtforms_writes(app, lang, chosen):
+    from flask_babel import force_locale
+    from werkzeug.datastructures import MultiDict
+    from wtforms.widgets import Select
+
+    from portal.leads.pipeline.forms import LeadFilterForm
+
+    with app.test_request_context("/staff/leads"), force_locale(lang):
+        form = LeadFilterForm(MultiDict({"country": chosen} if chosen else {}), [], [], [], [], [], lang)
+        form.filters()
+        assert str(form.country()) == str(Select()(form.country))
+        assert f'<option selected value="{chosen}">' in str(form.country())
