@@ -303,27 +303,42 @@ class ResponseTimes:
 
 def _ranked(value, group=None) -> tuple:
     """The windows ``_percentile`` reads: each row's rank by ``value`` (empty values last) and the
-    number of values, in each ``group``."""
+    number of values, in each ``group``. PostgreSQL needs none (``_percentile_of``)."""
+    if _sorts_within_group():
+        return ()
     return (func.row_number().over(partition_by=group, order_by=value.asc().nulls_last()).label("rank"),
             func.count(value).over(partition_by=group).label("values"))
 
 
+def _sorts_within_group() -> bool:
+    """PostgreSQL computes a percentile with one sort per group (``percentile_cont``), which
+    costs half of numbering every row first; SQLite has no such aggregate."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _percentile_of(rows, name: str, share: tuple[int, int]):
+    """The ``share`` percentile of the column ``name`` of ``rows`` (a subquery that selected it
+    with ``_ranked``'s windows), one definition on both databases."""
+    if _sorts_within_group():
+        return func.percentile_cont(share[0] / share[1]).within_group(rows.c[name])
+    return _percentile(rows.c[name], rows.c.rank, rows.c["values"], share)
+
+
 def _response_statement(filters: ReportFilters, key=None) -> tuple:
-    """(the leads ranked by waiting time, the figures per ``key`` from them); unanswered leads
-    rank last and are only counted."""
+    """(the leads with their waiting time, the figures per ``key`` from them); unanswered leads
+    are only counted."""
     waited = seconds_between(Lead.created_at, Lead.first_responded_at)
     in_time = case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0)
-    ranked = (
+    rows = (
         select((key if key is not None else literal(0)).label("key"), waited.label("waited"),
                in_time.label("in_time"), *_ranked(waited, key))
         .where(*lead_conditions(filters)).subquery()
     )
-    answered = func.count(ranked.c.waited)
-    return ranked, select(
-        ranked.c.key, answered, func.count() - answered, func.coalesce(func.sum(ranked.c.in_time), 0),
-        _percentile(ranked.c.waited, ranked.c.rank, ranked.c["values"], MEDIAN),
-        _percentile(ranked.c.waited, ranked.c.rank, ranked.c["values"], NINETIETH),
-    ).group_by(ranked.c.key)
+    answered = func.count(rows.c.waited)
+    return rows, select(
+        rows.c.key, answered, func.count() - answered, func.coalesce(func.sum(rows.c.in_time), 0),
+        _percentile_of(rows, "waited", MEDIAN), _percentile_of(rows, "waited", NINETIETH),
+    ).group_by(rows.c.key)
 
 
 def _response(key, answered, not_answered, in_time, median, p90) -> ResponseTimes:
@@ -339,17 +354,16 @@ def response_overall(filters: ReportFilters) -> ResponseTimes:
 
 def response_by_officer(filters: ReportFilters) -> list[ResponseTimes]:
     """Per owner of the leads, by name; leads nobody owns last."""
-    ranked, stmt = _response_statement(filters, Lead.owner_id)
-    stmt = (stmt.add_columns(User).outerjoin(User, User.id == ranked.c.key).group_by(User.id)
+    rows, stmt = _response_statement(filters, Lead.owner_id)
+    stmt = (stmt.add_columns(User).outerjoin(User, User.id == rows.c.key).group_by(User.id)
             .order_by(User.id.is_(None), User.name, User.id))
     return [_response(user, *figures) for _, *figures, user in db.session.execute(stmt)]
 
 
 def response_by_month(filters: ReportFilters) -> list[ResponseTimes]:
     """Per month the leads were received in."""
-    ranked, stmt = _response_statement(filters, vietnam_month(Lead.created_at))
-    rows = db.session.execute(stmt.order_by(ranked.c.key))
-    return [_response(month, *figures) for month, *figures in rows]
+    rows, stmt = _response_statement(filters, vietnam_month(Lead.created_at))
+    return [_response(month, *figures) for month, *figures in db.session.execute(stmt.order_by(rows.c.key))]
 
 
 # --- time in each stage ----------------------------------------------------------------------
@@ -364,34 +378,28 @@ class StageTime:
 
 
 def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[StageTime]:
-    """Median time a lead stayed in each open stage: from entering it to the next move (LEAD() over
-    each lead's stage history); a stay still going on counts up to ``now``."""
+    """Median time a lead stayed in each open stage: from entering it to the next move (each
+    change's ``left_at``); a stay still going on counts up to ``now``."""
     now = now or clock.now()
-    history = (
-        select(StageChange.to_stage_id.label("stage_id"), StageChange.changed_at, Lead.status,
-               func.lead(StageChange.changed_at).over(partition_by=StageChange.lead_id,
-                                                      order_by=(StageChange.changed_at, StageChange.id))
-               .label("left_at"))
-        .join(Lead, Lead.id == StageChange.lead_id).where(*lead_conditions(filters)).subquery()
-    )
-    until = func.coalesce(history.c.left_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True)))
-    stayed = seconds_between(history.c.changed_at, until)
+    open_stages = [stage for stage in stages() if stage.is_open]
+    until = func.coalesce(StageChange.left_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True)))
+    stayed = seconds_between(StageChange.changed_at, until)
     stays = (
-        select(history.c.stage_id, stayed.label("stayed"), *_ranked(stayed, history.c.stage_id))
-        .join(Stage, Stage.id == history.c.stage_id)
-        .where(Stage.is_won.is_(False), Stage.is_lost.is_(False),
-               or_(history.c.left_at.is_not(None), history.c.status == LeadStatus.OPEN))
+        select(StageChange.to_stage_id.label("stage_id"), stayed.label("stayed"),
+               *_ranked(stayed, StageChange.to_stage_id))
+        .join(Lead, Lead.id == StageChange.lead_id)
+        .where(StageChange.to_stage_id.in_([stage.id for stage in open_stages]),
+               or_(StageChange.left_at.is_not(None), Lead.status == LeadStatus.OPEN), *lead_conditions(filters))
         .subquery()
     )
     measured = {
         stage_id: (int(count), _seconds_or_none(median, count))
         for stage_id, count, median in db.session.execute(
-            select(stays.c.stage_id, func.count(),
-                   _percentile(stays.c.stayed, stays.c.rank, stays.c["values"], MEDIAN))
+            select(stays.c.stage_id, func.count(), _percentile_of(stays, "stayed", MEDIAN))
             .group_by(stays.c.stage_id)
         )
     }
-    return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in stages() if stage.is_open]
+    return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in open_stages]
 
 
 # --- referrers and lost reasons --------------------------------------------------------------
