@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import Date, DateTime, Float, case, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import Date, DateTime, Float, case, func, literal, literal_column, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -196,23 +196,24 @@ def funnel(filters: ReportFilters) -> list[FunnelStep]:
     """Each open stage in order, then the won stage: how many leads reached it. A lead reached a
     stage if its history ever went there or further; a lost lead counts up to the last open stage
     it was in; every lead counts at the first stage."""
-    steps = [stage for stage in stages() if not stage.is_lost]
+    every_stage = stages()
+    steps = [stage for stage in every_stage if not stage.is_lost]
     steps = [stage for stage in steps if stage.is_open] + [stage for stage in steps if stage.is_won]
     if not steps:
         return []
-    conditions = lead_conditions(filters)
-    visited = union_all(
-        select(StageChange.lead_id.label("lead_id"), Stage.position.label("position"))
-        .join(Stage, Stage.id == StageChange.to_stage_id).join(Lead, Lead.id == StageChange.lead_id)
-        .where(Stage.is_lost.is_(False), *conditions),
-        select(Lead.id, Stage.position).join(Stage, Stage.id == Lead.last_open_stage_id).where(*conditions),
-    ).subquery()
-    furthest = (select(visited.c.lead_id, func.max(visited.c.position).label("position"))
-                .group_by(visited.c.lead_id).subquery())
-    rows = db.session.execute(
-        select(furthest.c.position, func.count(Lead.id)).select_from(Lead)
-        .outerjoin(furthest, furthest.c.lead_id == Lead.id).where(*conditions).group_by(furthest.c.position)
-    ).all()
+    # One pass: each lead's furthest stage in its history (lost ones aside) with its last open
+    # stage, then the leads counted per pair of the two; Python takes the further of each pair.
+    furthest = (
+        select(func.max(Stage.position).label("position"), Lead.last_open_stage_id.label("last_open"))
+        .select_from(Lead).outerjoin(StageChange, StageChange.lead_id == Lead.id)
+        .outerjoin(Stage, (Stage.id == StageChange.to_stage_id) & Stage.is_lost.is_(False))
+        .where(*lead_conditions(filters)).group_by(Lead.id, Lead.last_open_stage_id).subquery()
+    )
+    positions = {stage.id: stage.position for stage in every_stage}
+    pairs = db.session.execute(select(furthest.c.position, furthest.c.last_open, func.count())
+                               .group_by(furthest.c.position, furthest.c.last_open)).all()
+    rows = [(max((value for value in (position, positions.get(last_open)) if value is not None), default=None),
+             count) for position, last_open, count in pairs]
     first = steps[0].position
     reached = [sum(count for position, count in rows if (first if position is None else position) >= step.position)
                for step in steps]
