@@ -1,9 +1,9 @@
 """The figures of the staff reports (``/staff/reports``): what converts, and how fast the centre answers.
 
-Every figure is computed in the database (GROUP BY, window functions), never by loading leads,
-so the page runs a fixed number of statements whatever the number of leads. Percentiles use one
-definition on SQLite and PostgreSQL alike: linear interpolation between the two nearest ranks,
-as PostgreSQL's ``percentile_cont`` and numpy's default do.
+Every figure is computed in the database (GROUP BY), never by loading leads, so the page runs a
+fixed number of statements whatever the number of leads. Percentiles use one definition on SQLite
+and PostgreSQL alike: linear interpolation between the two nearest ranks, as PostgreSQL's
+``percentile_cont`` (used there) and numpy's default do; SQLite computes it from window ranks.
 """
 from __future__ import annotations
 
