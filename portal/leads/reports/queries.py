@@ -8,6 +8,7 @@ and PostgreSQL alike: linear interpolation between the two nearest ranks, as Pos
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import Date, DateTime, Float, case, func, literal, literal_column, or_, select
@@ -176,8 +177,7 @@ def _tally(key, leads, registered, capital, lost) -> Tally:
 
 def totals(filters: ReportFilters) -> Tally:
     """Every lead the filters select, as one tally."""
-    row = db.session.execute(select(*_tally_columns()).where(*lead_conditions(filters))).one()
-    return _tally(None, *row)
+    return Report(filters).totals()
 
 
 # --- the funnel ------------------------------------------------------------------------------
@@ -227,17 +227,56 @@ def funnel(filters: ReportFilters) -> list[FunnelStep]:
 BREAKDOWNS = ("sources", "referrers", "events", "countries", "sectors", "languages", "months")
 
 
-def _by_column(column, conditions) -> list:
-    stmt = (select(column, *_tally_columns()).where(*conditions).group_by(column)
-            .order_by(literal_column("leads").desc(), literal_column("registered").desc(), column))
-    return list(db.session.execute(stmt))
+def _counts(rows) -> tuple[int, int, int, int]:
+    """(leads, registered, capital, lost) of tally rows, added up."""
+    leads = registered = capital = lost = 0
+    for row in rows:
+        leads, registered = leads + row.leads, registered + row.registered
+        capital, lost = capital + int(row.capital or 0), lost + row.lost
+    return leads, registered, capital, lost
 
 
-def _by_model(model, join_on, conditions) -> list:
-    stmt = (select(model, *_tally_columns()).select_from(Lead).outerjoin(model, join_on).where(*conditions)
-            .group_by(model.id).order_by(literal_column("leads").desc(), literal_column("registered").desc(),
-                                         model.id.is_(None), model.name, model.id))
-    return list(db.session.execute(stmt))
+def _grouped(rows, key) -> dict:
+    """The rows' counts added up per ``key(row)``."""
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return {value: _counts(members) for value, members in groups.items()}
+
+
+def _most_first(groups: dict, tie=lambda key: key) -> list[tuple]:
+    """(key, *counts) rows, the most leads first, then the most registrations, then by ``tie``."""
+    return sorted(((key, *counts) for key, counts in groups.items()),
+                  key=lambda row: (-row[1], -row[2], tie(row[0])))
+
+
+def _by_origin(filters: ReportFilters) -> list:
+    """One pass over the leads: their counts per source, referrer, event and lost reason together
+    (a few hundred rows), from which every breakdown by one of them is added up in Python."""
+    columns = (Lead.source, Lead.referrer_id, Lead.event_id, Lead.lost_reason_id)
+    return db.session.execute(select(*columns, *_tally_columns()).where(*lead_conditions(filters))
+                              .group_by(*columns)).all()
+
+
+def _by_place_and_month(filters: ReportFilters) -> list:
+    """One pass over the leads: their counts per country, language and month received together."""
+    month = vietnam_month(Lead.created_at).label("month")
+    columns = (Lead.country, Lead.preferred_language, month)
+    return db.session.execute(select(*columns, *_tally_columns()).where(*lead_conditions(filters))
+                              .group_by(*columns)).all()
+
+
+def _loaded(model, ids) -> dict:
+    """The rows of ``model`` with these ids (None left out), by id, in one statement."""
+    ids = [key for key in ids if key is not None]
+    return {thing.id: thing for thing in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+
+
+def _by_model(model, groups: dict) -> list:
+    """Rows per referrer or event, those without one last."""
+    things = _loaded(model, groups)
+    named = {things.get(key): counts for key, counts in groups.items()}
+    return _most_first(named, lambda thing: (thing is None, thing.name if thing else "", thing.id if thing else 0))
 
 
 def _by_sector(conditions) -> list:
@@ -253,14 +292,11 @@ def _next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def _by_month(conditions) -> list:
+def _every_month(groups: dict) -> list:
     """Every month from the first lead's to the last one's, those without a lead too."""
-    month = vietnam_month(Lead.created_at).label("month")
-    stmt = select(month, *_tally_columns()).where(*conditions).group_by(month).order_by(month)
-    found = {first_day: counts for first_day, *counts in db.session.execute(stmt)}
-    rows, first_day = [], min(found, default=None)
-    while found and first_day <= max(found):
-        rows.append((first_day, *found.get(first_day, (0, 0, 0, 0))))
+    rows, first_day = [], min(groups, default=None)
+    while groups and first_day <= max(groups):
+        rows.append((first_day, *groups.get(first_day, (0, 0, 0, 0))))
         first_day = _next_month(first_day)
     return rows
 
@@ -268,17 +304,70 @@ def _by_month(conditions) -> list:
 def breakdown(filters: ReportFilters, by: str) -> list[Tally]:
     """Leads, registrations, registered capital and win rate per ``by`` (one of ``BREAKDOWNS``),
     the most leads first (months in order). A lead interested in several sectors counts in each."""
-    conditions = lead_conditions(filters)
-    rows = {
-        "sources": lambda: _by_column(Lead.source, conditions),
-        "referrers": lambda: _by_model(Referrer, Referrer.id == Lead.referrer_id, conditions),
-        "events": lambda: _by_model(Event, Event.id == Lead.event_id, conditions),
-        "countries": lambda: _by_column(Lead.country, conditions),
-        "sectors": lambda: _by_sector(conditions),
-        "languages": lambda: _by_column(Lead.preferred_language, conditions),
-        "months": lambda: _by_month(conditions),
-    }[by]()
-    return [_tally(key or None, *counts) for key, *counts in rows]
+    return Report(filters).breakdown(by)
+
+
+class Report:
+    """The figures of the reports for one set of filters. The breakdowns by source, referrer, event
+    and lost reason share one pass over the leads, those by country, language and month another;
+    each pass runs once, however many sections read it."""
+
+    def __init__(self, filters: ReportFilters, now: datetime | None = None):
+        self.filters, self.now = filters, now or clock.now()
+
+    @cached_property
+    def origins(self) -> list:
+        return _by_origin(self.filters)
+
+    @cached_property
+    def places_and_months(self) -> list:
+        return _by_place_and_month(self.filters)
+
+    def totals(self) -> Tally:
+        return _tally(None, *_counts(self.origins))
+
+    def breakdown(self, by: str) -> list[Tally]:
+        rows = {
+            "sources": lambda: _most_first(_grouped(self.origins, lambda row: row.source)),
+            "referrers": lambda: _by_model(Referrer, _grouped(self.origins, lambda row: row.referrer_id)),
+            "events": lambda: _by_model(Event, _grouped(self.origins, lambda row: row.event_id)),
+            "countries": lambda: _most_first(_grouped(self.places_and_months, lambda row: row.country)),
+            "sectors": lambda: _by_sector(lead_conditions(self.filters)),
+            "languages": lambda: _most_first(_grouped(self.places_and_months, lambda row: row.preferred_language)),
+            "months": lambda: _every_month(_grouped(self.places_and_months, lambda row: row.month)),
+        }[by]()
+        return [_tally(key or None, *counts) for key, *counts in rows]
+
+    def referral_leaderboard(self, size: int = LEADERBOARD_SIZE) -> list[ReferrerRank]:
+        """The referrers who brought the most leads, then the most registrations."""
+        return [ReferrerRank(tally.key, tally.leads, tally.registered, tally.registered_capital_usd)
+                for tally in self.breakdown("referrers") if tally.key is not None][:size]
+
+    def lost_reasons(self) -> list[LostReasonCount]:
+        """Why leads were lost, the most frequent reason first."""
+        lost = {key: counts[3] for key, counts in _grouped(self.origins, lambda row: row.lost_reason_id).items()
+                if counts[3]}
+        reasons = _loaded(LostReason, lost)
+        rows = sorted(((reasons.get(key), count) for key, count in lost.items()),
+                      key=lambda row: (-row[1], row[0] is None, row[0].position if row[0] else 0,
+                                       row[0].id if row[0] else 0))
+        total = sum(count for _, count in rows)
+        return [LostReasonCount(reason, count, count * 100 / total) for reason, count in rows]
+
+    def funnel(self) -> list[FunnelStep]:
+        return funnel(self.filters)
+
+    def response_overall(self) -> ResponseTimes:
+        return response_overall(self.filters)
+
+    def response_by_officer(self) -> list[ResponseTimes]:
+        return response_by_officer(self.filters)
+
+    def response_by_month(self) -> list[ResponseTimes]:
+        return response_by_month(self.filters)
+
+    def time_in_stages(self) -> list[StageTime]:
+        return time_in_stages(self.filters, self.now)
 
 
 # --- response time ---------------------------------------------------------------------------
@@ -415,14 +504,7 @@ class ReferrerRank:
 
 
 def referral_leaderboard(filters: ReportFilters, size: int = LEADERBOARD_SIZE) -> list[ReferrerRank]:
-    """The referrers who brought the most leads, then the most registrations."""
-    leads, registered, capital, _lost = _tally_columns()
-    stmt = (select(Referrer, leads, registered, capital).join(Lead, Lead.referrer_id == Referrer.id)
-            .where(*lead_conditions(filters)).group_by(Referrer.id)
-            .order_by(literal_column("leads").desc(), literal_column("registered").desc(), Referrer.name, Referrer.id)
-            .limit(size))
-    return [ReferrerRank(referrer, int(count), int(won), int(total or 0))
-            for referrer, count, won, total in db.session.execute(stmt)]
+    return Report(filters).referral_leaderboard(size)
 
 
 @dataclass
@@ -435,11 +517,4 @@ class LostReasonCount:
 
 
 def lost_reasons(filters: ReportFilters) -> list[LostReasonCount]:
-    """Why leads were lost, the most frequent reason first."""
-    count = func.count(Lead.id).label("leads")
-    stmt = (select(LostReason, count).select_from(Lead).outerjoin(LostReason, LostReason.id == Lead.lost_reason_id)
-            .where(Lead.status == LeadStatus.LOST, *lead_conditions(filters)).group_by(LostReason.id)
-            .order_by(count.desc(), LostReason.id.is_(None), LostReason.position, LostReason.id))
-    rows = db.session.execute(stmt).all()
-    total = sum(leads for _, leads in rows)
-    return [LostReasonCount(reason, leads, leads * 100 / total) for reason, leads in rows]
+    return Report(filters).lost_reasons()
