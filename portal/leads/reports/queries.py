@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import Date, DateTime, Float, case, func, literal, literal_column, or_, select
+from sqlalchemy import Date, DateTime, Float, Integer, case, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -357,14 +357,18 @@ class Report:
     def funnel(self) -> list[FunnelStep]:
         return funnel(self.filters)
 
+    @cached_property
+    def response_times(self) -> dict[str, list[ResponseTimes]]:
+        return response_times(self.filters)
+
     def response_overall(self) -> ResponseTimes:
-        return response_overall(self.filters)
+        return next(iter(self.response_times["_all"]), ResponseTimes(None, 0, 0, 0, None, None))
 
     def response_by_officer(self) -> list[ResponseTimes]:
-        return response_by_officer(self.filters)
+        return self.response_times["_owner"]
 
     def response_by_month(self) -> list[ResponseTimes]:
-        return response_by_month(self.filters)
+        return self.response_times["_month"]
 
     def time_in_stages(self) -> list[StageTime]:
         return time_in_stages(self.filters, self.now)
@@ -391,13 +395,13 @@ class ResponseTimes:
         return self.answered_in_time * 100 / self.answered if self.answered else None
 
 
-def _ranked(value, group=None) -> tuple:
+def _ranked(value, group=None, suffix: str = "") -> tuple:
     """The windows ``_percentile`` reads: each row's rank by ``value`` (empty values last) and the
     number of values, in each ``group``. PostgreSQL needs none (``_percentile_of``)."""
     if _sorts_within_group():
         return ()
-    return (func.row_number().over(partition_by=group, order_by=value.asc().nulls_last()).label("rank"),
-            func.count(value).over(partition_by=group).label("values"))
+    return (func.row_number().over(partition_by=group, order_by=value.asc().nulls_last()).label(f"rank{suffix}"),
+            func.count(value).over(partition_by=group).label(f"values{suffix}"))
 
 
 def _sorts_within_group() -> bool:
@@ -406,29 +410,41 @@ def _sorts_within_group() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _percentile_of(rows, name: str, share: tuple[int, int]):
+def _percentile_of(rows, name: str, share: tuple[int, int], suffix: str = ""):
     """The ``share`` percentile of the column ``name`` of ``rows`` (a subquery that selected it
-    with ``_ranked``'s windows), one definition on both databases."""
+    with ``_ranked``'s windows of that ``suffix``), one definition on both databases."""
     if _sorts_within_group():
         return func.percentile_cont(share[0] / share[1]).within_group(rows.c[name])
-    return _percentile(rows.c[name], rows.c.rank, rows.c["values"], share)
+    return _percentile(rows.c[name], rows.c[f"rank{suffix}"], rows.c[f"values{suffix}"], share)
 
 
-def _response_statement(filters: ReportFilters, key=None) -> tuple:
-    """(the leads with their waiting time, the figures per ``key`` from them); unanswered leads
-    are only counted."""
+#: The groups the response times are given for, as (suffix of their windows, column of the lead).
+RESPONSE_GROUPS = ("_all", "_owner", "_month")
+
+
+def _response_statement(filters: ReportFilters):
+    """One pass over the leads for every response figure: each lead's waiting time (and its ranks
+    in all leads, its owner's and its month's, on SQLite), then the figures of all the leads, per
+    owner and per month, as the rows of one UNION ALL told apart by which key is set.
+    Unanswered leads are only counted."""
     waited = seconds_between(Lead.created_at, Lead.first_responded_at)
-    in_time = case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0)
-    rows = (
-        select((key if key is not None else literal(0)).label("key"), waited.label("waited"),
-               in_time.label("in_time"), *_ranked(waited, key))
-        .where(*lead_conditions(filters)).subquery()
-    )
+    month = vietnam_month(Lead.created_at)
+    rows = select(
+        Lead.owner_id.label("owner"), month.label("month"), waited.label("waited"),
+        case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0).label("in_time"),
+        *_ranked(waited, None, "_all"), *_ranked(waited, Lead.owner_id, "_owner"), *_ranked(waited, month, "_month"),
+    ).where(*lead_conditions(filters)).cte("answers")
     answered = func.count(rows.c.waited)
-    return rows, select(
-        rows.c.key, answered, func.count() - answered, func.coalesce(func.sum(rows.c.in_time), 0),
-        _percentile_of(rows, "waited", MEDIAN), _percentile_of(rows, "waited", NINETIETH),
-    ).group_by(rows.c.key)
+    figures = (answered, func.count() - answered, func.coalesce(func.sum(rows.c.in_time), 0))
+    no_owner, no_month = literal(None, Integer()).label("owner"), literal(None, Date()).label("month")
+    parts = []
+    for suffix, owner, month_key in (("_all", literal(0, Integer()).label("owner"), no_month),
+                                     ("_owner", rows.c.owner, no_month), ("_month", no_owner, rows.c.month)):
+        part = select(literal(suffix).label("kind"), owner, month_key, *figures,
+                      _percentile_of(rows, "waited", MEDIAN, suffix), _percentile_of(rows, "waited", NINETIETH, suffix))
+        parts.append(part.group_by(owner) if suffix == "_owner" else part.group_by(month_key) if suffix == "_month"
+                     else part)
+    return union_all(*parts)
 
 
 def _response(key, answered, not_answered, in_time, median, p90) -> ResponseTimes:
@@ -436,24 +452,35 @@ def _response(key, answered, not_answered, in_time, median, p90) -> ResponseTime
                          _seconds_or_none(p90, answered))
 
 
+def response_times(filters: ReportFilters) -> dict[str, list[ResponseTimes]]:
+    """The response times of all the leads, per officer (by name, leads nobody owns last) and per
+    month received, by ``RESPONSE_GROUPS``."""
+    found: dict[str, list] = {kind: [] for kind in RESPONSE_GROUPS}
+    for kind, owner, month, *figures in db.session.execute(_response_statement(filters)):
+        found[kind].append((owner, month, figures))
+    users = _loaded(User, [owner for owner, _, _ in found["_owner"]])
+    officers = sorted(((users.get(owner), figures) for owner, _, figures in found["_owner"]),
+                      key=lambda row: (row[0] is None, row[0].name if row[0] else "", row[0].id if row[0] else 0))
+    return {
+        # Without leads, the pass over all of them still gives its row of zeros
+        "_all": [_response(None, *figures) for _, _, figures in found["_all"] if figures[0] or figures[1]],
+        "_owner": [_response(user, *figures) for user, figures in officers],
+        "_month": [_response(month, *figures) for _, month, figures in sorted(found["_month"], key=lambda row: row[1])],
+    }
+
+
 def response_overall(filters: ReportFilters) -> ResponseTimes:
-    _, stmt = _response_statement(filters)
-    row = db.session.execute(stmt).first()
-    return _response(None, *row[1:]) if row else ResponseTimes(None, 0, 0, 0, None, None)
+    return Report(filters).response_overall()
 
 
 def response_by_officer(filters: ReportFilters) -> list[ResponseTimes]:
     """Per owner of the leads, by name; leads nobody owns last."""
-    rows, stmt = _response_statement(filters, Lead.owner_id)
-    stmt = (stmt.add_columns(User).outerjoin(User, User.id == rows.c.key).group_by(User.id)
-            .order_by(User.id.is_(None), User.name, User.id))
-    return [_response(user, *figures) for _, *figures, user in db.session.execute(stmt)]
+    return Report(filters).response_by_officer()
 
 
 def response_by_month(filters: ReportFilters) -> list[ResponseTimes]:
     """Per month the leads were received in."""
-    rows, stmt = _response_statement(filters, vietnam_month(Lead.created_at))
-    return [_response(month, *figures) for month, *figures in db.session.execute(stmt.order_by(rows.c.key))]
+    return Report(filters).response_by_month()
 
 
 # --- time in each stage ----------------------------------------------------------------------
