@@ -8,8 +8,8 @@ and PostgreSQL alike: linear interpolation between the two nearest ranks, as Pos
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
 
 from sqlalchemy import Date, DateTime, Float, Integer, case, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
