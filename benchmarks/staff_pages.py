@@ -103,9 +103,10 @@ def generate(count: int, seed: int = 11) -> str:
         else:
             ending = "open"
         previous = None
-        for stage, moment in path:
+        # Bulk inserts bypass the session, which keeps ``left_at``: each stay ends at the next change
+        for (stage, moment), (_, left_at) in zip(path, [*path[1:], (None, None)]):
             changes.append({"lead_id": number, "from_stage_id": previous, "to_stage_id": stage.id,
-                            "changed_at": moment})
+                            "changed_at": moment, "left_at": left_at})
             previous = stage.id
         answered = received + timedelta(hours=chance.expovariate(1 / 12)) if chance.random() < 0.92 else None
         source = chance.choice(SOURCES)

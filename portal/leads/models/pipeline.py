@@ -63,6 +63,10 @@ class StageChange(db.Model):
     from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
     to_stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: When the lead left the stage: the moment of its next change (by ``changed_at``, then ``id``);
+    #: None while it is still there. Kept by the database session (``models.upkeep``), so the
+    #: reports' time in each stage reads each stay from one row.
+    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     lead: Mapped[Lead] = relationship()

@@ -1,15 +1,17 @@
-"""Columns of ``leads`` that repeat what other data says, kept in step by the database session
-itself, so that no way of changing a lead or a task (operations, imports, merges, the demo
-data, tests) can forget them: the search texts, and the next open task's due date."""
+"""Columns that repeat what other data says, kept in step by the database session itself, so
+that no way of changing a lead, a task or a stage history (operations, imports, merges, the demo
+data, tests) can forget them: the search texts, the next open task's due date, and when each
+stay in a stage ended."""
 from __future__ import annotations
 
-from sqlalchemy import event, func, inspect, select, update
-from sqlalchemy.orm import Session, attributes
+from sqlalchemy import and_, event, func, inspect, or_, select, update
+from sqlalchemy.orm import Session, aliased, attributes
 
 from portal.leads.models.lead import Lead
-from portal.leads.models.pipeline import Task
+from portal.leads.models.pipeline import StageChange, Task
 
 _PENDING = "leads_next_due_pending"
+_HISTORY_PENDING = "leads_stage_history_pending"
 
 
 @event.listens_for(Session, "before_flush")
@@ -19,15 +21,21 @@ def _refresh_search_texts(session: Session, _context, _instances) -> None:
             item.refresh_search_texts()
 
 
+def _lead_ids(item, into: set[int]) -> None:
+    """The lead a written row belongs to, and the one it belonged to before it moved (a merge)."""
+    history = inspect(item).attrs.lead_id.history
+    into.update(lead_id for lead_id in (*history.added, *history.unchanged, *history.deleted) if lead_id is not None)
+
+
 @event.listens_for(Session, "after_flush")
-def _note_leads_whose_tasks_changed(session: Session, _context) -> None:
-    """Each lead a written task belongs to, or belonged to before it moved (a merge)."""
-    lead_ids: set[int] = session.info.setdefault(_PENDING, set())
+def _note_leads_whose_tasks_or_history_changed(session: Session, _context) -> None:
+    task_leads: set[int] = session.info.setdefault(_PENDING, set())
+    history_leads: set[int] = session.info.setdefault(_HISTORY_PENDING, set())
     for item in (*session.new, *session.dirty, *session.deleted):
         if isinstance(item, Task):
-            history = inspect(item).attrs.lead_id.history
-            lead_ids.update(lead_id for lead_id in (*history.added, *history.unchanged, *history.deleted)
-                            if lead_id is not None)
+            _lead_ids(item, task_leads)
+        elif isinstance(item, StageChange):
+            _lead_ids(item, history_leads)
 
 
 @event.listens_for(Session, "after_flush_postexec")
@@ -48,3 +56,31 @@ def _refresh_next_due(session: Session, _context) -> None:
         lead = session.identity_map.get(session.identity_key(Lead, lead_id))
         if lead is not None:
             attributes.set_committed_value(lead, "next_due", earliest.get(lead_id))
+
+
+def next_change_at():
+    """The moment of the change that follows each ``stage_changes`` row in its lead's history
+    (None for the latest): a correlated subquery for an UPDATE of ``stage_changes``, the same
+    as the migration that added ``left_at`` filled it with."""
+    following = aliased(StageChange)
+    return (select(following.changed_at)
+            .where(following.lead_id == StageChange.lead_id,
+                   or_(following.changed_at > StageChange.changed_at,
+                       and_(following.changed_at == StageChange.changed_at, following.id > StageChange.id)))
+            .order_by(following.changed_at, following.id).limit(1)
+            .correlate(StageChange).scalar_subquery())
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _refresh_stays(session: Session, _context) -> None:
+    """Every stay of the leads whose history was written, from the history as stored (a change
+    added, moved or deleted shifts its neighbours); the loaded rows read it again if asked."""
+    lead_ids = session.info.pop(_HISTORY_PENDING, None)
+    if not lead_ids:
+        return
+    connection = session.connection()
+    connection.execute(update(StageChange).where(StageChange.lead_id.in_(lead_ids))
+                       .values(left_at=next_change_at()))
+    for item in list(session.identity_map.values()):
+        if isinstance(item, StageChange) and item.lead_id in lead_ids:
+            session.expire(item, ["left_at"])

@@ -1,16 +1,17 @@
 """The figures of the staff reports (``/staff/reports``): what converts, and how fast the centre answers.
 
-Every figure is computed in the database (GROUP BY, window functions), never by loading leads,
-so the page runs a fixed number of statements whatever the number of leads. Percentiles use one
-definition on SQLite and PostgreSQL alike: linear interpolation between the two nearest ranks,
-as PostgreSQL's ``percentile_cont`` and numpy's default do.
+Every figure is computed in the database (GROUP BY), never by loading leads, so the page runs a
+fixed number of statements whatever the number of leads. Percentiles use one definition on SQLite
+and PostgreSQL alike: linear interpolation between the two nearest ranks, as PostgreSQL's
+``percentile_cont`` (used there) and numpy's default do; SQLite computes it from window ranks.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
 
-from sqlalchemy import Date, DateTime, Float, case, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import Date, DateTime, Float, Integer, case, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -176,8 +177,7 @@ def _tally(key, leads, registered, capital, lost) -> Tally:
 
 def totals(filters: ReportFilters) -> Tally:
     """Every lead the filters select, as one tally."""
-    row = db.session.execute(select(*_tally_columns()).where(*lead_conditions(filters))).one()
-    return _tally(None, *row)
+    return Report(filters).totals()
 
 
 # --- the funnel ------------------------------------------------------------------------------
@@ -196,23 +196,24 @@ def funnel(filters: ReportFilters) -> list[FunnelStep]:
     """Each open stage in order, then the won stage: how many leads reached it. A lead reached a
     stage if its history ever went there or further; a lost lead counts up to the last open stage
     it was in; every lead counts at the first stage."""
-    steps = [stage for stage in stages() if not stage.is_lost]
+    every_stage = stages()
+    steps = [stage for stage in every_stage if not stage.is_lost]
     steps = [stage for stage in steps if stage.is_open] + [stage for stage in steps if stage.is_won]
     if not steps:
         return []
-    conditions = lead_conditions(filters)
-    visited = union_all(
-        select(StageChange.lead_id.label("lead_id"), Stage.position.label("position"))
-        .join(Stage, Stage.id == StageChange.to_stage_id).join(Lead, Lead.id == StageChange.lead_id)
-        .where(Stage.is_lost.is_(False), *conditions),
-        select(Lead.id, Stage.position).join(Stage, Stage.id == Lead.last_open_stage_id).where(*conditions),
-    ).subquery()
-    furthest = (select(visited.c.lead_id, func.max(visited.c.position).label("position"))
-                .group_by(visited.c.lead_id).subquery())
-    rows = db.session.execute(
-        select(furthest.c.position, func.count(Lead.id)).select_from(Lead)
-        .outerjoin(furthest, furthest.c.lead_id == Lead.id).where(*conditions).group_by(furthest.c.position)
-    ).all()
+    # One pass: each lead's furthest stage in its history (lost ones aside) with its last open
+    # stage, then the leads counted per pair of the two; Python takes the further of each pair.
+    furthest = (
+        select(func.max(Stage.position).label("position"), Lead.last_open_stage_id.label("last_open"))
+        .select_from(Lead).outerjoin(StageChange, StageChange.lead_id == Lead.id)
+        .outerjoin(Stage, (Stage.id == StageChange.to_stage_id) & Stage.is_lost.is_(False))
+        .where(*lead_conditions(filters)).group_by(Lead.id, Lead.last_open_stage_id).subquery()
+    )
+    positions = {stage.id: stage.position for stage in every_stage}
+    pairs = db.session.execute(select(furthest.c.position, furthest.c.last_open, func.count())
+                               .group_by(furthest.c.position, furthest.c.last_open)).all()
+    rows = [(max((value for value in (position, positions.get(last_open)) if value is not None), default=None),
+             count) for position, last_open, count in pairs]
     first = steps[0].position
     reached = [sum(count for position, count in rows if (first if position is None else position) >= step.position)
                for step in steps]
@@ -226,17 +227,56 @@ def funnel(filters: ReportFilters) -> list[FunnelStep]:
 BREAKDOWNS = ("sources", "referrers", "events", "countries", "sectors", "languages", "months")
 
 
-def _by_column(column, conditions) -> list:
-    stmt = (select(column, *_tally_columns()).where(*conditions).group_by(column)
-            .order_by(literal_column("leads").desc(), literal_column("registered").desc(), column))
-    return list(db.session.execute(stmt))
+def _counts(rows) -> tuple[int, int, int, int]:
+    """(leads, registered, capital, lost) of tally rows, added up."""
+    leads = registered = capital = lost = 0
+    for row in rows:
+        leads, registered = leads + row.leads, registered + row.registered
+        capital, lost = capital + int(row.capital or 0), lost + row.lost
+    return leads, registered, capital, lost
 
 
-def _by_model(model, join_on, conditions) -> list:
-    stmt = (select(model, *_tally_columns()).select_from(Lead).outerjoin(model, join_on).where(*conditions)
-            .group_by(model.id).order_by(literal_column("leads").desc(), literal_column("registered").desc(),
-                                         model.id.is_(None), model.name, model.id))
-    return list(db.session.execute(stmt))
+def _grouped(rows, key) -> dict:
+    """The rows' counts added up per ``key(row)``."""
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return {value: _counts(members) for value, members in groups.items()}
+
+
+def _most_first(groups: dict, tie=lambda key: key) -> list[tuple]:
+    """(key, *counts) rows, the most leads first, then the most registrations, then by ``tie``."""
+    return sorted(((key, *counts) for key, counts in groups.items()),
+                  key=lambda row: (-row[1], -row[2], tie(row[0])))
+
+
+def _by_origin(filters: ReportFilters) -> list:
+    """One pass over the leads: their counts per source, referrer, event and lost reason together
+    (a few hundred rows), from which every breakdown by one of them is added up in Python."""
+    columns = (Lead.source, Lead.referrer_id, Lead.event_id, Lead.lost_reason_id)
+    return db.session.execute(select(*columns, *_tally_columns()).where(*lead_conditions(filters))
+                              .group_by(*columns)).all()
+
+
+def _by_place_and_month(filters: ReportFilters) -> list:
+    """One pass over the leads: their counts per country, language and month received together."""
+    month = vietnam_month(Lead.created_at).label("month")
+    columns = (Lead.country, Lead.preferred_language, month)
+    return db.session.execute(select(*columns, *_tally_columns()).where(*lead_conditions(filters))
+                              .group_by(*columns)).all()
+
+
+def _loaded(model, ids) -> dict:
+    """The rows of ``model`` with these ids (None left out), by id, in one statement."""
+    ids = [key for key in ids if key is not None]
+    return {thing.id: thing for thing in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+
+
+def _by_model(model, groups: dict) -> list:
+    """Rows per referrer or event, those without one last."""
+    things = _loaded(model, groups)
+    named = {things.get(key): counts for key, counts in groups.items()}
+    return _most_first(named, lambda thing: (thing is None, thing.name if thing else "", thing.id if thing else 0))
 
 
 def _by_sector(conditions) -> list:
@@ -252,14 +292,11 @@ def _next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def _by_month(conditions) -> list:
+def _every_month(groups: dict) -> list:
     """Every month from the first lead's to the last one's, those without a lead too."""
-    month = vietnam_month(Lead.created_at).label("month")
-    stmt = select(month, *_tally_columns()).where(*conditions).group_by(month).order_by(month)
-    found = {first_day: counts for first_day, *counts in db.session.execute(stmt)}
-    rows, first_day = [], min(found, default=None)
-    while found and first_day <= max(found):
-        rows.append((first_day, *found.get(first_day, (0, 0, 0, 0))))
+    rows, first_day = [], min(groups, default=None)
+    while groups and first_day <= max(groups):
+        rows.append((first_day, *groups.get(first_day, (0, 0, 0, 0))))
         first_day = _next_month(first_day)
     return rows
 
@@ -267,17 +304,74 @@ def _by_month(conditions) -> list:
 def breakdown(filters: ReportFilters, by: str) -> list[Tally]:
     """Leads, registrations, registered capital and win rate per ``by`` (one of ``BREAKDOWNS``),
     the most leads first (months in order). A lead interested in several sectors counts in each."""
-    conditions = lead_conditions(filters)
-    rows = {
-        "sources": lambda: _by_column(Lead.source, conditions),
-        "referrers": lambda: _by_model(Referrer, Referrer.id == Lead.referrer_id, conditions),
-        "events": lambda: _by_model(Event, Event.id == Lead.event_id, conditions),
-        "countries": lambda: _by_column(Lead.country, conditions),
-        "sectors": lambda: _by_sector(conditions),
-        "languages": lambda: _by_column(Lead.preferred_language, conditions),
-        "months": lambda: _by_month(conditions),
-    }[by]()
-    return [_tally(key or None, *counts) for key, *counts in rows]
+    return Report(filters).breakdown(by)
+
+
+class Report:
+    """The figures of the reports for one set of filters. The breakdowns by source, referrer, event
+    and lost reason share one pass over the leads, those by country, language and month another;
+    each pass runs once, however many sections read it."""
+
+    def __init__(self, filters: ReportFilters, now: datetime | None = None):
+        self.filters, self.now = filters, now or clock.now()
+
+    @cached_property
+    def origins(self) -> list:
+        return _by_origin(self.filters)
+
+    @cached_property
+    def places_and_months(self) -> list:
+        return _by_place_and_month(self.filters)
+
+    def totals(self) -> Tally:
+        return _tally(None, *_counts(self.origins))
+
+    def breakdown(self, by: str) -> list[Tally]:
+        rows = {
+            "sources": lambda: _most_first(_grouped(self.origins, lambda row: row.source)),
+            "referrers": lambda: _by_model(Referrer, _grouped(self.origins, lambda row: row.referrer_id)),
+            "events": lambda: _by_model(Event, _grouped(self.origins, lambda row: row.event_id)),
+            "countries": lambda: _most_first(_grouped(self.places_and_months, lambda row: row.country)),
+            "sectors": lambda: _by_sector(lead_conditions(self.filters)),
+            "languages": lambda: _most_first(_grouped(self.places_and_months, lambda row: row.preferred_language)),
+            "months": lambda: _every_month(_grouped(self.places_and_months, lambda row: row.month)),
+        }[by]()
+        return [_tally(key or None, *counts) for key, *counts in rows]
+
+    def referral_leaderboard(self, size: int = LEADERBOARD_SIZE) -> list[ReferrerRank]:
+        """The referrers who brought the most leads, then the most registrations."""
+        return [ReferrerRank(tally.key, tally.leads, tally.registered, tally.registered_capital_usd)
+                for tally in self.breakdown("referrers") if tally.key is not None][:size]
+
+    def lost_reasons(self) -> list[LostReasonCount]:
+        """Why leads were lost, the most frequent reason first."""
+        lost = {key: counts[3] for key, counts in _grouped(self.origins, lambda row: row.lost_reason_id).items()
+                if counts[3]}
+        reasons = _loaded(LostReason, lost)
+        rows = sorted(((reasons.get(key), count) for key, count in lost.items()),
+                      key=lambda row: (-row[1], row[0] is None, row[0].position if row[0] else 0,
+                                       row[0].id if row[0] else 0))
+        total = sum(count for _, count in rows)
+        return [LostReasonCount(reason, count, count * 100 / total) for reason, count in rows]
+
+    def funnel(self) -> list[FunnelStep]:
+        return funnel(self.filters)
+
+    @cached_property
+    def response_times(self) -> dict[str, list[ResponseTimes]]:
+        return response_times(self.filters)
+
+    def response_overall(self) -> ResponseTimes:
+        return next(iter(self.response_times["_all"]), ResponseTimes(None, 0, 0, 0, None, None))
+
+    def response_by_officer(self) -> list[ResponseTimes]:
+        return self.response_times["_owner"]
+
+    def response_by_month(self) -> list[ResponseTimes]:
+        return self.response_times["_month"]
+
+    def time_in_stages(self) -> list[StageTime]:
+        return time_in_stages(self.filters, self.now)
 
 
 # --- response time ---------------------------------------------------------------------------
@@ -301,29 +395,56 @@ class ResponseTimes:
         return self.answered_in_time * 100 / self.answered if self.answered else None
 
 
-def _ranked(value, group=None) -> tuple:
+def _ranked(value, group=None, suffix: str = "") -> tuple:
     """The windows ``_percentile`` reads: each row's rank by ``value`` (empty values last) and the
-    number of values, in each ``group``."""
-    return (func.row_number().over(partition_by=group, order_by=value.asc().nulls_last()).label("rank"),
-            func.count(value).over(partition_by=group).label("values"))
+    number of values, in each ``group``. PostgreSQL needs none (``_percentile_of``)."""
+    if _sorts_within_group():
+        return ()
+    return (func.row_number().over(partition_by=group, order_by=value.asc().nulls_last()).label(f"rank{suffix}"),
+            func.count(value).over(partition_by=group).label(f"values{suffix}"))
 
 
-def _response_statement(filters: ReportFilters, key=None) -> tuple:
-    """(the leads ranked by waiting time, the figures per ``key`` from them); unanswered leads
-    rank last and are only counted."""
+def _sorts_within_group() -> bool:
+    """PostgreSQL computes a percentile with one sort per group (``percentile_cont``), which
+    costs half of numbering every row first; SQLite has no such aggregate."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def _percentile_of(rows, name: str, share: tuple[int, int], suffix: str = ""):
+    """The ``share`` percentile of the column ``name`` of ``rows`` (a subquery that selected it
+    with ``_ranked``'s windows of that ``suffix``), one definition on both databases."""
+    if _sorts_within_group():
+        return func.percentile_cont(share[0] / share[1]).within_group(rows.c[name])
+    return _percentile(rows.c[name], rows.c[f"rank{suffix}"], rows.c[f"values{suffix}"], share)
+
+
+#: The groups the response times are given for, as (suffix of their windows, column of the lead).
+RESPONSE_GROUPS = ("_all", "_owner", "_month")
+
+
+def _response_statement(filters: ReportFilters):
+    """One pass over the leads for every response figure: each lead's waiting time (and its ranks
+    in all leads, its owner's and its month's, on SQLite), then the figures of all the leads, per
+    owner and per month, as the rows of one UNION ALL told apart by which key is set.
+    Unanswered leads are only counted."""
     waited = seconds_between(Lead.created_at, Lead.first_responded_at)
-    in_time = case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0)
-    ranked = (
-        select((key if key is not None else literal(0)).label("key"), waited.label("waited"),
-               in_time.label("in_time"), *_ranked(waited, key))
-        .where(*lead_conditions(filters)).subquery()
-    )
-    answered = func.count(ranked.c.waited)
-    return ranked, select(
-        ranked.c.key, answered, func.count() - answered, func.coalesce(func.sum(ranked.c.in_time), 0),
-        _percentile(ranked.c.waited, ranked.c.rank, ranked.c["values"], MEDIAN),
-        _percentile(ranked.c.waited, ranked.c.rank, ranked.c["values"], NINETIETH),
-    ).group_by(ranked.c.key)
+    month = vietnam_month(Lead.created_at)
+    rows = select(
+        Lead.owner_id.label("owner"), month.label("month"), waited.label("waited"),
+        case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0).label("in_time"),
+        *_ranked(waited, None, "_all"), *_ranked(waited, Lead.owner_id, "_owner"), *_ranked(waited, month, "_month"),
+    ).where(*lead_conditions(filters)).cte("answers")
+    answered = func.count(rows.c.waited)
+    figures = (answered, func.count() - answered, func.coalesce(func.sum(rows.c.in_time), 0))
+    no_owner, no_month = literal(None, Integer()).label("owner"), literal(None, Date()).label("month")
+    parts = []
+    for suffix, owner, month_key in (("_all", literal(0, Integer()).label("owner"), no_month),
+                                     ("_owner", rows.c.owner, no_month), ("_month", no_owner, rows.c.month)):
+        part = select(literal(suffix).label("kind"), owner, month_key, *figures,
+                      _percentile_of(rows, "waited", MEDIAN, suffix), _percentile_of(rows, "waited", NINETIETH, suffix))
+        parts.append(part.group_by(owner) if suffix == "_owner" else part.group_by(month_key) if suffix == "_month"
+                     else part)
+    return union_all(*parts)
 
 
 def _response(key, answered, not_answered, in_time, median, p90) -> ResponseTimes:
@@ -331,25 +452,35 @@ def _response(key, answered, not_answered, in_time, median, p90) -> ResponseTime
                          _seconds_or_none(p90, answered))
 
 
+def response_times(filters: ReportFilters) -> dict[str, list[ResponseTimes]]:
+    """The response times of all the leads, per officer (by name, leads nobody owns last) and per
+    month received, by ``RESPONSE_GROUPS``."""
+    found: dict[str, list] = {kind: [] for kind in RESPONSE_GROUPS}
+    for kind, owner, month, *figures in db.session.execute(_response_statement(filters)):
+        found[kind].append((owner, month, figures))
+    users = _loaded(User, [owner for owner, _, _ in found["_owner"]])
+    officers = sorted(((users.get(owner), figures) for owner, _, figures in found["_owner"]),
+                      key=lambda row: (row[0] is None, row[0].name if row[0] else "", row[0].id if row[0] else 0))
+    return {
+        # Without leads, the pass over all of them still gives its row of zeros
+        "_all": [_response(None, *figures) for _, _, figures in found["_all"] if figures[0] or figures[1]],
+        "_owner": [_response(user, *figures) for user, figures in officers],
+        "_month": [_response(month, *figures) for _, month, figures in sorted(found["_month"], key=lambda row: row[1])],
+    }
+
+
 def response_overall(filters: ReportFilters) -> ResponseTimes:
-    _, stmt = _response_statement(filters)
-    row = db.session.execute(stmt).first()
-    return _response(None, *row[1:]) if row else ResponseTimes(None, 0, 0, 0, None, None)
+    return Report(filters).response_overall()
 
 
 def response_by_officer(filters: ReportFilters) -> list[ResponseTimes]:
     """Per owner of the leads, by name; leads nobody owns last."""
-    ranked, stmt = _response_statement(filters, Lead.owner_id)
-    stmt = (stmt.add_columns(User).outerjoin(User, User.id == ranked.c.key).group_by(User.id)
-            .order_by(User.id.is_(None), User.name, User.id))
-    return [_response(user, *figures) for _, *figures, user in db.session.execute(stmt)]
+    return Report(filters).response_by_officer()
 
 
 def response_by_month(filters: ReportFilters) -> list[ResponseTimes]:
     """Per month the leads were received in."""
-    ranked, stmt = _response_statement(filters, vietnam_month(Lead.created_at))
-    rows = db.session.execute(stmt.order_by(ranked.c.key))
-    return [_response(month, *figures) for month, *figures in rows]
+    return Report(filters).response_by_month()
 
 
 # --- time in each stage ----------------------------------------------------------------------
@@ -364,34 +495,28 @@ class StageTime:
 
 
 def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[StageTime]:
-    """Median time a lead stayed in each open stage: from entering it to the next move (LEAD() over
-    each lead's stage history); a stay still going on counts up to ``now``."""
+    """Median time a lead stayed in each open stage: from entering it to the next move (each
+    change's ``left_at``); a stay still going on counts up to ``now``."""
     now = now or clock.now()
-    history = (
-        select(StageChange.to_stage_id.label("stage_id"), StageChange.changed_at, Lead.status,
-               func.lead(StageChange.changed_at).over(partition_by=StageChange.lead_id,
-                                                      order_by=(StageChange.changed_at, StageChange.id))
-               .label("left_at"))
-        .join(Lead, Lead.id == StageChange.lead_id).where(*lead_conditions(filters)).subquery()
-    )
-    until = func.coalesce(history.c.left_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True)))
-    stayed = seconds_between(history.c.changed_at, until)
+    open_stages = [stage for stage in stages() if stage.is_open]
+    until = func.coalesce(StageChange.left_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True)))
+    stayed = seconds_between(StageChange.changed_at, until)
     stays = (
-        select(history.c.stage_id, stayed.label("stayed"), *_ranked(stayed, history.c.stage_id))
-        .join(Stage, Stage.id == history.c.stage_id)
-        .where(Stage.is_won.is_(False), Stage.is_lost.is_(False),
-               or_(history.c.left_at.is_not(None), history.c.status == LeadStatus.OPEN))
+        select(StageChange.to_stage_id.label("stage_id"), stayed.label("stayed"),
+               *_ranked(stayed, StageChange.to_stage_id))
+        .join(Lead, Lead.id == StageChange.lead_id)
+        .where(StageChange.to_stage_id.in_([stage.id for stage in open_stages]),
+               or_(StageChange.left_at.is_not(None), Lead.status == LeadStatus.OPEN), *lead_conditions(filters))
         .subquery()
     )
     measured = {
         stage_id: (int(count), _seconds_or_none(median, count))
         for stage_id, count, median in db.session.execute(
-            select(stays.c.stage_id, func.count(),
-                   _percentile(stays.c.stayed, stays.c.rank, stays.c["values"], MEDIAN))
+            select(stays.c.stage_id, func.count(), _percentile_of(stays, "stayed", MEDIAN))
             .group_by(stays.c.stage_id)
         )
     }
-    return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in stages() if stage.is_open]
+    return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in open_stages]
 
 
 # --- referrers and lost reasons --------------------------------------------------------------
@@ -406,14 +531,7 @@ class ReferrerRank:
 
 
 def referral_leaderboard(filters: ReportFilters, size: int = LEADERBOARD_SIZE) -> list[ReferrerRank]:
-    """The referrers who brought the most leads, then the most registrations."""
-    leads, registered, capital, _lost = _tally_columns()
-    stmt = (select(Referrer, leads, registered, capital).join(Lead, Lead.referrer_id == Referrer.id)
-            .where(*lead_conditions(filters)).group_by(Referrer.id)
-            .order_by(literal_column("leads").desc(), literal_column("registered").desc(), Referrer.name, Referrer.id)
-            .limit(size))
-    return [ReferrerRank(referrer, int(count), int(won), int(total or 0))
-            for referrer, count, won, total in db.session.execute(stmt)]
+    return Report(filters).referral_leaderboard(size)
 
 
 @dataclass
@@ -426,11 +544,4 @@ class LostReasonCount:
 
 
 def lost_reasons(filters: ReportFilters) -> list[LostReasonCount]:
-    """Why leads were lost, the most frequent reason first."""
-    count = func.count(Lead.id).label("leads")
-    stmt = (select(LostReason, count).select_from(Lead).outerjoin(LostReason, LostReason.id == Lead.lost_reason_id)
-            .where(Lead.status == LeadStatus.LOST, *lead_conditions(filters)).group_by(LostReason.id)
-            .order_by(count.desc(), LostReason.id.is_(None), LostReason.position, LostReason.id))
-    rows = db.session.execute(stmt).all()
-    total = sum(leads for _, leads in rows)
-    return [LostReasonCount(reason, leads, leads * 100 / total) for reason, leads in rows]
+    return Report(filters).lost_reasons()

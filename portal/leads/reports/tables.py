@@ -7,7 +7,7 @@ formats them for the reader's locale with the portal's Babel formatters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Callable
 
 from babel import UnknownLocaleError, units
@@ -19,7 +19,6 @@ from portal.leads.countries import country_name
 from portal.leads.models import SOURCE_LABELS, LeadSource
 from portal.leads.reports import queries as reports
 from portal.leads.reports.charts import BarChart, Series, bar_chart
-from portal.leads.reports.queries import ReportFilters
 from portal.spreadsheets import csv_bytes
 
 # --- formatting --------------------------------------------------------------------------
@@ -98,7 +97,8 @@ class Section:
     title: Any
     note: Any
     columns: tuple[Column, ...]
-    load: Callable[[ReportFilters, datetime], list]
+    #: The section's rows from the page's ``Report`` (which computes each figure once).
+    load: Callable[[reports.Report], list]
     #: The columns drawn as bars.
     bars: tuple[int, ...] = (1,)
 
@@ -126,9 +126,9 @@ class SectionTable:
                          + [[in_csv(column.kind, value) for column, value in zip(columns, row)] for row in self.rows])
 
 
-def build(section: Section, filters: ReportFilters, now: datetime) -> SectionTable:
+def build(section: Section, report: reports.Report) -> SectionTable:
     return SectionTable(section, [[column.value(item) for column in section.columns]
-                                  for item in section.load(filters, now)])
+                                  for item in section.load(report)])
 
 
 # --- what each row is about, in the reader's language ------------------------------------
@@ -173,7 +173,7 @@ def _tally_columns(label, kind: str, name: Callable[[Any], Any]) -> tuple[Column
 def _breakdown(key: str, title, label, kind: str, name: Callable[[Any], Any], note=None) -> Section:
     return Section(key, title, note or _l("Win rate: of the leads decided (registered or lost), the share that "
                                           "registered."),
-                   _tally_columns(label, kind, name), lambda filters, now: reports.breakdown(filters, key), bars=(1, 2))
+                   _tally_columns(label, kind, name), lambda report: report.breakdown(key), bars=(1, 2))
 
 
 def _response_columns(label, kind: str, name: Callable[[Any], Any]) -> tuple[Column, ...]:
@@ -200,7 +200,7 @@ SECTIONS: tuple[Section, ...] = (
         (Column(_l("Stage"), "label", lambda step: step.stage.name(current_language())),
          Column(_l("Leads that reached it"), "count", lambda step: step.reached),
          Column(_l("Went on to the next stage"), "percent", lambda step: step.conversion)),
-        lambda filters, now: reports.funnel(filters),
+        lambda report: report.funnel(),
     ),
     _breakdown("sources", _l("Leads by source"), _l("Source"), "label", _source),
     _breakdown("referrers", _l("Leads by referrer"), _l("Referrer"), "label",
@@ -216,10 +216,10 @@ SECTIONS: tuple[Section, ...] = (
     _breakdown("months", _l("Leads by month received"), _l("Month"), "month", lambda month: month),
     Section("response-officers", _l("First answer by officer"), RESPONSE_NOTE,
             _response_columns(_l("Owner"), "label", lambda user: _named(user, _l("Nobody yet"))),
-            lambda filters, now: reports.response_by_officer(filters), bars=(2, 3)),
+            lambda report: report.response_by_officer(), bars=(2, 3)),
     Section("response-months", _l("First answer by month received"), RESPONSE_NOTE,
             _response_columns(_l("Month"), "month", lambda month: month),
-            lambda filters, now: reports.response_by_month(filters), bars=(2, 3)),
+            lambda report: report.response_by_month(), bars=(2, 3)),
     Section(
         "stage-time", _l("Time spent in each stage"),
         _l("Median time from entering a stage to the next move. A lead still in a stage counts up to now; a lead "
@@ -228,7 +228,7 @@ SECTIONS: tuple[Section, ...] = (
          Column(_l("Stays measured"), "count", lambda spent: spent.stays),
          Column(_l("Median time in the stage"), "duration", lambda spent: spent.median_seconds,
                 _l("Median time in the stage (hours)"))),
-        lambda filters, now: reports.time_in_stages(filters, now), bars=(2,),
+        lambda report: report.time_in_stages(), bars=(2,),
     ),
     Section(
         "leaderboard", _l("Referral leaderboard"),
@@ -239,7 +239,7 @@ SECTIONS: tuple[Section, ...] = (
          Column(_l("Registered"), "count", lambda rank: rank.registered),
          Column(_l("Registered capital"), "usd", lambda rank: rank.registered_capital_usd,
                 _l("Registered capital (USD)"))),
-        lambda filters, now: reports.referral_leaderboard(filters), bars=(2, 3),
+        lambda report: report.referral_leaderboard(), bars=(2, 3),
     ),
     Section(
         "lost-reasons", _l("Why leads were lost"), _l("The reasons recorded when leads were lost, the most frequent "
@@ -247,7 +247,7 @@ SECTIONS: tuple[Section, ...] = (
         (Column(_l("Reason"), "label", lambda count: _named_in_language(count.reason, _l("No reason given"))),
          Column(_l("Leads"), "count", lambda count: count.leads),
          Column(_l("Share of the lost leads"), "percent", lambda count: count.share)),
-        lambda filters, now: reports.lost_reasons(filters),
+        lambda report: report.lost_reasons(),
     ),
 )
 

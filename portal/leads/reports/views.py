@@ -48,12 +48,13 @@ def _filters(form: ReportFilterForm) -> reports.ReportFilters:
 @bp.get("/reports")
 def index():
     form = _form()
-    filters, now = _filters(form), clock.now()
+    filters = _filters(form)
+    report = reports.Report(filters, clock.now())
     return render_template(
         "leads/reports/index.html", form=form, filters=filters, sees_everyone=sees_everyone(),
         shown=report_tables.shown,
-        totals=reports.totals(filters), response=reports.response_overall(filters),
-        tables=[report_tables.build(section, filters, now) for section in report_tables.SECTIONS],
+        totals=report.totals(), response=report.response_overall(),
+        tables=[report_tables.build(section, report) for section in report_tables.SECTIONS],
         query=request.query_string.decode(),
     )
 
@@ -61,7 +62,7 @@ def index():
 @bp.get("/reports/<section>.csv")
 def download(section: str):
     chosen = report_tables.SECTIONS_BY_KEY.get(section) or abort(404)
-    table = report_tables.build(chosen, _filters(_form()), clock.now())
+    table = report_tables.build(chosen, reports.Report(_filters(_form()), clock.now()))
     stamp = clock.file_stamp()
     return Response(table.csv(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="report-{section}-{stamp}.csv"'})
