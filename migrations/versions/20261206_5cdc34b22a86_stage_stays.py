@@ -3,7 +3,7 @@ moment), so the reports' time in each stage reads one row per stay instead of or
 lead's history. Existing histories get theirs now.
 
 Revision ID: 5cdc34b22a86
-Revises: b7e3c1a9d2f4
+Revises: c4d8e2f1a6b3
 Create Date: 2026-12-06 20:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5cdc34b22a86'
-down_revision = 'b7e3c1a9d2f4'
+down_revision = 'c4d8e2f1a6b3'
 branch_labels = None
 depends_on = None
 
