@@ -57,8 +57,11 @@ def queue_mail(kind: str, recipient: str, language: str, lead_id: int | None = N
     message = OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body, language=language,
                             lead_id=lead_id, message_id=new_message_id(), context=saved)
     db.session.add(message)
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+    if db.engine.dialect.name == "postgresql" and not db.session.info.get(QUEUED):
+        # once per transaction (the worker, woken, sends all that is due), and without flushing, so
+        # that the transaction's e-mails go in one INSERT
+        with db.session.no_autoflush:
+            db.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
     db.session.info[QUEUED] = True
     return message
 

@@ -61,9 +61,8 @@ def _common(form: PublicForm, kind: LeadKind) -> dict:
 
 def _receive_once(submission: Submission) -> str:
     """Store the submission and commit, once per form: a form already stored (sent twice, or twice
-    at once, when the unique key refuses the second) answers with the first one's reference."""
-    if reference := queries.reference_for_form_key(submission.form_key):
-        return reference
+    at once) is refused by the unique key, and answers with the first one's reference. Not looked up
+    first: a repeat is rare, and every other submission would pay for the look."""
     try:
         reference = receive_submission(submission).lead.reference
         db.session.commit()
