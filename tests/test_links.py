@@ -12,6 +12,7 @@ from portal.links import external_url
 from portal.outbox.models import OutboxMessage
 from tests import factories
 from tests.forms import hidden_fields, inquiry
+from tests.mails import as_sent
 from tests.staff import client_at, csrf_token, log_in
 
 BASE = "https://invest.example.gov.vn"
@@ -51,7 +52,8 @@ def only_on_base(text: str) -> list[str]:
 
 
 def mail(session, kind: str) -> OutboxMessage:
-    return session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind)).one()
+    [message] = as_sent(session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind)))
+    return message
 
 
 def assigning_officer(session):

@@ -4,8 +4,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the sub-features' blueprints, the template helpers and the ``reminders`` command."""
-    from portal.leads import template_helpers
+    """Register the sub-features' blueprints, the template helpers, the e-mails the sender renders
+    and the ``reminders`` command."""
+    from portal.leads import mails, template_helpers
     from portal.leads.capture.views import bp as capture
     from portal.leads.imports.views import bp as imports
     from portal.leads.partners.views import bp as partners
@@ -18,4 +19,5 @@ def init_app(app: Flask) -> None:
     for blueprint in (capture, pipeline, pipeline_settings, partners, imports, personal_data, reports):
         app.register_blueprint(blueprint)
     template_helpers.register(app)
+    mails.register()
     app.cli.add_command(reminders_cli)

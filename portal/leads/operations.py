@@ -147,13 +147,17 @@ def create_lead(submission: Submission, user: User | None = None) -> Lead:
                  "land_need_ha", "timeline", "visit_from", "visit_to", "visitors", "guide_language"):
         setattr(lead, name, getattr(submission, name))
     lead.preferred_language = submission.preferred_language or submission.language
+    officer = _officer_for(lead)  # asked before the lead joins the session: its INSERT then names the owner
     db.session.add(lead)
     db.session.add(StageChange(lead=lead, from_stage_id=None, to_stage_id=stage.id, changed_at=received_at,
                                user_id=user.id if user else None))
     _add_interests(lead, submission)
     lead.priority_score = priority_score(lead)
-    db.session.flush()
-    _assign_automatically(lead)
+    if officer is not None:
+        officer.last_assigned_at = received_at
+        assign(lead, officer, None)  # flushes
+    else:
+        db.session.flush()
     return lead
 
 
@@ -213,12 +217,10 @@ def _queue_mails(lead: Lead, submission: Submission, joined: bool) -> None:
         queue_mail("new_lead", centre, current_app.config["PORTAL_LEADS_LANGUAGE"], lead.id, **context)
 
 
-def _assign_automatically(lead: Lead) -> None:
-    officer = pick_officer(queries.assignment_candidates(), queries.open_leads_per_owner(),
-                           lead.preferred_language, lead.country)
-    if officer is not None:
-        assign(lead, officer, None)
-        officer.last_assigned_at = clock.now()
+def _officer_for(lead: Lead) -> User | None:
+    """Who gets a new lead automatically, by their languages, countries and open leads."""
+    return pick_officer(queries.assignment_candidates(), queries.open_leads_per_owner(),
+                        lead.preferred_language, lead.country)
 
 
 def receive_submission(submission: Submission) -> Receipt:
@@ -235,8 +237,8 @@ def receive_submission(submission: Submission) -> Receipt:
     lead.priority_score = priority_score(lead)
     if submission.form_key:
         db.session.add(FormSubmission(key=submission.form_key, lead=lead, received_at=clock.now()))
-    db.session.flush()
     _queue_mails(lead, submission, joined)
+    db.session.flush()  # one flush: the e-mails go in one INSERT
     current_app.logger.info("lead %s: %s received (%s)", lead.reference, submission.kind,
                             "joined" if joined else "new")
     return Receipt(lead, joined)

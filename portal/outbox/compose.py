@@ -1,5 +1,9 @@
-"""Writing an e-mail into the outbox, rendered in the recipient's language."""
+"""Writing an e-mail into the outbox, rendered in the recipient's language: at once, or, for a kind
+registered with ``render_when_sent``, by the sender from a JSON context saved with the message."""
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from flask import render_template
 from flask_babel import force_locale
@@ -11,18 +15,62 @@ from portal.outbox.models import OutboxMessage, new_message_id
 from portal.outbox.worker import CHANNEL
 
 
-def queue_mail(kind: str, recipient: str, language: str, lead_id: int | None = None, **context) -> OutboxMessage:
-    """Render ``email/<kind>.subject.txt`` and ``email/<kind>.txt`` in ``language`` and add the
-    message to the session. It is sent once the transaction commits: by ``flask outbox work``, which
-    PostgreSQL notifies on that commit, by the committing process itself (``MAIL_SEND_AFTER_COMMIT``)
-    or by ``flask outbox send``; a rollback drops it, and the notification, with everything else."""
+@dataclass(frozen=True)
+class Rendering:
+    """How a kind's template context becomes plain data (``save``, in the request) and back
+    (``load``, in the sender, with the database at hand)."""
+
+    save: Callable[..., dict]
+    load: Callable[[dict], dict]
+
+
+#: Kinds rendered by the sender; every other kind is rendered when queued.
+RENDERED_WHEN_SENT: dict[str, Rendering] = {}
+
+
+def render_when_sent(kind: str, save: Callable[..., dict], load: Callable[[dict], dict]) -> None:
+    """Let the sender render ``kind``: the request only saves ``save(**context)``, and the sender
+    renders the same templates with ``load(saved)``. A feature registers its busiest kinds in its
+    ``init_app``: a request then writes a row, and renders nothing."""
+    RENDERED_WHEN_SENT[kind] = Rendering(save, load)
+
+
+def _render(kind: str, language: str, context: dict) -> tuple[str, str]:
     with force_locale(language):
         subject = " ".join(render_template(f"email/{kind}.subject.txt", language=language, **context).split())
         body = render_template(f"email/{kind}.txt", language=language, **context)
+    return subject, body
+
+
+def queue_mail(kind: str, recipient: str, language: str, lead_id: int | None = None, **context) -> OutboxMessage:
+    """Render ``email/<kind>.subject.txt`` and ``email/<kind>.txt`` in ``language`` (now, or when sent:
+    ``render_when_sent``) and add the message to the session. It is sent once the transaction commits:
+    by ``flask outbox work``, which PostgreSQL notifies on that commit, by the committing process itself
+    (``MAIL_SEND_AFTER_COMMIT``) or by ``flask outbox send``; a rollback drops it, and the notification,
+    with everything else."""
+    rendering = RENDERED_WHEN_SENT.get(kind)
+    if rendering is None:
+        subject, body = _render(kind, language, context)
+        saved = None
+    else:
+        subject, body, saved = "", "", rendering.save(**context)
     message = OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body, language=language,
-                            lead_id=lead_id, message_id=new_message_id())
+                            lead_id=lead_id, message_id=new_message_id(), context=saved)
     db.session.add(message)
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+    if db.engine.dialect.name == "postgresql" and not db.session.info.get(QUEUED):
+        # once per transaction (the worker, woken, sends all that is due), and without flushing, so
+        # that the transaction's e-mails go in one INSERT
+        with db.session.no_autoflush:
+            db.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
     db.session.info[QUEUED] = True
     return message
+
+
+def render_saved(message: OutboxMessage) -> None:
+    """Render a message queued with a saved context into its ``subject`` and ``body`` (the context is
+    then dropped: the text is what was sent). Nothing to do for a message rendered when queued."""
+    if message.context is None:
+        return
+    rendering: Any = RENDERED_WHEN_SENT[message.kind]
+    message.subject, message.body = _render(message.kind, message.language, rendering.load(message.context))
+    message.context = None

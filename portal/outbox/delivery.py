@@ -138,8 +138,9 @@ def _claim(message_id: int, now) -> bool:
 
 
 def claim_next(now: datetime) -> OutgoingMail | None:
-    """The oldest due message, claimed and committed, as plain data; ``None`` when nothing is due.
-    On PostgreSQL rows another sender holds are skipped, so several workers share the queue."""
+    """The oldest due message, rendered (when queued with a saved context), claimed and committed, as
+    plain data; ``None`` when nothing is due. On PostgreSQL rows another sender holds are skipped, so
+    several workers share the queue."""
     for _ in range(CLAIM_TRIES):
         message = db.session.scalars(
             select(OutboxMessage).where(_due(now)).order_by(OutboxMessage.id).limit(1)
@@ -148,10 +149,24 @@ def claim_next(now: datetime) -> OutgoingMail | None:
         if message is None:
             db.session.rollback()
             return None
+        try:
+            _render_saved(message)
+        except Exception as error:  # a message that cannot be rendered must not hold up those after it
+            broken = OutgoingMail(message.id, message.kind, "", "", "", "", "")
+            db.session.rollback()
+            if _claim(broken.id, now):
+                _record_failure(broken, f"not rendered: {type(error).__name__}: {error}")
+            continue
         mail = OutgoingMail.of(message)
-        if _claim(mail.id, now):
+        if _claim(mail.id, now):  # the commit keeps the rendered text with the message
             return mail
     return None
+
+
+def _render_saved(message: OutboxMessage) -> None:
+    from portal.outbox.compose import render_saved  # compose queues, and imports this module
+
+    render_saved(message)
 
 
 def _record_sent(mail: OutgoingMail) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime
 from email.utils import make_msgid
 
 from flask import current_app, has_app_context
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, func
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -38,6 +38,9 @@ class OutboxMessage(db.Model):
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
+    #: For a kind rendered when it is sent (``compose.render_when_sent``): what its templates need, as
+    #: plain data, until the sender renders ``subject`` and ``body`` from it (then ``None``).
+    context: Mapped[dict | None] = mapped_column(JSON)
     language: Mapped[str] = mapped_column(String(5))
     message_id: Mapped[str] = mapped_column(String(255), unique=True, default=new_message_id)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"), index=True)

@@ -78,6 +78,13 @@ def bump() -> None:
         store.bump()
 
 
+def content_generation() -> str | None:
+    """What the published content's generation is now, for a cache of page parts built from it
+    (the blank forms); ``None`` when the page cache is off, and nothing should be kept."""
+    store = current_app.extensions.get("page_cache")
+    return None if store is None else store.current_generation()
+
+
 def mark_cacheable(response):
     """Tell the cache it may keep this answer, and browsers how long theirs stays good."""
     if request.endpoint not in CACHEABLE_ENDPOINTS or response.status_code != 200 or "X-Cache" in response.headers:

@@ -48,6 +48,9 @@ class MemoryStore:
         self._size = 0
         self._lock = threading.Lock()
 
+    def current_generation(self) -> str:
+        return self.generation.current()
+
     def lookup(self, key: str, encoding: str) -> tuple[str, CachedPage | None]:
         generation = self.generation.current()
         with self._lock:
@@ -84,6 +87,9 @@ class RedisStore:
         self.redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
         self.prefix = prefix
         self.generation_key = f"{prefix}generation"
+
+    def current_generation(self) -> str:
+        return (self.redis.get(self.generation_key) or b"0").decode()
 
     def lookup(self, key: str, encoding: str) -> tuple[str, CachedPage | None]:
         pipe = self.redis.pipeline(transaction=False)

@@ -3,20 +3,23 @@ and referrers' personal links (``/r/<code>``)."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import wraps
 from typing import Callable
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy.exc import IntegrityError
 
 from portal.antispam import form_started_token, sent_too_fast
 from portal.extensions import csrf, db, limiter
 from portal.i18n import current_language, negotiate_language
 from portal.leads import queries
+from portal.leads.capture import blank_forms
 from portal.leads.capture.forms import InquiryForm, PublicForm, ReferralForm, VisitForm
 from portal.leads.models import LeadKind
 from portal.leads.operations import Introducer, Submission, receive_submission
 from portal.money import usd_from_millions
+from portal.page_cache import content_generation
 from portal.projects import queries as catalogue
 from portal.projects.models import Sector
 from portal.projects.slugs import resolve
@@ -58,9 +61,8 @@ def _common(form: PublicForm, kind: LeadKind) -> dict:
 
 def _receive_once(submission: Submission) -> str:
     """Store the submission and commit, once per form: a form already stored (sent twice, or twice
-    at once, when the unique key refuses the second) answers with the first one's reference."""
-    if reference := queries.reference_for_form_key(submission.form_key):
-        return reference
+    at once) is refused by the unique key, and answers with the first one's reference. Not looked up
+    first: a repeat is rare, and every other submission would pay for the look."""
     try:
         reference = receive_submission(submission).lead.reference
         db.session.commit()
@@ -71,6 +73,21 @@ def _receive_once(submission: Submission) -> str:
             raise
         current_app.logger.info("lead %s: the same form again, not stored twice", reference)
     return reference
+
+
+def _blank_when_kept(view):
+    """A plain GET is answered from the kept blank form when there is one (``blank_forms``), before
+    any query or form is made."""
+    @wraps(view)
+    def serve(*args, **kwargs):
+        if blank_forms.eligible():
+            g.blank_form_generation = content_generation()
+            page = blank_forms.kept_page(current_language(), _came_from(), g.blank_form_generation)
+            if page is not None:
+                return page
+        return view(*args, **kwargs)
+
+    return serve
 
 
 def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submission], **context):
@@ -88,6 +105,11 @@ def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submi
             return redirect(url_for("capture.thank_you"))
     else:
         form.came_from.data = _came_from()
+    if not form.is_submitted() and blank_forms.eligible():
+        came_from = form.came_from.data
+        blank_forms.mark_slots(form)
+        page = render_template(template, form=form, problem=None, **context)
+        return blank_forms.keep_and_fill(page, form.lang, came_from, g.get("blank_form_generation")), 200
     form.keep_or_give_key()
     form.started.data = form_started_token()
     status = 400 if form.is_submitted() else 200
@@ -97,6 +119,7 @@ def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submi
 @bp.route("/<lang:lang>/inquire", methods=["GET", "POST"])
 @limiter.limit(_rate_limit, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
+@_blank_when_kept
 def inquire():
     sectors = catalogue.sectors()
     form = InquiryForm(current_language(), sectors)
@@ -122,6 +145,7 @@ def inquire():
 @bp.route("/<lang:lang>/visit", methods=["GET", "POST"])
 @limiter.limit(_rate_limit, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
+@_blank_when_kept
 def visit():
     parks, projects = queries.visit_choices()
     form = VisitForm(current_language(), parks=parks, projects=projects)
@@ -149,6 +173,7 @@ def visit():
 @bp.route("/<lang:lang>/refer", methods=["GET", "POST"])
 @limiter.limit(_rate_limit, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
+@_blank_when_kept
 def refer():
     sectors = catalogue.sectors()
     form = ReferralForm(current_language(), sectors)

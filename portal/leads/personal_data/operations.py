@@ -92,7 +92,7 @@ def erase(holdings: Holdings, user: User) -> int:
         audit.record("referrer", referrer.id, "erase_personal_data", {}, user_id=user.id)
     mails = db.session.scalars(select(OutboxMessage).where(func.lower(OutboxMessage.recipient) == holdings.email))
     for mail in mails:
-        mail.recipient, mail.body, mail.subject = ERASED, ERASED, ERASED
+        mail.recipient, mail.body, mail.subject, mail.context = ERASED, ERASED, ERASED, None
         if mail.status != OutboxStatus.SENT:
             mail.status, mail.last_error = OutboxStatus.FAILED, "not sent: the person's data was erased"
     db.session.flush()

@@ -11,6 +11,7 @@ from portal.leads.models import Lead, LeadStatus
 from portal.outbox.models import OutboxMessage
 from portal.privacy import NOTICE_VERSION
 from tests.forms import inquiry, referral, submit, visit
+from tests.mails import as_sent
 
 LANGS = ("vi", "en", "ko", "ja")
 
@@ -21,7 +22,7 @@ def leads(session) -> list[Lead]:
 
 
 def outbox(session) -> list[OutboxMessage]:
-    return list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+    return as_sent(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
 @pytest.mark.parametrize("lang", LANGS)

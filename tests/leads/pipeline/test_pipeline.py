@@ -12,6 +12,7 @@ from portal.leads.models import Activity, Lead, LostReason, Stage, StageChange, 
 from portal.leads.rules.deadlines import add_working_hours
 from portal.outbox.models import OutboxMessage
 from tests import factories
+from tests.mails import as_sent
 from tests.staff import csrf_token, log_in, post
 
 
@@ -187,7 +188,7 @@ def test_assigning_tells_the_new_owner_in_their_language(staff_client, session, 
     post(staff_client, f"/staff/leads/{lead.reference}/assign", owner=str(officer.id))
     session.expire_all()
     assert lead.owner_id == officer.id
-    mail = session.scalars(select(OutboxMessage)).one()
+    [mail] = as_sent(session.scalars(select(OutboxMessage)))
     assert mail.recipient == officer.email and mail.language == "ja" and lead.reference in mail.subject
     assert f"/staff/leads/{lead.reference}" in mail.body
     assert any(activity.kind == "assignment" for activity in lead.activities)

@@ -1,0 +1,106 @@
+"""The e-mails an inquiry causes are rendered by the sender, from what the request saved: the text
+is exactly what rendering in the request gave, and a message that cannot be rendered holds up no other."""
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from portal.leads import mails
+from portal.leads.models import LeadKind
+from portal.leads.operations import Introducer, Submission, receive_submission
+from portal.outbox import send_due
+from portal.outbox.compose import RENDERED_WHEN_SENT, _render
+from portal.outbox.models import OutboxMessage, OutboxStatus
+from tests import factories
+from tests.forms import inquiry, submit
+
+
+def through_json(saved: dict) -> dict:
+    return json.loads(json.dumps(saved))
+
+
+def submission(session, kind=LeadKind.INQUIRY, **changes) -> Submission:
+    semis = factories.sector("semiconductors", en="Semiconductors", ko="반도체")
+    park = factories.park("vsip-3", texts={"en": "VSIP III", "ko": "VSIP III 산업단지"})
+    project = factories.project("chip-fab", texts={"en": "Chip packaging plant"}, of=semis, in_park=park)
+    session.flush()
+    values = dict(kind=kind, language="ko", name="Kim Min-jun", company="Hanbit", email="kim@hanbit.example",
+                  country="KR", message="15 ha, <b>soon</b> & more", job_title="Director", phone="+82 2 1234",
+                  sectors=[semis], projects=[project], parks=[park], estimated_investment_usd=120_000_000,
+                  land_need_ha=Decimal("15.5"), timeline="within_1_year", news=True)
+    values.update(changes)
+    return Submission(**values)
+
+
+@pytest.mark.parametrize("variant", ["inquiry", "site_visit", "referral", "joined", "referral_link"])
+def test_the_intake_mails_rendered_when_sent_are_those_rendered_at_once(app, session, variant):
+    changes = {}
+    if variant == "site_visit":
+        start = date.today() + timedelta(days=20)
+        changes = dict(kind=LeadKind.SITE_VISIT, visit_from=start, visit_to=start + timedelta(days=2), visitors=3,
+                       guide_language="ja")
+    elif variant == "referral":
+        changes = dict(kind=LeadKind.REFERRAL, preferred_language="ja", introducer=Introducer(
+            name="Park Ji-woo", organisation="Daejeon City", email="park@daejeon.example",
+            relationship="sister_city", language="ko"))
+    elif variant == "referral_link":
+        changes = dict(referrer=factories.referrer())
+    sent = submission(session, **changes)
+    lead = receive_submission(sent).lead
+    joined = variant == "joined"
+    context = {"lead": lead, "submission": sent, "joined": joined}
+
+    for kind in mails.INTAKE_KINDS:
+        for language in ("vi", "en", "ko", "ja"):
+            loaded = mails.load_intake(through_json(mails.save_intake(**context)))
+            assert _render(kind, language, loaded) == _render(kind, language, context), (kind, language)
+
+
+@pytest.mark.parametrize("by_manager", [True, False])
+def test_the_assignment_mail_rendered_when_sent_is_the_one_rendered_at_once(app, session, by_manager):
+    officer = factories.user(name="Phạm Thu Hà", language="ja")
+    manager = factories.user(role="manager", name="Trần Văn Minh")
+    lead = factories.lead("Sakura Precision", country="JP")
+    session.flush()
+    context = {"lead": lead, "owner": officer, "by": manager if by_manager else None}
+
+    loaded = mails.load_assignment(through_json(mails.save_assignment(**context)))
+
+    for language in ("vi", "en", "ko", "ja"):
+        assert _render("lead_assigned", language, loaded) == _render("lead_assigned", language, context)
+
+
+def test_an_inquirys_mails_wait_unrendered_and_go_out_complete(app, client, session, catalogue):
+    submit(client, "/en/inquire?project=chip-fab", inquiry())
+    waiting = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert {message.kind for message in waiting} <= set(RENDERED_WHEN_SENT)
+    assert all(message.body == "" and message.context for message in waiting)
+    session.commit()
+
+    report = send_due()
+
+    assert report.sent == len(waiting)
+    session.expire_all()
+    for message in session.scalars(select(OutboxMessage)):
+        assert message.status == OutboxStatus.SENT and message.context is None
+        assert message.subject and "Chip packaging plant" in message.body
+        eml = (app.instance_path + f"/mail/{message.id:06d}.eml")
+        assert message.body.splitlines()[0] in open(eml, encoding="utf-8").read()
+
+
+def test_a_message_that_cannot_be_rendered_holds_up_no_other(app, client, session, catalogue):
+    broken = OutboxMessage(kind="acknowledgement", recipient="x@example.com", subject="", body="", language="en",
+                           context={"lead": {}, "submission": {}, "joined": False})
+    session.add(broken)
+    session.commit()
+    broken_id = broken.id
+    submit(client, "/en/inquire", inquiry())
+
+    report = send_due()
+
+    assert report.sent == 2  # the acknowledgement and the notice of the inquiry after it
+    broken = session.get(OutboxMessage, broken_id)
+    assert broken.status == OutboxStatus.PENDING and broken.last_error.startswith("not rendered: KeyError")
+    assert broken.context is not None  # kept, to render once the code is mended
