@@ -4,7 +4,7 @@ receives an inquiry no longer renders its e-mails. Before a downgrade, send the 
 (``flask outbox send``): a message still waiting for its rendering would go out empty.
 
 Revision ID: c4d8e2f1a7b3
-Revises: b7e3c1a9d2f4
+Revises: 5cdc34b22a86
 Create Date: 2026-12-06 20:00:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c4d8e2f1a7b3'
-down_revision = 'b7e3c1a9d2f4'
+down_revision = '5cdc34b22a86'
 branch_labels = None
 depends_on = None
 

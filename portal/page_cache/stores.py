@@ -89,16 +89,21 @@ class RedisStore:
         self.generation_key = f"{prefix}generation"
 
     def current_generation(self) -> str:
-        return (self.redis.get(self.generation_key) or b"0").decode()
+        generation = self.redis.get(self.generation_key)
+        return generation.decode() if generation is not None else self._new_generation()
+
+    def _new_generation(self) -> str:
+        """Never set, or evicted: a new one, so nothing kept before counts again."""
+        self.redis.set(self.generation_key, uuid.uuid4().hex, nx=True)
+        return self.redis.get(self.generation_key).decode()
 
     def lookup(self, key: str, encoding: str) -> tuple[str, CachedPage | None]:
         pipe = self.redis.pipeline(transaction=False)
         pipe.get(self.generation_key)
         pipe.hmget(self.prefix + key, "meta", encoding)
         generation, (meta, body) = pipe.execute()
-        if generation is None:  # never set, or evicted: a new one, so no page kept before counts again
-            self.redis.set(self.generation_key, uuid.uuid4().hex, nx=True)
-            return self.redis.get(self.generation_key).decode(), None
+        if generation is None:
+            return self._new_generation(), None
         generation = generation.decode()
         if meta is None:
             return generation, None
