@@ -20,7 +20,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -28,8 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
+
+from benchmarks.serve import fresh_database  # noqa: E402
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 COUNTRIES = ["KR", "JP", "SG", "CN", "TW", "US", "DE", "VN", "TH", "IN", "FR", "AU"]
@@ -39,22 +40,9 @@ SOURCES = ["website", "website", "website", "referral_link", "referral_form", "e
 
 @contextmanager
 def temporary_database(server: str | None):
-    """A SQLite file in a temporary folder, or a database of our own on a PostgreSQL server."""
-    if not server:
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/bench.sqlite3", folder
-        return
-    name = f"portal_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            yield make_url(server).set(database=name).render_as_string(hide_password=False), folder
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    """A SQLite file in a temporary folder, or a database of our own on a PostgreSQL server, and the folder."""
+    with tempfile.TemporaryDirectory() as folder, fresh_database(server, folder) as url:
+        yield url, folder
 
 
 def build_app(url: str, folder: str):
