@@ -25,5 +25,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_column('context')
+    # Not in batch mode: SQLite drops a column in place (3.35+), without reflecting the leads table
+    # this one refers to (whose expression index SQLAlchemy cannot reflect, and warns about)
+    op.drop_column('outbox', 'context')

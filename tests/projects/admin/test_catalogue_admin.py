@@ -220,7 +220,8 @@ def test_only_administrators_delete_and_only_what_no_lead_refers_to(app, session
     db.session.expire_all()
     assert db.session.get(InvestmentProject, free.id) is None
     assert db.session.scalars(select(AuditEntry.action).where(AuditEntry.entity_id == free.id,
-                                                              AuditEntry.entity == "project")).all()[-1] == "delete"
+                                                              AuditEntry.entity == "project")
+                              .order_by(AuditEntry.id)).all()[-1] == "delete"
     assert db.session.scalar(select(func.count(SlugRedirect.id))) == 0
 
 
