@@ -48,7 +48,8 @@ def make_store(app: Flask):
     if not app.config["PAGE_CACHE"]:
         return None
     if app.config["PAGE_CACHE_REDIS_URL"]:
-        return RedisStore(app.config["PAGE_CACHE_REDIS_URL"], app.config["PAGE_CACHE_PREFIX"])
+        return RedisStore(app.config["PAGE_CACHE_REDIS_URL"], app.config["PAGE_CACHE_PREFIX"],
+                          app.config["PAGE_CACHE_MAX_MB"] * 1024 * 1024)
     generation = FileGeneration(Path(app.instance_path) / "page-cache-generation")
     return MemoryStore(generation, app.config["PAGE_CACHE_MAX_MB"] * 1024 * 1024)
 

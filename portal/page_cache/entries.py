@@ -37,6 +37,16 @@ class CachedPage:
     etag: str
     created: float
     bodies: dict[str, bytes] = field(default_factory=dict)
+    #: The encodings kept for this page, whether or not this copy holds their bodies.
+    available: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        self.available = self.available or tuple(sorted(self.bodies))
+
+    def body_for(self, encoding: str) -> str | None:
+        """The encoding to answer a browser asking for ``encoding``, if this copy holds it."""
+        usable = encoding if encoding in self.available else "identity"
+        return usable if usable in self.bodies else None
 
     @classmethod
     def build(cls, generation: str, status: str, headers: list[tuple[str, str]], body: bytes) -> CachedPage:
@@ -59,7 +69,7 @@ class CachedPage:
     def from_meta(cls, meta: bytes, bodies: dict[str, bytes]) -> CachedPage:
         data = json.loads(meta)
         return cls(data["generation"], data["status"], [tuple(pair) for pair in data["headers"]], data["etag"],
-                   data["created"], bodies)
+                   data["created"], bodies, tuple(data["encodings"]))
 
     def etag_for(self, encoding: str) -> str:
         """A strong validator per representation: the gzip body is not the brotli body."""

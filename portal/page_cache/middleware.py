@@ -91,8 +91,7 @@ class PageCacheMiddleware:
         return self._serve(page, environ, start_response, encoding, hit=False, extra=own)
 
     def _serve(self, page: CachedPage, environ, start_response, encoding: str, hit: bool, extra=()):
-        if encoding not in page.bodies:
-            encoding = "identity"
+        encoding = page.body_for(encoding) or "identity"
         headers = [*page.headers, *extra,
                    ("ETag", page.etag_for(encoding)),
                    ("Last-Modified", http_date(page.created)),

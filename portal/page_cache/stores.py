@@ -41,7 +41,7 @@ class FileGeneration:
 class MemoryStore:
     """Pages in this process's memory, the least recently used dropped beyond ``max_bytes``."""
 
-    def __init__(self, generation: FileGeneration, max_bytes: int):
+    def __init__(self, generation: FileGeneration | RedisStore, max_bytes: int):
         self.generation = generation
         self.max_bytes = max_bytes
         self._pages: OrderedDict[str, CachedPage] = OrderedDict()
@@ -72,25 +72,32 @@ class MemoryStore:
 
     def bump(self) -> None:
         self.generation.bump()
+        self.forget()
+
+    def forget(self) -> None:
         with self._lock:
             self._pages.clear()
             self._size = 0
 
 
 class RedisStore:
-    """Pages in Redis, one hash per URL: its metadata and each encoding of its body. A lookup is one
-    round trip (the generation and the page together)."""
+    """Pages in Redis, one hash per URL: its metadata and each encoding of its body; each worker
+    also keeps the pages it served in memory. A lookup asks Redis for the generation alone (one
+    small GET) and fetches a page from Redis only when this worker has no copy of this generation."""
 
-    def __init__(self, url: str, prefix: str):
+    def __init__(self, url: str, prefix: str, max_bytes: int):
         import redis
 
         self.redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
         self.prefix = prefix
         self.generation_key = f"{prefix}generation"
+        self.local = MemoryStore(self, max_bytes)  # this store is the local copies' generation
 
-    def current_generation(self) -> str:
+    def current(self) -> str:
         generation = self.redis.get(self.generation_key)
         return generation.decode() if generation is not None else self._new_generation()
+
+    current_generation = current
 
     def _new_generation(self) -> str:
         """Never set, or evicted: a new one, so nothing kept before counts again."""
@@ -98,20 +105,21 @@ class RedisStore:
         return self.redis.get(self.generation_key).decode()
 
     def lookup(self, key: str, encoding: str) -> tuple[str, CachedPage | None]:
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.get(self.generation_key)
-        pipe.hmget(self.prefix + key, "meta", encoding)
-        generation, (meta, body) = pipe.execute()
-        if generation is None:
-            return self._new_generation(), None
-        generation = generation.decode()
+        generation, page = self.local.lookup(key, encoding)
+        if page is not None and page.generation == generation and page.body_for(encoding):
+            return generation, page
+        meta, body = self.redis.hmget(self.prefix + key, "meta", encoding)
         if meta is None:
             return generation, None
         if body is None:  # kept uncompressed only (small, or an image)
             encoding, body = "identity", self.redis.hget(self.prefix + key, "identity")
             if body is None:
                 return generation, None
-        return generation, CachedPage.from_meta(meta, {encoding: body})
+        fetched = CachedPage.from_meta(meta, {encoding: body})
+        if page is not None and page.generation == fetched.generation and page.etag == fetched.etag:
+            fetched.bodies = {**page.bodies, **fetched.bodies}
+        self.local.save(key, fetched, 0)
+        return generation, fetched
 
     def save(self, key: str, page: CachedPage, ttl: int) -> None:
         fields = {"meta": page.meta()} | {name: body for name, body in page.bodies.items() if name in ENCODINGS}
@@ -119,6 +127,8 @@ class RedisStore:
         pipe.hset(self.prefix + key, mapping=fields)
         pipe.expire(self.prefix + key, ttl)
         pipe.execute()
+        self.local.save(key, page, ttl)
 
     def bump(self) -> None:
         self.redis.set(self.generation_key, uuid.uuid4().hex)
+        self.local.forget()

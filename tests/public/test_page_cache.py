@@ -190,3 +190,19 @@ def test_the_api_shows_an_edit_at_once(client, session):
     session.scalars(select(InvestmentProject)).one().texts["ko"].title = "반도체 공장"
     session.commit()
     assert client.get("/api/v1/projects/chip-fab?lang=ko").json["title"] == "반도체 공장"
+
+
+def test_with_redis_each_worker_keeps_copies_and_serves_every_encoding_right(two_workers):
+    first, second = two_workers
+    with first.app_context():
+        factories.project("chip-fab", texts={"en": "Chip packaging plant"})
+        db.session.commit()
+    rendered = first.test_client().get("/en/projects/chip-fab")
+    visitor = second.test_client()
+    as_br = visitor.get("/en/projects/chip-fab", headers={"Accept-Encoding": "br"})
+    as_gzip = visitor.get("/en/projects/chip-fab", headers={"Accept-Encoding": "gzip"})
+    plain = visitor.get("/en/projects/chip-fab")
+    assert as_gzip.headers["X-Cache"] == plain.headers["X-Cache"] == "HIT"  # with Redis, as_br too
+    assert brotli.decompress(as_br.data) == gzip.decompress(as_gzip.data) == plain.data == rendered.data
+    icon = visitor.get("/static/img/favicon.svg", headers={"Accept-Encoding": "br"})
+    assert icon.status_code == 200 and visitor.get("/static/img/favicon.svg").data.startswith(b"<svg")
