@@ -90,12 +90,10 @@ def mark_cacheable(response):
     """Tell the cache it may keep this answer, and browsers how long theirs stays good."""
     if request.endpoint not in CACHEABLE_ENDPOINTS or response.status_code != 200 or "X-Cache" in response.headers:
         return response
-    if request.endpoint.startswith("api."):
-        pass  # the API says how long partners may keep its answers
-    elif request.endpoint == "static":
+    if request.endpoint == "static":
         fresh = request.args.get("v") == static_fingerprint(request.view_args["filename"])
         response.headers["Cache-Control"] = FINGERPRINTED_CACHE_CONTROL if fresh else STATIC_CACHE_CONTROL
-    else:
+    elif not request.endpoint.startswith("api."):  # the API says how long partners may keep its answers
         response.headers["Cache-Control"] = PUBLIC_PAGE_CACHE_CONTROL
         response.vary.discard("Cookie")  # the page is the same whatever the visitor's cookies
     if request.method == "GET" and "Content-Encoding" not in response.headers:

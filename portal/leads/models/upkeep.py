@@ -40,22 +40,19 @@ def _note_leads_whose_tasks_or_history_changed(session: Session, _context) -> No
 
 @event.listens_for(Session, "after_flush_postexec")
 def _refresh_next_due(session: Session, _context) -> None:
-    """One UPDATE for the leads noted, computed from the tasks as stored; the loaded leads get
-    the new value without another query."""
+    """One UPDATE for the leads noted, computed from the tasks as stored; it returns the values, so
+    the loaded leads get them without another query."""
     lead_ids = session.info.pop(_PENDING, None)
     if not lead_ids:
         return
-    connection = session.connection()
-    earliest = dict(connection.execute(
-        select(Task.lead_id, func.min(Task.due_date))
-        .where(Task.lead_id.in_(lead_ids), Task.done_at.is_(None)).group_by(Task.lead_id)).all())
     next_due = (select(func.min(Task.due_date)).where(Task.lead_id == Lead.id, Task.done_at.is_(None))
                 .correlate(Lead).scalar_subquery())
-    connection.execute(update(Lead).where(Lead.id.in_(lead_ids)).values(next_due=next_due))
-    for lead_id in lead_ids:
+    stored = session.connection().execute(
+        update(Lead).where(Lead.id.in_(lead_ids)).values(next_due=next_due).returning(Lead.id, Lead.next_due))
+    for lead_id, due in stored:
         lead = session.identity_map.get(session.identity_key(Lead, lead_id))
         if lead is not None:
-            attributes.set_committed_value(lead, "next_due", earliest.get(lead_id))
+            attributes.set_committed_value(lead, "next_due", due)
 
 
 def next_change_at():
