@@ -46,16 +46,40 @@ def temporary_database(server: str | None):
 
 
 def build_app(url: str, folder: str):
+    """The portal as tests run it, with CSRF on (the sign-in form needs its token)."""
     os.environ["PORTAL_INSTANCE_PATH"] = str(Path(folder) / "instance")
     from portal import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-                       "RATELIMIT_ENABLED": False, "SERVER_NAME": None, "MAIL_SEND_AFTER_COMMIT": False})
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "RATELIMIT_ENABLED": False,
+                       "SERVER_NAME": None, "MAIL_SEND_AFTER_COMMIT": False})
 
 
 def in_batches(rows: list[dict], size: int = 10_000):
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
+
+
+def lead_history(chance: random.Random, number: int, open_stages, won, lost, changes: list[dict]):
+    """When lead ``number`` came, how it ended (open, won, lost) and its way through the stages,
+    whose rows are added to ``changes``."""
+    received = NOW - timedelta(days=chance.uniform(0, 730), seconds=chance.randint(0, 86_400))
+    furthest = min(int(chance.expovariate(0.6)), len(open_stages) - 1)
+    ending = chance.choices(["open", "won", "lost"], [0.6, 0.08, 0.32])[0]
+    path, moment = [], received
+    for stage in open_stages[: furthest + 1]:
+        path.append((stage, moment))
+        moment += timedelta(days=chance.uniform(0.5, 25))
+    if ending != "open" and moment < NOW:
+        path.append((won if ending == "won" else lost, moment))
+    else:
+        ending = "open"
+    previous = None
+    # Bulk inserts bypass the session, which keeps ``left_at``: each stay ends at the next change
+    for (stage, moment), (_, left_at) in zip(path, [*path[1:], (None, None)]):
+        changes.append({"lead_id": number, "from_stage_id": previous, "to_stage_id": stage.id,
+                        "changed_at": moment, "left_at": left_at})
+        previous = stage.id
+    return received, ending, path
 
 
 def generate(count: int, seed: int = 7) -> str:
@@ -66,12 +90,15 @@ def generate(count: int, seed: int = 7) -> str:
     from portal.projects.models import Sector
 
     chance = random.Random(seed)
-    manager = User(email="manager@bench.example", name="Bench Manager", role="manager", language="en")
-    manager.set_password("bench-password")
+    from tests.staff import PASSWORD, TOTP_SECRET
+
+    manager = User(email="manager@bench.example", name="Bench Manager", role="manager", language="en",
+                   totp_secret=TOTP_SECRET)
+    manager.set_password(PASSWORD)
     officers = [User(email=f"officer{n}@bench.example", name=f"Officer {n}", role="officer", language="en")
                 for n in range(8)]
     for officer in officers:
-        officer.set_password("bench-password")
+        officer.set_password(PASSWORD)
     sectors = [Sector(code=f"sector-{n}", name_vi=f"Ngành {n}", name_en=f"Sector {n}", name_ko=f"업종 {n}",
                       name_ja=f"業種 {n}", position=n) for n in range(12)]
     referrers = [Referrer(code=f"ref-{n}", kind="existing_investor", name=f"Referrer {n}") for n in range(60)]
@@ -87,23 +114,7 @@ def generate(count: int, seed: int = 7) -> str:
 
     leads, changes, interests = [], [], []
     for number in range(1, count + 1):
-        received = NOW - timedelta(days=chance.uniform(0, 730), seconds=chance.randint(0, 86_400))
-        furthest = min(int(chance.expovariate(0.6)), len(open_stages) - 1)
-        ending = chance.choices(["open", "won", "lost"], [0.6, 0.08, 0.32])[0]
-        path, moment = [], received
-        for stage in open_stages[: furthest + 1]:
-            path.append((stage, moment))
-            moment += timedelta(days=chance.uniform(0.5, 25))
-        if ending != "open" and moment < NOW:
-            path.append((won if ending == "won" else lost, moment))
-        else:
-            ending = "open"
-        previous = None
-        # Bulk inserts bypass the session, which keeps ``left_at``: each stay ends at the next change
-        for (stage, moment), (_, left_at) in zip(path, [*path[1:], (None, None)]):
-            changes.append({"lead_id": number, "from_stage_id": previous, "to_stage_id": stage.id,
-                            "changed_at": moment, "left_at": left_at})
-            previous = stage.id
+        received, ending, path = lead_history(chance, number, open_stages, won, lost, changes)
         answered = received + timedelta(hours=chance.expovariate(1 / 12)) if chance.random() < 0.92 else None
         source = chance.choice(SOURCES)
         leads.append({
@@ -209,7 +220,12 @@ def main() -> None:
                 print(f"  {'all of them':<28} {sum(t[1] for t in timings):9.1f} {sum(t[2] for t in timings):9.1f}\n")
 
         client = app.test_client()
-        client.post("/staff/login", data={"email": manager_email, "password": "bench-password"})
+        with app.app_context():  # both sign-in steps: the password, then the authenticator's code
+            from portal.auth.models import User
+            from tests.staff import log_in
+
+            signed_in = log_in(client, db.session.scalar(select(User).where(User.email == manager_email)))
+            assert signed_in.status_code == 302, signed_in.status_code
         print(f"Pages (test client, logged-in manager): median / best of {options.repeat}, ms")
         month = f"from={last_month_end.replace(day=1).isoformat()}&to={last_month_end.isoformat()}"
         for address in ("/staff/reports", "/staff/reports?from=&to=", f"/staff/reports?{month}",

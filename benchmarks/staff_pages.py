@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from reports_benchmark import NOW, in_batches, temporary_database  # noqa: E402
+from reports_benchmark import NOW, build_app, in_batches, lead_history, temporary_database  # noqa: E402
 from sqlalchemy import insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
@@ -47,17 +47,6 @@ MESSAGES = ["We look for 20 ha of land near the port for a new factory.",
             "Interested in a joint venture for cold chain warehouses."]
 #: What officers type into the list's search box.
 SEARCH_TERMS = ["hanbit", "binh duong", "precision logistics", "investor4242", "Đồng Nai"]
-
-
-def build_app(url: str, folder: str):
-    """The portal as tests run it, with CSRF on (the sign-in form needs its token)."""
-    import os
-
-    os.environ["PORTAL_INSTANCE_PATH"] = str(Path(folder) / "instance")
-    from portal import create_app
-
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "RATELIMIT_ENABLED": False,
-                       "SERVER_NAME": None, "MAIL_SEND_AFTER_COMMIT": False})
 
 
 def generate(count: int, seed: int = 11) -> str:
@@ -91,23 +80,7 @@ def generate(count: int, seed: int = 11) -> str:
 
     leads, changes, interests, tasks, activities = [], [], [], [], []
     for number in range(1, count + 1):
-        received = NOW - timedelta(days=chance.uniform(0, 730), seconds=chance.randint(0, 86_400))
-        furthest = min(int(chance.expovariate(0.6)), len(open_stages) - 1)
-        ending = chance.choices(["open", "won", "lost"], [0.6, 0.08, 0.32])[0]
-        path, moment = [], received
-        for stage in open_stages[: furthest + 1]:
-            path.append((stage, moment))
-            moment += timedelta(days=chance.uniform(0.5, 25))
-        if ending != "open" and moment < NOW:
-            path.append((won if ending == "won" else lost, moment))
-        else:
-            ending = "open"
-        previous = None
-        # Bulk inserts bypass the session, which keeps ``left_at``: each stay ends at the next change
-        for (stage, moment), (_, left_at) in zip(path, [*path[1:], (None, None)]):
-            changes.append({"lead_id": number, "from_stage_id": previous, "to_stage_id": stage.id,
-                            "changed_at": moment, "left_at": left_at})
-            previous = stage.id
+        received, ending, path = lead_history(chance, number, open_stages, won, lost, changes)
         answered = received + timedelta(hours=chance.expovariate(1 / 12)) if chance.random() < 0.92 else None
         source = chance.choice(SOURCES)
         company = f"{chance.choice(FIRST)} {chance.choice(SECOND)} {number}"
