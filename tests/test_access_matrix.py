@@ -155,3 +155,12 @@ def test_each_role_reaches_what_its_rule_allows_and_nothing_more(app, world, who
         if who and method == "POST" and rule.endpoint == "auth.logout":
             log_in(client, people[who])
     assert wrong == []
+
+
+def test_the_site_finder_is_public_and_outside_the_back_office(app, session):
+    """A public page has no rule above: it lives outside ``/staff``, and anyone, signed in or not,
+    gets it (its answer is the same for every visitor, so the page cache may keep it)."""
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint == "site_finder.find"]
+    assert [rule.rule for rule in rules] == ["/<lang:lang>/find-a-site"]
+    assert rules[0].methods - {"HEAD", "OPTIONS"} == {"GET"}
+    assert app.test_client().get("/en/find-a-site?land_ha=5").status_code == 200

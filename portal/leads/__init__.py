@@ -7,6 +7,7 @@ def init_app(app: Flask) -> None:
     """Register the sub-features' blueprints, the template helpers, the e-mails the sender renders
     and the ``reminders`` command."""
     from portal.leads import mails, template_helpers
+    from portal.leads.capture import site_needs
     from portal.leads.capture.views import bp as capture
     from portal.leads.imports.views import bp as imports
     from portal.leads.partners.views import bp as partners
@@ -19,5 +20,6 @@ def init_app(app: Flask) -> None:
     for blueprint in (capture, pipeline, pipeline_settings, partners, imports, personal_data, reports):
         app.register_blueprint(blueprint)
     template_helpers.register(app)
+    site_needs.register(app)
     mails.register()
     app.cli.add_command(reminders_cli)

@@ -16,6 +16,7 @@ from portal.leads.models import LeadKind
 from portal.leads.operations import Introducer, Submission
 from portal.outbox.compose import render_when_sent
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
+from portal.projects.site_finder.fit import Requirements
 
 #: The intake mails: each reads ``lead``, ``submission`` and ``joined``.
 INTAKE_KINDS = ("acknowledgement", "new_lead", "referral_thanks")
@@ -44,7 +45,8 @@ def save_intake(lead, submission: Submission, joined: bool) -> dict:
               "visit_from": _moment(submission.visit_from), "visit_to": _moment(submission.visit_to),
               "introducer": asdict(submission.introducer) if submission.introducer else None,
               "referrer": {"name": submission.referrer.name, "organisation": submission.referrer.organisation}
-              if submission.referrer else None}
+              if submission.referrer else None,
+              "site_needs": submission.site_needs.query() if submission.site_needs else None}
     return {"lead": {"reference": lead.reference, "preferred_language": lead.preferred_language},
             "submission": saved, "joined": joined}
 
@@ -58,6 +60,7 @@ def load_intake(saved: dict) -> dict:
     values["visit_from"] = date.fromisoformat(data["visit_from"]) if data["visit_from"] else None
     values["visit_to"] = date.fromisoformat(data["visit_to"]) if data["visit_to"] else None
     values["introducer"] = Introducer(**data["introducer"]) if data["introducer"] else None
+    values["site_needs"] = Requirements.from_query(data["site_needs"]) if data.get("site_needs") else None
     submission = Submission(**values)
     submission.referrer = SimpleNamespace(**data["referrer"]) if data["referrer"] else None
     return {"lead": SimpleNamespace(**saved["lead"]), "submission": submission, "joined": saved["joined"]}

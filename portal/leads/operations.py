@@ -33,6 +33,7 @@ from portal.leads.models import (
     LeadStatus,
     Referrer,
     SavedFilter,
+    SiteNeeds,
     Stage,
     StageChange,
     Tag,
@@ -43,9 +44,11 @@ from portal.leads.rules.assignment import pick_officer
 from portal.leads.rules.priority import priority_score
 from portal.leads.rules.stage_facts import MissingFacts, StageFacts, missing_facts
 from portal.leads.rules.tags import tag_key
+from portal.money import usd_from_millions
 from portal.outbox import queue_mail
 from portal.privacy import NOTICE_VERSION
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
+from portal.projects.site_finder.fit import Requirements
 
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -94,6 +97,8 @@ class Submission:
     landing_page: str = ""
     #: The key the public form carried (``FormSubmission``): the same key again is the same submission.
     form_key: str | None = None
+    #: What the site must offer, when the investor wrote from the site finder.
+    site_needs: Requirements | None = None
 
 
 @dataclass
@@ -182,6 +187,24 @@ def _add_interests(lead: Lead, submission: Submission) -> None:
     for current, new in ((lead.sectors, submission.sectors), (lead.projects, submission.projects),
                          (lead.parks, submission.parks)):
         current.extend(item for item in new if item not in current)
+    if submission.site_needs is not None:
+        _keep_site_needs(lead, submission.site_needs)
+
+
+def _keep_site_needs(lead: Lead, needs: Requirements) -> None:
+    """The needs stated in the site finder, as the lead keeps them: a later inquiry's needs replace
+    the earlier ones (the investor's latest word), in the same row."""
+    sector = None
+    if needs.sector:
+        with db.session.no_autoflush:  # the new lead is inserted once, with its owner (``create_lead``)
+            sector = db.session.scalar(select(Sector).where(Sector.code == needs.sector))
+    kept = lead.site_needs or SiteNeeds()
+    kept.sector, kept.land_ha, kept.floor_m2 = sector, needs.land_ha, needs.floor_m2
+    kept.power_mva, kept.water_m3_day = needs.power_mva, needs.water_m3_day
+    kept.max_seaport_km, kept.max_airport_km, kept.max_centre_km = (needs.max_seaport_km, needs.max_airport_km,
+                                                                    needs.max_centre_km)
+    kept.budget_usd, kept.start, kept.stated_at = usd_from_millions(needs.budget_musd), needs.start, clock.now()
+    lead.site_needs = kept
 
 
 def _record_consent(lead: Lead, submission: Submission) -> None:

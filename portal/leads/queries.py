@@ -23,6 +23,7 @@ from portal.leads.models import (
     LostReason,
     Referrer,
     SavedFilter,
+    SiteNeeds,
     Stage,
     StageChange,
     Tag,
@@ -363,6 +364,7 @@ def lead_by_reference(reference: str) -> Lead | None:
         selectinload(Lead.consents),
         selectinload(Lead.activities).joinedload(Activity.user),
         selectinload(Lead.tasks).joinedload(Task.assignee),
+        selectinload(Lead.site_needs).joinedload(SiteNeeds.sector),
     )
     return db.session.scalars(stmt).first()
 

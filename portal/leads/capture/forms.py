@@ -218,6 +218,8 @@ class InquiryForm(InvestorDetails):
     message = _message(_l("Your question or project"))
     project = HiddenField()
     park = HiddenField()
+    #: The site finder's needs, as its query string (``capture.site_needs``).
+    site_needs = HiddenField(validators=[Length(max=500)])
 
 
 class VisitForm(InvestorDetails):

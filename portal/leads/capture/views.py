@@ -14,7 +14,7 @@ from portal.antispam import form_started_token, sent_too_fast
 from portal.extensions import csrf, db, limiter
 from portal.i18n import current_language, negotiate_language
 from portal.leads import queries
-from portal.leads.capture import blank_forms
+from portal.leads.capture import blank_forms, site_needs
 from portal.leads.capture.forms import InquiryForm, PublicForm, ReferralForm, VisitForm
 from portal.leads.models import LeadKind
 from portal.leads.operations import Introducer, Submission, receive_submission
@@ -128,6 +128,7 @@ def inquire():
         form.park.data = resolve("park", request.args.get("park", "")[:160])
     projects = queries.published_projects_by_slug([form.project.data] if form.project.data else [])
     parks = queries.published_parks_by_slug([form.park.data] if form.park.data else [])
+    needs = site_needs.carry(form, sectors, request.args)
 
     def build(form: InquiryForm) -> Submission:
         return Submission(
@@ -136,10 +137,11 @@ def inquire():
             country=form.country.data, email=form.email.data, phone=form.phone.data,
             message=form.message.data, sectors=_chosen(sectors, form.sectors.data),
             projects=projects, parks=parks, estimated_investment_usd=usd_from_millions(form.estimated_investment.data),
-            land_need_ha=form.land_need.data, timeline=form.timeline.data or None,
+            land_need_ha=form.land_need.data, timeline=form.timeline.data or None, site_needs=needs,
         )
 
-    return _handle(form, "leads/capture/inquire.html", build, about_projects=projects, about_parks=parks)
+    return _handle(form, "leads/capture/inquire.html", build, about_projects=projects, about_parks=parks,
+                   site_needs=needs)
 
 
 @bp.route("/<lang:lang>/visit", methods=["GET", "POST"])

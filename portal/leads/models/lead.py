@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from portal.leads.models.partners import Event, Referrer
     from portal.leads.models.pipeline import LostReason, Stage, Task
     from portal.leads.models.privacy import Consent
+    from portal.leads.models.site_needs import SiteNeeds
 
 
 class LeadKind(enum.StrEnum):
@@ -239,6 +240,8 @@ class Lead(TimestampMixin, db.Model):
                                                       order_by="Activity.id")
     tasks: Mapped[list[Task]] = relationship(back_populates="lead", cascade="all, delete-orphan",
                                              order_by="Task.due_date")
+    #: What their site must offer, when they wrote from the site finder.
+    site_needs: Mapped[SiteNeeds | None] = relationship(cascade="all, delete-orphan", single_parent=True)
 
     @validates("email", "phone", "company")
     def _keep_keys(self, name: str, value: str) -> str:
