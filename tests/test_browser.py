@@ -237,3 +237,33 @@ def test_a_new_officer_sets_up_the_authenticator_then_signs_in_with_a_code(live_
     page.fill("#code", totp_code(newcomer, key))
     page.locator("form button[type=submit]").click()
     expect(page.locator(".account-nav")).to_contain_text("Phạm Thu Trang")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_site_finder_pages_have_no_wcag_a_or_aa_violations(live_server, page, catalogue, lang):
+    needs = "sector=semiconductors&land_ha=30&power_mva=20&max_seaport_km=30&budget_musd=60"
+    for path in ("find-a-site", f"find-a-site?{needs}", "find-a-site?land_ha=lots&budget_musd=5",
+                 f"inquire?{needs}&park=cay-truong"):
+        page.goto(f"{live_server.url}/{lang}/{path}")
+        assert wcag_violations(page) == "", f"/{lang}/{path}"
+
+
+def test_korean_investor_finds_a_site_for_30_ha_and_compares_the_top_two(live_server, page, catalogue):
+    page.goto(f"{live_server.url}/ko/find-a-site")
+    page.select_option("#sector", "semiconductors")
+    page.fill("#land_ha", "30")
+    page.locator(".filters button[type=submit]").click()
+    page.wait_for_url("**/ko/find-a-site?*land_ha=30*")
+    assert page.locator(".fit-card .card-title").all_inner_texts() == ["까이쯔엉 산업단지", "VSIP III 산업단지"]
+    with force_locale("ko"):
+        assert gettext("Meets every need") in page.locator(".fit-card").first.inner_text()
+    # VSIP III has only 20 ha: it comes second, said so, and the investor adds it to the comparison
+    with force_locale("ko"):
+        assert gettext("Only %(available)s available of the %(need)s you need.", available="20ha", need="30ha") \
+            in page.locator(".fit-card").nth(1).inner_text()
+    assert page.is_checked("#compare-cay-truong") and not page.is_checked("#compare-vsip-3")
+    page.check("#compare-vsip-3")
+    page.locator(".compare-bar button").click()
+    page.wait_for_url("**/ko/parks/compare?*")
+    assert "land_ha=30" in page.url
+    assert sorted(page.locator("table.compare thead th").all_inner_texts()) == ["VSIP III 산업단지", "까이쯔엉 산업단지"]
