@@ -97,14 +97,19 @@ PROJECT_FILTERS = fields(text=["q", "sector", "location", "investment_form", "st
                          number=["min_investment", "max_investment", "min_area", "max_area", "page"])
 PARK_FILTERS = fields(text=["location", "sector", "ready_built", "sort", "lang"],
                       number=["min_available", "max_land_rent", "page"])
+SITE_NEEDS = fields(text=["sector", "start", "lang"],
+                    number=["land_ha", "floor_m2", "power_mva", "water_m3_day", "max_seaport_km", "max_airport_km",
+                            "max_centre_km", "budget_musd"])
 PUBLIC_PAGES = {
     "/projects/": PROJECT_FILTERS,
     "/parks/": PARK_FILTERS,
     "/parks/compare": fields(text=["park", "lang"]),
-    "/inquire": fields(text=["project", "park", "lang"]),
+    "/inquire": fields(text=["project", "park", "lang", "sector", "start"],
+                       number=["land_ha", "floor_m2", "power_mva", "budget_musd"]),
     "/visit": fields(text=["park", "project", "lang"]),
     "/": fields(text=["lang"], number=["page"]),
     "/projects/chip-fab": fields(text=["lang"]),
+    "/find-a-site": SITE_NEEDS,
 }
 
 
@@ -122,7 +127,7 @@ def test_public_pages_answer_any_query_without_a_server_error(client, catalogue,
 INVESTOR = ["name", "company", "job_title", "country", "email", "phone", "message", "came_from", "website",
             "started", "consent", "news"]
 PUBLIC_FORMS = {
-    "/inquire": (inquiry, fields(text=INVESTOR + ["sectors", "timeline", "project", "park"],
+    "/inquire": (inquiry, fields(text=INVESTOR + ["sectors", "timeline", "project", "park", "site_needs"],
                                  number=["estimated_investment", "land_need"])),
     "/visit": (visit, fields(text=INVESTOR + ["parks", "projects", "guide_language"], number=["visitors"],
                              date=["visit_from", "visit_to"])),
