@@ -207,6 +207,10 @@ def test_an_inquiry_with_needs_shows_them_and_stores_them_as_fields(client, park
     page = client.get(url).text
     assert "Your needs" in page
     assert "<dt>Power (MVA)</dt><dd>20 MVA</dd>" in page
+    # the inquiry's own fields start from the same needs
+    assert re.search(r'<input checked[^>]*value="electronics"', page)
+    assert re.search(r'id="land_need"[^>]*value="30(\.00)?"', page)
+    assert '<option selected value="within_1_year">' in page
     response = submit(client, url, inquiry(sectors=["electronics"], land_need="30"))
     assert response.status_code == 302
     lead = session.scalar(select(Lead))
@@ -260,3 +264,27 @@ def test_a_later_inquiry_with_needs_replaces_the_earlier_ones(client, parks, ses
     lead, = session.scalars(select(Lead)).all()
     needs, = session.scalars(select(SiteNeeds)).all()
     assert (needs.lead_id, needs.land_ha, needs.power_mva) == (lead.id, Decimal("12"), Decimal("5"))
+
+
+def test_the_order_rule_breaks_ties_by_land_then_by_the_park_added_first():
+    from types import SimpleNamespace
+
+    from portal.projects.site_finder.fit import ParkFit, Reason, Verdict, rank
+
+    def park_fit(park_id, land, *verdicts):
+        park = SimpleNamespace(id=park_id, available_area_ha=Decimal(land))
+        return ParkFit(park, [Reason("x", Verdict(v), "") for v in verdicts], None)
+
+    fits = [park_fit(1, "10", "short"), park_fit(2, "5", "fits", "unknown"), park_fit(3, "50", "fits", "unknown"),
+            park_fit(4, "50", "fits", "fits"), park_fit(5, "50", "fits", "unknown"), park_fit(6, "99", "short", "short")]
+    assert [fit.park.id for fit in rank(fits)] == [4, 3, 5, 2, 1, 6]
+
+
+def test_needs_read_back_from_their_query_are_the_same_needs():
+    from portal.projects.site_finder.fit import Requirements
+
+    needs = Requirements(sector="electronics", land_ha=Decimal("24.50"), budget_musd=Decimal("1E+1"),
+                         start="exploring")
+    assert needs.query() == {"sector": "electronics", "land_ha": "24.5", "budget_musd": "10", "start": "exploring"}
+    assert Requirements.from_query(needs.query()) == needs
+    assert needs.cost_needs_query() == {"land_ha": "24.5"}
