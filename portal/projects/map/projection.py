@@ -61,7 +61,7 @@ class Frame:
     def shown(self) -> BBox:
         """The part of the earth the whole SVG shows, margins included."""
         return BBox(self.bbox.west - self.left / self.x_scale,
-                    self.bbox.south - (self.height - self.top) / self.scale + (self.bbox.north - self.bbox.south),
+                    self.bbox.north - (self.height - self.top) / self.scale,
                     self.bbox.west + (self.width - self.left) / self.x_scale,
                     self.bbox.north + self.top / self.scale)
 
@@ -70,8 +70,8 @@ class Frame:
         return kilometres / 111.2 * self.scale
 
 
-def fit(bbox: BBox, width: float = 800, margin: float = 32, min_ratio: float = 0.6,
-        max_ratio: float = 1.3) -> Frame:
+def fit(bbox: BBox, width: float = 600, margin: float = 24, min_ratio: float = 0.6,
+        max_ratio: float = 1.2) -> Frame:
     """The frame in which ``bbox`` fills ``width`` less the margins; the height follows the box's
     shape, kept between ``min_ratio`` and ``max_ratio`` of the width (then the box is centred)."""
     shrink = math.cos(math.radians((bbox.north + bbox.south) / 2))
