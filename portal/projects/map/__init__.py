@@ -2,13 +2,15 @@
 small map on each park and project page. Base data: ``data/base.geojson``, made by ``base_data.py``."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Flask
 
 from portal.projects.map.drawing import Drawing, Place, base_file, draw, load_base
 from portal.projects.map.projection import bbox_around, fit
 
-#: Degrees around the place a small map shows (about 27 km north to south).
-SMALL_MAP_SPAN = 0.24
+#: Degrees of latitude a small map shows around the place (about 33 km north to south; wider east to west).
+SMALL_MAP_SPAN = 0.3
 
 
 def small_map_of(item, name: str) -> Drawing | None:
@@ -17,8 +19,9 @@ def small_map_of(item, name: str) -> Drawing | None:
         return None
     box = bbox_around([(item.latitude, item.longitude)], min_span=SMALL_MAP_SPAN)
     place = Place(kind=item.kind, slug=item.slug, name=name, url="", lat=item.latitude, lon=item.longitude)
-    return draw(fit(box, width=480, margin=16, min_ratio=0.7, max_ratio=0.9), [place], load_base(base_file()),
-                landmarks=("city_centre", "airport", "seaport", "place"))
+    base = load_base(base_file())
+    drawing = draw(fit(box, width=480, margin=16, min_ratio=0.6, max_ratio=0.6), [place], base)
+    return replace(drawing, nearest=base.nearest(item.latitude, item.longitude))
 
 
 def init_app(app: Flask) -> None:

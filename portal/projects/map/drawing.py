@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from portal.projects.map.projection import BBox, Frame, Point, clip_line, clip_ring, path_data
+from portal.projects.map.projection import BBox, Frame, Point, clip_line, clip_ring, distance_km, path_data
 
 BASE_FILE = Path(__file__).with_name("data") / "base.geojson"
 AREA_LAYERS = ("land", "lake")
@@ -37,6 +37,16 @@ class BaseGeography:
     @property
     def city_centre(self) -> BaseLandmark | None:
         return next((mark for mark in self.landmarks if mark.kind == "city_centre"), None)
+
+    def nearest(self, lat: float, lon: float) -> list[tuple[BaseLandmark, float]]:
+        """The closest city centre, airport and seaport, with the straight-line distance (km) to each."""
+        found = []
+        for kind in ("city_centre", "airport", "seaport"):
+            marks = [(mark, distance_km((lat, lon), (mark.lat, mark.lon))) for mark in self.landmarks
+                     if mark.kind == kind]
+            if marks:
+                found.append(min(marks, key=lambda pair: pair[1]))
+        return found
 
 
 def base_file() -> Path:
@@ -103,7 +113,8 @@ class Drawing:
     landmarks: list[Landmark]
     pins: list[Pin]
     scale_bar: tuple[float, int] = (0.0, 0)  # (SVG units, kilometres)
-    extra: dict = field(default_factory=dict)
+    #: Reference points and their straight-line distance (km) from the place of a small map.
+    nearest: list[tuple[BaseLandmark, float]] = field(default_factory=list)
 
 
 def draw(frame: Frame, places: list[Place], base: BaseGeography, landmarks: tuple[str, ...] = LANDMARK_LAYERS

@@ -24,6 +24,13 @@ class BBox(NamedTuple):
         return BBox(self.west - degrees, self.south - degrees, self.east + degrees, self.north + degrees)
 
 
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, lon), in kilometres (haversine, earth radius 6,371 km)."""
+    (lat1, lon1), (lat2, lon2) = (tuple(map(math.radians, point)) for point in (a, b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
 def bbox_around(points: Iterable[tuple[float, float]], min_span: float = 0.05) -> BBox | None:
     """The smallest box holding every (lat, lon), at least ``min_span`` degrees each way; None without points."""
     points = list(points)

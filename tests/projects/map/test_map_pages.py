@@ -100,6 +100,8 @@ def test_park_and_project_pages_show_a_small_map_and_an_outside_maps_link(client
         assert "https://www.openstreetmap.org/?mlat=" in html and "an outside site" in html, url
     park = client.get("/en/parks/vsip-3").text
     assert "mlat=11.11500&amp;mlon=106.77000" in park
+    # the nearest reference points of the base data, as the crow flies
+    assert re.search(r"Airport \(Tan Son Nhat International Airport\): 3\d km", park)
 
 
 def test_a_page_without_coordinates_has_no_map_and_nothing_broken(client, places):

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from portal.projects.map.projection import BBox, bbox_around, clip_line, clip_ring, fit
+from portal.projects.map.projection import BBox, bbox_around, clip_line, clip_ring, distance_km, fit
 
 BOX = BBox(west=106.4, south=10.8, east=106.9, north=11.4)
 
@@ -72,3 +72,10 @@ def test_a_polygon_is_cut_to_the_box_and_stays_closed():
     assert cut[0] == cut[-1]
     assert set(cut) == {(0, 0), (5, 0), (5, 5), (0, 5)}
     assert clip_ring([(20, 20), (30, 20), (30, 30), (20, 20)], box) == []
+
+
+def test_a_straight_line_distance_is_measured_on_the_sphere():
+    assert distance_km((11.0, 106.7), (11.0, 106.7)) == 0
+    assert distance_km((10.0, 106.7), (11.0, 106.7)) == pytest.approx(111.2, abs=0.1)  # one degree north
+    # Hanoi to Ho Chi Minh City, about 1,140 km as the crow flies
+    assert distance_km((21.028, 105.834), (10.776, 106.700)) == pytest.approx(1140, rel=0.01)
