@@ -5,10 +5,11 @@ that the template writes out (``projects/map/_svg.html``)."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from flask import current_app
 
 from portal.projects.map.projection import BBox, Frame, Point, clip_line, clip_ring, distance_km, path_data
 
@@ -51,7 +52,7 @@ class BaseGeography:
 
 def base_file() -> Path:
     """The vendored file, or another region's (``PORTAL_MAP_BASE_FILE``, made by ``base_data.py``)."""
-    return Path(os.environ.get("PORTAL_MAP_BASE_FILE") or BASE_FILE)
+    return Path(current_app.config.get("PORTAL_MAP_BASE_FILE") or BASE_FILE)
 
 
 @lru_cache(maxsize=4)
