@@ -101,6 +101,7 @@ PUBLIC_PAGES = {
     "/projects/": PROJECT_FILTERS,
     "/parks/": PARK_FILTERS,
     "/parks/compare": fields(text=["park", "lang"]),
+    "/map": fields(text=["sector", "location", "lang"], number=["min_land"]),
     "/inquire": fields(text=["project", "park", "lang"]),
     "/visit": fields(text=["park", "project", "lang"]),
     "/": fields(text=["lang"], number=["page"]),

@@ -5,7 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the sub-features' blueprints and the catalogue's template helpers."""
-    from portal.projects import operations
+    from portal.projects import map as maps, operations
     from portal.projects.admin.views import bp as admin
     from portal.projects.catalogue.views import bp as catalogue
     from portal.projects.media.views import bp as media
@@ -14,5 +14,6 @@ def init_app(app: Flask) -> None:
 
     for blueprint in (catalogue, parks, media, admin, sectors_locations):
         app.register_blueprint(blueprint)
+    maps.init_app(app)
     app.add_template_global(operations.title_of)
     app.add_template_global(operations.action_label, "audit_action_label")

@@ -56,6 +56,7 @@ def privacy():
 def sitemap():
     projects, parks = catalogue.sitemap_items()
     pages = [("public.home", {}, None), ("projects.index", {}, None), ("parks.index", {}, None),
+             ("map.index", {}, None),
              ("capture.inquire", {}, None), ("capture.visit", {}, None), ("capture.refer", {}, None),
              ("public.privacy", {}, None)]
     if current_app.extensions["region"].why_invest:
