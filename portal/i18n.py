@@ -229,10 +229,23 @@ def _compact_usd(value: float | Decimal | int, locale: str) -> str:
     return numbers.format_compact_currency(value, "USD", locale=locale, fraction_digits=1)
 
 
-def format_vnd(value: int | None) -> str:
+def format_vnd(value: int | Decimal | None) -> str:
+    """Đồng as each language writes large amounts (DOMAIN.md): "12.500 tỷ đồng", "12.5조 동",
+    "12.5兆ドン", "VND 12.5 trillion"; Vietnamese counts in tỷ (billions) however large."""
     if value is None:
         return ""
-    return numbers.format_compact_currency(value, "VND", locale=locale_code(), fraction_digits=1)
+    locale = locale_code()
+    if locale == "vi":
+        for step, word in ((1_000_000_000, "tỷ"), (1_000_000, "triệu")):
+            if abs(value) >= step:
+                return f"{format_number(Decimal(value) / step)} {word} đồng"
+        return f"{format_number(value, 0)} đồng"
+    if locale in ("ko", "ja"):
+        amount = numbers.format_compact_decimal(value, locale=locale, fraction_digits=1)
+        return f"{amount} 동" if locale == "ko" else f"{amount}ドン"
+    if abs(value) >= 1_000_000:
+        return "VND " + numbers.format_compact_decimal(value, format_type="long", locale=locale, fraction_digits=1)
+    return f"VND {format_number(value, 0)}"
 
 
 def format_usd_range(low: Decimal | float | None, high: Decimal | float | None) -> str:
