@@ -30,6 +30,8 @@ PAGES = [
     "/ko/parks/?sector=sector-2&min_available=1",
     "/ko/parks/park-3",
     "/ko/parks/compare?park=park-1&park=park-2&park=park-3",
+    "/ko/parks/park-3?land_ha=30&floor_m2=2000&water_m3_day=500",
+    "/ko/parks/compare?park=park-1&park=park-2&park=park-3&land_ha=30&floor_m2=2000",
     "/sitemap.xml",
 ]
 
