@@ -204,16 +204,11 @@ def round_usd(amount: Decimal) -> Decimal:
     return (amount / step).quantize(Decimal(1), ROUND_HALF_UP) * step
 
 
-def round_vnd(amount: Decimal) -> Decimal:
-    """As the estimate shows đồng: to VND 1 million."""
-    step = Decimal(1_000_000)
-    return (amount / step).quantize(Decimal(1), ROUND_HALF_UP) * step
-
-
 def rounded_usd(amount: Range) -> Range:
     return Range(round_usd(amount.low), round_usd(amount.high))
 
 
 def in_vnd(amount: Range, vnd_per_usd: Decimal) -> Range:
-    """An exact USD amount in đồng at the recorded rate, rounded to VND 1 million."""
-    return Range(round_vnd(amount.low * vnd_per_usd), round_vnd(amount.high * vnd_per_usd))
+    """An exact USD amount (not the rounded one shown) in đồng at the recorded rate; ``format_vnd``
+    shortens it to three significant figures or more."""
+    return amount.times(vnd_per_usd)

@@ -50,7 +50,7 @@ def test_park_page_estimates_land_in_usd_and_vnd_with_the_rate_and_its_source(cl
     cost = text_of(html, "cost")
     assert "Leasing 30 ha of land" in cost
     assert "Land rent, paid once for the remaining lease term $36,000,000 – $45,000,000" in cost
-    assert "VND 914.4 billion – VND 1.1 trillion" in cost
+    assert "VND 914 billion – VND 1.14 trillion" in cost
     assert "Infrastructure maintenance fee per year $150,000" in cost
     assert "Waste-water treatment fee per year $44,000" in cost  # 500 m³ × 80% × 365 × USD 0.3 = USD 43,800
     assert "Total for the first year $36,194,000 – $45,194,000" in cost
@@ -63,7 +63,7 @@ def test_park_page_estimates_land_in_usd_and_vnd_with_the_rate_and_its_source(cl
 def test_in_vietnamese_the_amounts_read_the_vietnamese_way(client, parks, session):
     rate(session)
     cost = text_of(client.get("/vi/parks/vsip-3?land_ha=30&water_m3_day=500").text, "cost")
-    assert "919,3 tỷ đồng – 1.147,9 tỷ đồng" in cost  # first year
+    assert "919 tỷ đồng – 1.148 tỷ đồng" in cost  # first year
     assert "36.194.000 US$" in cost
 
 
@@ -130,8 +130,8 @@ def test_compare_page_estimates_each_park_side_by_side(client, parks, session):
     html = client.get("/en/parks/compare?park=vsip-3&park=bau-bang&land_ha=10").text
     cost = text_of(html, "cost")
     assert ("Land rent, paid once for the remaining lease term $12,000,000 – $15,000,000 "
-            "VND 304.8 billion – VND 381 billion $9,500,000 VND 241.3 billion") in cost
-    assert "Infrastructure maintenance fee per year $50,000 VND 1.3 billion Not published by the park" in cost
+            "VND 305 billion – VND 381 billion $9,500,000 VND 241 billion") in cost
+    assert "Infrastructure maintenance fee per year $50,000 VND 1.27 billion Not published by the park" in cost
     assert "VSIP III : Land rent is paid once for the term that remains until 2058" in cost
     assert "Bau Bang : Land rent is paid once for the term that remains until 2057" in cost
     assert html.count('name="park" value="vsip-3"') >= 2  # the picker and the estimate form keep the parks

@@ -107,5 +107,20 @@ def test_rounding_as_shown(amount, shown):
 
 def test_amounts_in_dong_come_from_the_exact_dollars():
     first_year = Range(Decimal("36193800"), Decimal("45193800"))
-    assert in_vnd(first_year, Decimal("25400")) == Range(Decimal("919323000000"), Decimal("1147923000000"))
+    assert in_vnd(first_year, Decimal("25400")) == Range(Decimal("919322520000"), Decimal("1147922520000"))
     assert rounded_usd(first_year) == Range(Decimal("36194000"), Decimal("45194000"))
+
+
+@pytest.mark.parametrize(("lang", "shown"), [
+    ("vi", ["12.500 tỷ đồng", "919 tỷ đồng", "2,54 tỷ đồng", "25 triệu đồng"]),
+    ("en", ["VND 12.5 trillion", "VND 919 billion", "VND 2.54 billion", "VND 25 million"]),
+    ("ko", ["12.5조 동", "9,193억 동", "25.4억 동", "2,500만 동"]),
+    ("ja", ["12.5兆ドン", "9,193億ドン", "25.4億ドン", "2,500万ドン"]),
+])
+def test_dong_are_written_as_each_language_writes_them(app, lang, shown):
+    from flask_babel import force_locale
+
+    from portal.i18n import format_vnd
+
+    with app.test_request_context(), force_locale(lang):
+        assert [format_vnd(Decimal(v)) for v in ("12500000000000", "919322520000", "2540000000", "25000000")] == shown
