@@ -34,6 +34,8 @@ PAGES = [
     "/ko/parks/compare?park=park-1&park=park-2&park=park-3",
     "/ko/map",
     "/ko/map?sector=sector-1&location=location-1&min_land=1",
+    "/ko/parks/park-3?land_ha=30&floor_m2=2000&water_m3_day=500",
+    "/ko/parks/compare?park=park-1&park=park-2&park=park-3&land_ha=30&floor_m2=2000",
     "/sitemap.xml",
 ]
 
