@@ -23,6 +23,7 @@ translations: $(STAMP)
 run: translations
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app demo-data --if-empty
+	@echo "Cost estimates show VND once a manager records an exchange rate (with its date and source) at http://$(HOST):$(PORT)/staff/catalogue/exchange-rate"
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 ## Run the whole test suite (HTTP, migrations, translations, browser and accessibility tests).

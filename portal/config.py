@@ -33,6 +33,8 @@ class Config:
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.PORTAL_REGION_FILE = os.environ.get("PORTAL_REGION_FILE", "")
+        #: The maps' base geography (made by portal/projects/map/base_data.py); empty: the vendored one
+        self.PORTAL_MAP_BASE_FILE = os.environ.get("PORTAL_MAP_BASE_FILE", "")
         self.PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
         #: The proxies whose X-Forwarded-* headers count (addresses or networks, comma-separated)
         self.TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1").split(",")

@@ -229,10 +229,26 @@ def _compact_usd(value: float | Decimal | int, locale: str) -> str:
     return numbers.format_compact_currency(value, "USD", locale=locale, fraction_digits=1)
 
 
-def format_vnd(value: int | None) -> str:
+#: Đồng as each language writes large amounts (DOMAIN.md): the units, largest first, and the bare form.
+_VND_UNITS = {
+    "vi": (((10**9, "{} tỷ đồng"), (10**6, "{} triệu đồng")), "{} đồng"),
+    "ko": (((10**12, "{}조 동"), (10**8, "{}억 동"), (10**4, "{}만 동")), "{} 동"),
+    "ja": (((10**12, "{}兆ドン"), (10**8, "{}億ドン"), (10**4, "{}万ドン")), "{}ドン"),
+    "en": (((10**12, "VND {} trillion"), (10**9, "VND {} billion"), (10**6, "VND {} million")), "VND {}"),
+}
+
+
+def format_vnd(value: int | Decimal | None) -> str:
+    """Đồng as each language writes them: "12.500 tỷ đồng", "12.5조 동", "12.5兆ドン", "VND 12.5 trillion";
+    at least three significant figures (Vietnamese counts in tỷ however large)."""
     if value is None:
         return ""
-    return numbers.format_compact_currency(value, "VND", locale=locale_code(), fraction_digits=1)
+    units, bare = _VND_UNITS.get(locale_code(), _VND_UNITS["en"])
+    for step, pattern in units:
+        if abs(value) >= step:
+            leading = Decimal(value) / step
+            return pattern.format(format_number(leading, max(0, 3 - len(str(int(abs(leading)))))))
+    return bare.format(format_number(value, 0))
 
 
 def format_usd_range(low: Decimal | float | None, high: Decimal | float | None) -> str:

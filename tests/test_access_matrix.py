@@ -63,6 +63,7 @@ RULES = {
     ("sectors_locations.edit_reference", "POST"): MANAGER, ("sectors_locations.delete_reference", "POST"): ADMIN,
     ("key_figures.index", "GET"): MANAGER, ("key_figures.edit", "GET"): MANAGER,
     ("key_figures.edit", "POST"): MANAGER, ("key_figures.delete", "POST"): ADMIN,
+    ("exchange_rates.index", "GET"): MANAGER, ("exchange_rates.index", "POST"): MANAGER,
 }
 
 

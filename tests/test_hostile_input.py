@@ -104,6 +104,7 @@ PUBLIC_PAGES = {
     "/projects/": PROJECT_FILTERS,
     "/parks/": PARK_FILTERS,
     "/parks/compare": fields(text=["park", "lang"]),
+    "/map": fields(text=["sector", "location", "lang"], number=["min_land"]),
     "/inquire": fields(text=["project", "park", "lang", "sector", "start"],
                        number=["land_ha", "floor_m2", "power_mva", "budget_musd"]),
     "/visit": fields(text=["park", "project", "lang"]),

@@ -15,9 +15,11 @@ def add_to_catalogue(session, first: int, last: int):
         locations = list(session.scalars(select(Location).order_by(Location.code)))
     for n in range(first, last):
         park = factories.park(f"park-{n}", where=locations[n % 3], sectors=sectors[: 1 + n % 3],
-                              texts={"en": f"Park {n}", "vi": f"KCN {n}", "ko": f"산업단지 {n}"})
+                              texts={"en": f"Park {n}", "vi": f"KCN {n}", "ko": f"산업단지 {n}"},
+                              latitude=10.9 + n / 500, longitude=106.6 + n / 700)
         factories.project(f"project-{n}", of=sectors[n % 3], where=locations[n % 3], in_park=park,
-                          featured=n % 2 == 0, texts={"en": f"Project {n}", "ja": f"案件 {n}"})
+                          featured=n % 2 == 0, texts={"en": f"Project {n}", "ja": f"案件 {n}"},
+                          latitude=10.91 + n / 500, longitude=106.61 + n / 700)
     session.commit()
 
 
@@ -30,6 +32,10 @@ PAGES = [
     "/ko/parks/?sector=sector-2&min_available=1",
     "/ko/parks/park-3",
     "/ko/parks/compare?park=park-1&park=park-2&park=park-3",
+    "/ko/map",
+    "/ko/map?sector=sector-1&location=location-1&min_land=1",
+    "/ko/parks/park-3?land_ha=30&floor_m2=2000&water_m3_day=500",
+    "/ko/parks/compare?park=park-1&park=park-2&park=park-3&land_ha=30&floor_m2=2000",
     "/sitemap.xml",
 ]
 

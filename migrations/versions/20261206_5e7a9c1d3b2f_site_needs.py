@@ -1,7 +1,7 @@
 """The site needs an investor sends from the site finder, one row per lead, as fields staff read.
 
 Revision ID: 5e7a9c1d3b2f
-Revises: c4d8e2f1a7b3
+Revises: e7a1c3b5d9f2
 Create Date: 2026-12-06 22:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e7a9c1d3b2f'
-down_revision = 'c4d8e2f1a7b3'
+down_revision = 'e7a1c3b5d9f2'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ and brochures (the database has their records, the folder their bytes), with a m
 when, from which schema revision and database kind, and a SHA-256 checksum of every file.
 
 SQLite is copied with its online backup API (a consistent copy while the portal runs), PostgreSQL
-with ``pg_dump --format=custom`` (restored by ``pg_restore --clean``). A restore checks every
+with ``pg_dump --format=custom`` (restored by its ``pg_restore --clean`` script in one ``psql`` transaction). A restore checks every
 checksum and the database kind before it touches anything.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from alembic.migration import MigrationContext
+from sqlalchemy import text
 from sqlalchemy.engine import URL
 
 from portal import clock
@@ -74,10 +75,12 @@ def _libpq(url: URL) -> tuple[str, dict]:
     return plain.render_as_string(hide_password=False), env
 
 
-def _run(command: list[str], env: dict) -> None:
+def _run(command: list[str], env: dict) -> str:
+    """What the program printed; its error output in a ``BackupError`` when it fails."""
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise BackupError(f"{Path(command[0]).name} failed ({result.returncode}): {result.stderr.strip()[-2000:]}")
+    return result.stdout
 
 
 def _sqlite_path(url: URL) -> Path:
@@ -119,8 +122,29 @@ def load_database(engine, source: Path) -> None:
             archived.close()
     else:
         uri, env = _libpq(url)
-        _run([client_program("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-              "--single-transaction", "--exit-on-error", f"--dbname={uri}", str(source)], env)
+        script = source.with_suffix(".sql")
+        script.write_text(_drop_tables_added_since(engine, source, env) + _restore_script(source, env))
+        _run([client_program("psql"), "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
+              f"--dbname={uri}", f"--file={script}"], env)
+
+
+def _restore_script(source: Path, env: dict) -> str:
+    return _run([client_program("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
+                    "--file=-", str(source)], env)
+
+
+def _drop_tables_added_since(engine, source: Path, env: dict) -> str:
+    """Tables the live database has and the archive has not (made by a migration after the backup):
+    dropped in the same transaction, or the restored database could not be upgraded again."""
+    listing = _run([client_program("pg_restore"), "--list", str(source)], env)
+    archived = {tuple(line.split()[4:6]) for line in listing.splitlines()
+                if not line.startswith(";") and line.split()[3:4] == ["TABLE"]}
+    with engine.connect() as connection:
+        live = connection.execute(text(
+            "SELECT schemaname, tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema()")).all()
+    engine.dispose()
+    added = sorted(f'"{schema}"."{table}"' for schema, table in live if (schema, table) not in archived)
+    return "".join(f"DROP TABLE IF EXISTS {name} CASCADE;\n" for name in added)
 
 
 def _uploads(folder: Path) -> list[Path]:

@@ -149,6 +149,9 @@ def claim_next(now: datetime) -> OutgoingMail | None:
         if message is None:
             db.session.rollback()
             return None
+        if message.status == OutboxStatus.SENDING and message.attempts >= MAX_ATTEMPTS:
+            _give_up_on_abandoned(message)
+            continue
         try:
             _render_saved(message)
         except Exception as error:  # a message that cannot be rendered must not hold up those after it
@@ -161,6 +164,16 @@ def claim_next(now: datetime) -> OutgoingMail | None:
         if _claim(mail.id, now):  # the commit keeps the rendered text with the message
             return mail
     return None
+
+
+def _give_up_on_abandoned(message: OutboxMessage) -> None:
+    """A message whose last attempts all ended with the sender gone (killed, or crashed by the
+    message itself) before any outcome was recorded: its attempts are spent, so it is failed, not
+    retried for ever. It may have been sent; its stable ``Message-ID`` lets a receiver drop a repeat."""
+    message.status, message.locked_until = OutboxStatus.FAILED, None
+    message.last_error = f"the sender stopped during each of {message.attempts} attempts"
+    db.session.commit()
+    current_app.logger.warning("outbox: message %s (%s) given up, %s", message.id, message.kind, message.last_error)
 
 
 def _render_saved(message: OutboxMessage) -> None:

@@ -24,6 +24,7 @@ CACHEABLE_ENDPOINTS = frozenset({
     "public.home", "public.why_invest", "public.privacy", "public.sitemap", "public.robots",
     "projects.index", "projects.detail", "parks.index", "parks.detail", "parks.compare",
     "site_finder.find",  # depends only on its query string and the catalogue
+    "map.index",
     "static",
     "api.projects", "api.project", "api.parks", "api.park", "api.sectors", "api.locations", "api.openapi",
 })
@@ -63,12 +64,14 @@ def release_fingerprint(app: Flask) -> str:
     watched = [ROOT / "portal", ROOT / "translations"]
     for folder in watched:
         for path in sorted(folder.rglob("*")):
-            if path.suffix in {".py", ".html", ".txt", ".xml", ".mo", ".toml", ".css", ".js", ".svg", ".json"}:
+            if path.suffix in {".py", ".html", ".txt", ".xml", ".mo", ".toml", ".css", ".js", ".svg", ".json",
+                               ".geojson"}:
                 digest.update(str(path.relative_to(ROOT)).encode())
                 digest.update(path.read_bytes())
-    region_file = app.config.get("PORTAL_REGION_FILE")
-    if region_file and Path(region_file).is_file():
-        digest.update(Path(region_file).read_bytes())
+    for setting in ("PORTAL_REGION_FILE", "PORTAL_MAP_BASE_FILE"):
+        chosen = app.config.get(setting)
+        if chosen and Path(chosen).is_file():
+            digest.update(Path(chosen).read_bytes())
     digest.update(str(app.config.get("PORTAL_BASE_URL", "")).encode())
     return digest.hexdigest()
 

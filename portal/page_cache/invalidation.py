@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 CONTENT_TABLES = frozenset({
     "sectors", "locations", "industrial_parks", "park_texts", "investment_projects", "project_texts",
     "slug_redirects", "media_files", "key_figures",
-    "park_target_sectors",
+    "park_target_sectors", "exchange_rates",
 })
 CHANGED = "page_cache_content_changed"
 

@@ -305,3 +305,18 @@ class MediaFile(db.Model):
     @property
     def item(self) -> InvestmentProject | IndustrialPark:
         return self.project or self.park
+
+
+class ExchangeRate(db.Model):
+    """How many đồng one US dollar buys, as staff record it with its date and source: cost
+    estimates show VND amounts only from such a record, never from a rate in code."""
+
+    __tablename__ = "exchange_rates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vnd_per_usd: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    applies_from: Mapped[date] = mapped_column(Date, index=True)
+    #: Who publishes the rate, e.g. "Vietcombank selling rate".
+    source: Mapped[str] = mapped_column(String(255))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -256,3 +256,16 @@ def delete_reference(reference, user: User) -> None:
     audit.record(entity, reference.id, "delete", {"code": (reference.code, None)}, user_id=user.id)
     db.session.delete(reference)
     db.session.flush()
+
+
+def record_exchange_rate(vnd_per_usd, applies_from, source: str, user: User):
+    """A new exchange rate for the cost estimates; earlier ones stay as its history. Audited; the caller commits."""
+    from portal.projects.models import ExchangeRate
+
+    rate = ExchangeRate(vnd_per_usd=vnd_per_usd, applies_from=applies_from, source=source, set_by_id=user.id)
+    db.session.add(rate)
+    db.session.flush()
+    audit.record("exchange_rate", rate.id, "create", {"vnd_per_usd": (None, vnd_per_usd),
+                                                      "applies_from": (None, applies_from), "source": (None, source)},
+                 user_id=user.id)
+    return rate

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
 from portal.projects.models import (
+    ExchangeRate,
     IndustrialPark,
     InvestmentProject,
     Location,
@@ -249,3 +250,18 @@ def park_totals() -> ParkTotals:
         )
     ).one()
     return ParkTotals(*row)
+
+
+def exchange_rate_on(day) -> ExchangeRate | None:
+    """The rate that applies on ``day``: the latest recorded from that day or before."""
+    stmt = select(ExchangeRate).where(ExchangeRate.applies_from <= day)
+    return db.session.scalars(stmt.order_by(ExchangeRate.applies_from.desc(), ExchangeRate.id.desc()).limit(1)).first()
+
+
+def exchange_rate_history(limit: int = 50) -> list[tuple[ExchangeRate, str | None]]:
+    """The recorded rates, newest first, each with the name of who recorded it."""
+    from portal.auth.models import User
+
+    stmt = (select(ExchangeRate, User.name).outerjoin(User, User.id == ExchangeRate.set_by_id)
+            .order_by(ExchangeRate.applies_from.desc(), ExchangeRate.id.desc()).limit(limit))
+    return [tuple(row) for row in db.session.execute(stmt)]

@@ -57,6 +57,7 @@ def sitemap():
     projects, parks = catalogue.sitemap_items()
     pages = [("public.home", {}, None), ("projects.index", {}, None), ("parks.index", {}, None),
              ("site_finder.find", {}, None),
+             ("map.index", {}, None),
              ("capture.inquire", {}, None), ("capture.visit", {}, None), ("capture.refer", {}, None),
              ("public.privacy", {}, None)]
     if current_app.extensions["region"].why_invest:

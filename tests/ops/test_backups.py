@@ -6,7 +6,7 @@ import tarfile
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select, text
 
 from portal.backups import archive
 from portal.extensions import db
@@ -90,6 +90,29 @@ def test_backup_then_restore_puts_records_and_files_back(own_app, tmp_path):
         db.session.remove()
     assert counts(own_app)[0] == before[0] + 1
 
+
+
+def test_restore_drops_tables_made_after_the_backup(own_app, tmp_path):
+    """A migration run after the backup made a table: the restored database is the backup's, so the
+    same migration can run again."""
+    with own_app.app_context():
+        factories.lead("Kept Co")
+        db.session.commit()
+        db.session.remove()
+    assert run(own_app, "backup", str(tmp_path / "backup.tar.gz")).exit_code == 0
+    with own_app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("CREATE TABLE made_later (id INTEGER PRIMARY KEY)"))
+        db.session.remove()
+
+    result = run(own_app, "restore", str(tmp_path / "backup.tar.gz"), "--yes")
+    assert result.exit_code == 0, result.output
+    with own_app.app_context():
+        assert "made_later" not in inspect(db.engine).get_table_names()
+        with db.engine.begin() as connection:  # what the later migration does works again
+            connection.execute(text("CREATE TABLE made_later (id INTEGER PRIMARY KEY)"))
+        db.session.remove()
+    assert counts(own_app)[2] == ["Kept Co"]
 
 def test_the_manifest_names_time_revision_dialect_and_checksums(own_app, tmp_path):
     (tmp_path / "uploads").mkdir()

@@ -187,3 +187,25 @@ def test_a_message_claimed_by_another_sender_is_not_sent_twice(app, session, smt
         assert _claim(message_id, now) is True
         assert _claim(message_id, now) is False
         assert send_due().sent == 0
+
+
+def test_a_message_whose_sender_died_on_every_attempt_is_given_up(app, session, smtp_port):
+    """A sender killed mid-send leaves the message claimed: after the last attempt it fails, not loops."""
+    from portal.outbox.delivery import MAX_ATTEMPTS
+
+    with app.app_context():
+        db.session.add(OutboxMessage(kind="test", recipient="a@b.example", subject="s", body="b", language="en",
+                                     status="sending", attempts=MAX_ATTEMPTS,
+                                     locked_until=clock.now() - timedelta(minutes=1)))
+        db.session.add(OutboxMessage(kind="test", recipient="c@d.example", subject="s", body="b", language="en"))
+        db.session.commit()
+    controller, inbox = start_server(smtp_port)
+    try:
+        with app.app_context():
+            report = send_due()
+    finally:
+        controller.stop()
+    abandoned, fine = pending(session)
+    assert report.sent == 1 and [m["To"] for m in inbox.messages] == ["c@d.example"]
+    assert abandoned.status == "failed" and abandoned.attempts == MAX_ATTEMPTS
+    assert "stopped" in abandoned.last_error and fine.status == "sent"

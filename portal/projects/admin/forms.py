@@ -215,3 +215,21 @@ def _check_range(low, high):
 for _lang in LANGUAGES:
     for _form, _text_form in ((ProjectForm, ProjectTextForm), (ParkForm, ParkTextForm)):
         setattr(_form, f"texts_{_lang}", FormField(_text_form, label=LANGUAGE_NAMES[_lang]))
+
+
+#: A rate outside these bounds is a typing slip (the dong has traded at 15,000–27,000 per dollar this century).
+VND_PER_USD_RANGE = (1_000, 100_000)
+
+
+class ExchangeRateForm(StaffForm):
+    vnd_per_usd = DecimalField(_l("VND per USD"), [InputRequired(message=REQUIRED), in_range(*VND_PER_USD_RANGE)],
+                               places=2)
+    applies_from = DateField(_l("Applies from"), [InputRequired(message=REQUIRED)])
+    source = StringField(_l("Source of the rate"), [DataRequired(message=REQUIRED), Length(max=255)])
+
+    def validate_applies_from(self, field):
+        """A rate for a later day would reach the cached public pages only at their next change."""
+        from portal.clock import today_in_vietnam
+
+        if field.data and field.data > today_in_vietnam():
+            raise ValidationError(_l("Enter today's date or an earlier one."))

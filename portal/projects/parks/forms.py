@@ -1,12 +1,16 @@
 """The park directory's filters: a GET form, so a search can be shared."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from portal.form_messages import in_range
 from portal.projects.models import Location, Sector
+from portal.projects.parks import costs
 from portal.projects.queries import PARK_SORTS, ParkFilters
 from portal.query_form import QueryForm, choices_of, filter_range
 
@@ -51,3 +55,18 @@ class ParkFilterForm(QueryForm):
             ready_built_factories=bool(self.value("ready_built")),
             sort=self.value("sort") or "available_desc",
         )
+
+
+class EstimateForm(QueryForm):
+    """The cost estimate's needs, read from the query string of the park and compare pages."""
+
+    land_ha = DecimalField(_l("Land (ha)"), validators=[Optional(), in_range(Decimal("0.1"), costs.MAX_LAND_HA)])
+    floor_m2 = DecimalField(_l("Ready-built factory floor (m²)"),
+                            validators=[Optional(), in_range(Decimal(1), costs.MAX_FLOOR_M2)])
+    water_m3_day = DecimalField(_l("Water use (m³ per day)"),
+                                validators=[Optional(), in_range(Decimal(0), costs.MAX_WATER_M3_DAY)])
+
+    def needs(self) -> costs.Needs:
+        self.validate()
+        return costs.Needs(land_ha=self.value("land_ha"), floor_m2=self.value("floor_m2"),
+                           water_m3_day=self.value("water_m3_day"))
