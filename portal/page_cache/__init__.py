@@ -23,6 +23,7 @@ from portal.page_cache.stores import FileGeneration, MemoryStore, RedisStore
 CACHEABLE_ENDPOINTS = frozenset({
     "public.home", "public.why_invest", "public.privacy", "public.sitemap", "public.robots",
     "projects.index", "projects.detail", "parks.index", "parks.detail", "parks.compare",
+    "shortlist.page",
     "static",
     "api.projects", "api.project", "api.parks", "api.park", "api.sectors", "api.locations", "api.openapi",
 })

@@ -11,8 +11,9 @@ def init_app(app: Flask) -> None:
     from portal.projects.media.views import bp as media
     from portal.projects.parks.views import bp as parks
     from portal.projects.sectors_locations.views import bp as sectors_locations
+    from portal.projects.shortlist.views import bp as shortlist
 
-    for blueprint in (catalogue, parks, media, admin, sectors_locations):
+    for blueprint in (catalogue, parks, media, admin, sectors_locations, shortlist):
         app.register_blueprint(blueprint)
     app.add_template_global(operations.title_of)
     app.add_template_global(operations.action_label, "audit_action_label")
