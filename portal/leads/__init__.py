@@ -6,7 +6,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the sub-features' blueprints, the template helpers, the e-mails the sender renders
     and the ``reminders`` command."""
-    from portal.leads import mails, template_helpers
+    from portal.leads import mails, promise, template_helpers
     from portal.leads.capture.views import bp as capture
     from portal.leads.follow.views import bp as follow
     from portal.leads.imports.views import bp as imports
@@ -20,5 +20,6 @@ def init_app(app: Flask) -> None:
     for blueprint in (capture, follow, pipeline, pipeline_settings, partners, imports, personal_data, reports):
         app.register_blueprint(blueprint)
     template_helpers.register(app)
+    app.add_template_global(promise.response_promise)
     mails.register()
     app.cli.add_command(reminders_cli)
