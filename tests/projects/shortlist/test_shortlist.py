@@ -124,3 +124,16 @@ def test_a_renamed_item_in_an_old_shortlist_link_is_still_found(client, session,
     session.commit()
     html = client.get("/en/inquire?park=vsip&project=chip").text
     assert 'name="park" type="hidden" value="vsip-iii"' in html and "VSIP III" in html
+
+
+def test_the_shortlist_page_runs_the_same_queries_whatever_its_length(client, session, shortlisted, count_queries):
+    with count_queries() as two:
+        client.get("/en/shortlist?project=chip&park=vsip")
+    for n in range(6):
+        factories.park(f"extra-{n}")
+        factories.project(f"extra-project-{n}")
+    session.commit()
+    slugs = "&".join([f"park=extra-{n}" for n in range(6)] + [f"project=extra-project-{n}" for n in range(6)])
+    with count_queries() as many:
+        assert client.get(f"/en/shortlist?project=chip&park=vsip&{slugs}").status_code == 200
+    assert many.count == two.count <= 8, many.statements
