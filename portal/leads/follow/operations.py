@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from portal import clock
 from portal.extensions import db
@@ -93,3 +93,17 @@ def add_from_investor(lead: Lead, body: str, documents: list[Document]) -> Activ
     db.session.flush()
     current_app.logger.info("lead %s: the investor added a message and %d documents", lead.reference, len(stored))
     return activity
+
+
+def forget_investor_files(lead: Lead) -> int:
+    """When the person's data is erased: their private links stop working, the documents they added
+    are deleted (rows and files) and their names leave the timeline. Returns how many files went."""
+    db.session.execute(delete(InquiryLink).where(InquiryLink.lead_id == lead.id))
+    documents = list(db.session.scalars(select(InvestorDocument).where(InvestorDocument.lead_id == lead.id)))
+    for document in documents:
+        (document_dir() / Path(document.stored_name).name).unlink(missing_ok=True)
+        db.session.delete(document)
+    for activity in lead.activities:
+        if activity.details and "documents" in activity.details:
+            activity.details = {name: value for name, value in activity.details.items() if name != "documents"}
+    return len(documents)

@@ -229,3 +229,29 @@ def test_the_page_runs_a_fixed_number_of_queries(client, session, followed, coun
     with count_queries() as counter:
         assert client.get(f"/en/my-inquiry/{token}").status_code == 200
     assert counter.count <= 8, counter.statements
+
+
+def test_erasing_the_persons_data_removes_their_documents_and_stops_their_links(client, session, followed,
+                                                                              documents):
+    from portal.leads.personal_data import records
+    from portal.leads.personal_data.operations import erase
+
+    lead, token = followed
+    add(client, token, "Our site plan", [("plan.pdf", pdf())])
+    assert any(documents.iterdir())
+    erase(records.find(lead.email), factories.user("manager"))
+    session.commit()
+    assert not any(documents.iterdir())
+    assert session.scalar(select(InvestorDocument.id)) is None
+    assert client.get(f"/en/my-inquiry/{token}").status_code == 404
+    assert "plan.pdf" not in str([activity.details for activity in lead.activities])
+
+
+def test_a_document_larger_than_the_public_forms_limit_fits_but_not_one_over_its_own(client, session, followed,
+                                                                                   app, monkeypatch):
+    lead, token = followed
+    monkeypatch.setitem(app.config, "LEAD_DOCUMENT_MAX_BYTES", 6 * 1024 * 1024)
+    assert add(client, token, "Our plan", [("plan.pdf", pdf(padding=5 * 1024 * 1024))]).status_code == 302
+    refused = add(client, token, "Bigger", [("big.pdf", pdf(padding=7 * 1024 * 1024))])
+    assert refused.status_code == 400 and "big.pdf: The file is larger than" in refused.text
+    assert session.scalars(select(InvestorDocument.original_name)).all() == ["plan.pdf"]
