@@ -24,6 +24,7 @@ CACHEABLE_ENDPOINTS = frozenset({
     "public.home", "public.why_invest", "public.privacy", "public.sitemap", "public.robots",
     "projects.index", "projects.detail", "parks.index", "parks.detail", "parks.compare",
     "map.index",
+    "shortlist.page",
     "static",
     "api.projects", "api.project", "api.parks", "api.park", "api.sectors", "api.locations", "api.openapi",
 })
