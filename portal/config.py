@@ -67,6 +67,12 @@ class Config:
         self.PORTAL_LEADS_EMAIL = os.environ.get("PORTAL_LEADS_EMAIL", "")
         self.PORTAL_LEADS_LANGUAGE = os.environ.get("PORTAL_LEADS_LANGUAGE", "vi")
         self.PORTAL_FORM_RATE_LIMIT = os.environ.get("PORTAL_FORM_RATE_LIMIT", "10 per hour")
+        # The investor's private page (/<lang>/my-inquiry): how long a link works, where their documents go
+        self.INQUIRY_LINK_DAYS = int(os.environ.get("INQUIRY_LINK_DAYS", "180"))
+        self.LEAD_DOCUMENT_DIR = os.environ.get("LEAD_DOCUMENT_DIR", str(instance / "lead-documents"))
+        self.LEAD_DOCUMENT_MAX_BYTES = int(os.environ.get("LEAD_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+        # The public response-time promise shows once this many leads of the last 90 days were answered
+        self.RESPONSE_PROMISE_MIN_ANSWERED = int(os.environ.get("RESPONSE_PROMISE_MIN_ANSWERED", "20"))
         self.FORM_MIN_FILL_SECONDS = float(os.environ.get("FORM_MIN_FILL_SECONDS", "3"))
         # Several workers must count in one place: Redis in production, memory only in development
         self.RATELIMIT_STORAGE_URI = os.environ.get(

@@ -6,9 +6,10 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     """Register the sub-features' blueprints, the template helpers, the e-mails the sender renders
     and the ``reminders`` command."""
-    from portal.leads import mails, template_helpers
+    from portal.leads import mails, promise, template_helpers
     from portal.leads.capture import site_needs
     from portal.leads.capture.views import bp as capture
+    from portal.leads.follow.views import bp as follow
     from portal.leads.imports.views import bp as imports
     from portal.leads.partners.views import bp as partners
     from portal.leads.personal_data.views import bp as personal_data
@@ -17,9 +18,10 @@ def init_app(app: Flask) -> None:
     from portal.leads.reminders import reminders_cli
     from portal.leads.reports.views import bp as reports
 
-    for blueprint in (capture, pipeline, pipeline_settings, partners, imports, personal_data, reports):
+    for blueprint in (capture, follow, pipeline, pipeline_settings, partners, imports, personal_data, reports):
         app.register_blueprint(blueprint)
     template_helpers.register(app)
+    app.add_template_global(promise.response_promise)
     site_needs.register(app)
     mails.register()
     app.cli.add_command(reminders_cli)

@@ -37,7 +37,7 @@ def _loaded(model, ids: list[int]) -> list:
     return [found[item_id] for item_id in ids if item_id in found]
 
 
-def save_intake(lead, submission: Submission, joined: bool) -> dict:
+def save_intake(lead, submission: Submission, joined: bool, follow_token: str | None = None) -> dict:
     saved = {name: getattr(submission, name) for name in _PLAIN}
     saved["kind"] = str(submission.kind)
     saved |= {name: [item.id for item in getattr(submission, name)] for name in _CATALOGUE}
@@ -48,7 +48,7 @@ def save_intake(lead, submission: Submission, joined: bool) -> dict:
               if submission.referrer else None,
               "site_needs": submission.site_needs.query() if submission.site_needs else None}
     return {"lead": {"reference": lead.reference, "preferred_language": lead.preferred_language},
-            "submission": saved, "joined": joined}
+            "submission": saved, "joined": joined, "follow_token": follow_token}
 
 
 def load_intake(saved: dict) -> dict:
@@ -63,7 +63,8 @@ def load_intake(saved: dict) -> dict:
     values["site_needs"] = Requirements.from_query(data["site_needs"]) if data.get("site_needs") else None
     submission = Submission(**values)
     submission.referrer = SimpleNamespace(**data["referrer"]) if data["referrer"] else None
-    return {"lead": SimpleNamespace(**saved["lead"]), "submission": submission, "joined": saved["joined"]}
+    return {"lead": SimpleNamespace(**saved["lead"]), "submission": submission, "joined": saved["joined"],
+            "follow_token": saved.get("follow_token")}
 
 
 _LEAD_FOR_OFFICER = ("reference", "name", "company", "country")

@@ -18,6 +18,7 @@ from portal.clock import as_utc, start_of_day
 from portal.extensions import db
 from portal.leads import queries
 from portal.leads.default_pipeline import NEW
+from portal.leads.follow.operations import issue_link
 from portal.leads.models import (
     CONTACT_KINDS,
     Activity,
@@ -234,7 +235,8 @@ def _queue_mails(lead: Lead, submission: Submission, joined: bool) -> None:
     if submission.introducer:
         queue_mail("referral_thanks", submission.introducer.email, submission.introducer.language, lead.id, **context)
     else:
-        queue_mail("acknowledgement", submission.email, lead.preferred_language, lead.id, **context)
+        queue_mail("acknowledgement", submission.email, lead.preferred_language, lead.id, **context,
+                   follow_token=issue_link(lead))
     centre = current_app.config["PORTAL_LEADS_EMAIL"]
     if centre:
         queue_mail("new_lead", centre, current_app.config["PORTAL_LEADS_LANGUAGE"], lead.id, **context)

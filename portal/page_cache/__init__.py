@@ -25,6 +25,7 @@ CACHEABLE_ENDPOINTS = frozenset({
     "projects.index", "projects.detail", "parks.index", "parks.detail", "parks.compare",
     "site_finder.find",  # depends only on its query string and the catalogue
     "map.index",
+    "shortlist.page",
     "static",
     "api.projects", "api.project", "api.parks", "api.park", "api.sectors", "api.locations", "api.openapi",
 })

@@ -12,9 +12,10 @@ def init_app(app: Flask) -> None:
     from portal.projects.media.views import bp as media
     from portal.projects.parks.views import bp as parks
     from portal.projects.sectors_locations.views import bp as sectors_locations
+    from portal.projects.shortlist.views import bp as shortlist
     from portal.projects.site_finder.views import bp as site_finder
 
-    for blueprint in (catalogue, parks, site_finder, media, admin, sectors_locations, exchange_rates):
+    for blueprint in (catalogue, parks, site_finder, media, admin, sectors_locations, exchange_rates, shortlist):
         app.register_blueprint(blueprint)
     maps.init_app(app)
     app.add_template_global(operations.title_of)

@@ -209,6 +209,15 @@ def park_projects(park: IndustrialPark) -> list[InvestmentProject]:
     return list(db.session.scalars(_with_card_data(stmt)))
 
 
+def projects_by_slugs(slugs: list[str]) -> list[InvestmentProject]:
+    """The published projects named, in the order named, unknown slugs left out."""
+    if not slugs:
+        return []
+    stmt = _with_card_data(_published_projects().where(InvestmentProject.slug.in_(slugs)))
+    found = {project.slug: project for project in db.session.scalars(stmt)}
+    return [found[slug] for slug in dict.fromkeys(slugs) if slug in found]
+
+
 def parks_by_slugs(slugs: list[str]) -> list[IndustrialPark]:
     """The parks named, in the order named, unknown slugs left out."""
     stmt = _with_park_card_data(_published_parks().where(IndustrialPark.slug.in_(slugs)))

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
+    Field,
     DateField,
     DecimalField,
     EmailField,
@@ -48,6 +49,25 @@ FORM_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 TOO_LONG = _l("Please keep this under %(max)d characters.")
 BAD_PHONE = _l("Please enter a phone number with digits, spaces and + ( ) - only.")
+
+
+#: How many projects, and parks, one inquiry may name (a shortlist keeps at most 20 items).
+MAX_CHOSEN = 20
+
+
+class HiddenSlugs(Field):
+    """Slugs of catalogue items the form was opened for (``?project=a&project=b``): one hidden input
+    each, so the form sent carries all of them."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, default=(), **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data = list(dict.fromkeys(value[:160] for value in valuelist if value))[:MAX_CHOSEN]
+
+    def __call__(self, **kwargs):
+        return Markup("".join(f'<input {html_params(type="hidden", name=self.name, value=slug)}>'
+                              for slug in self.data or ()))
 
 
 def _strip(value):
@@ -216,8 +236,8 @@ class InquiryForm(InvestorDetails):
         default="",
     )
     message = _message(_l("Your question or project"))
-    project = HiddenField()
-    park = HiddenField()
+    project = HiddenSlugs()
+    park = HiddenSlugs()
     #: The site finder's needs, as its query string (``capture.site_needs``).
     site_needs = HiddenField(validators=[Length(max=500)])
 

@@ -75,6 +75,18 @@ def _receive_once(submission: Submission) -> str:
     return reference
 
 
+def _published_or_moved(kind: str, slugs: list[str], published: Callable[[list[str]], list]) -> list:
+    """The published items named, in the order named; a slug from an old link (renamed item) is
+    looked up only when it names nothing, so the usual case costs one query."""
+    found = {item.slug: item for item in published(slugs)} if slugs else {}
+    missing = [slug for slug in slugs if slug not in found]
+    if missing:
+        moved = {slug: resolve(kind, slug) for slug in missing}
+        found |= {item.slug: item for item in published([new for new in moved.values() if new not in found])}
+        slugs = [moved.get(slug, slug) for slug in slugs]
+    return [found[slug] for slug in dict.fromkeys(slugs) if slug in found]
+
+
 def _blank_when_kept(view):
     """A plain GET is answered from the kept blank form when there is one (``blank_forms``), before
     any query or form is made."""
@@ -124,10 +136,11 @@ def inquire():
     sectors = catalogue.sectors()
     form = InquiryForm(current_language(), sectors)
     if not form.is_submitted():
-        form.project.data = resolve("project", request.args.get("project", "")[:160])
-        form.park.data = resolve("park", request.args.get("park", "")[:160])
-    projects = queries.published_projects_by_slug([form.project.data] if form.project.data else [])
-    parks = queries.published_parks_by_slug([form.park.data] if form.park.data else [])
+        form.project.process_formdata(request.args.getlist("project"))
+        form.park.process_formdata(request.args.getlist("park"))
+    projects = _published_or_moved("project", form.project.data, queries.published_projects_by_slug)
+    parks = _published_or_moved("park", form.park.data, queries.published_parks_by_slug)
+    form.project.data, form.park.data = [item.slug for item in projects], [item.slug for item in parks]
     needs = site_needs.carry(form, sectors, request.args)
 
     def build(form: InquiryForm) -> Submission:

@@ -1,5 +1,6 @@
 """The leads' models, one file per group of entities; imported from here by the rest of the code."""
 from portal.leads.models.activity import ACTIVITY_LABELS, CONTACT_KINDS, Activity, ActivityKind
+from portal.leads.models.follow import InquiryLink, InvestorDocument
 from portal.leads.models.lead import (
     LEAD_KIND_LABELS,
     SOURCE_LABELS,
@@ -39,7 +40,7 @@ from portal.leads.models.submission import FormSubmission
 __all__ = [
     "ACTIVITY_LABELS", "CONSENT_PURPOSE_LABELS", "CONTACT_KINDS", "DATA_REQUEST_LABELS", "EVENT_KIND_LABELS",
     "FormSubmission", "LEAD_KIND_LABELS", "SOURCE_LABELS", "REFERRER_KIND_LABELS", "TIMELINE_LABELS", "Activity", "ActivityKind", "Consent",
-    "ConsentPurpose", "ConsentSubject", "DataRequest", "DataRequestKind", "Event", "EventKind", "Holiday", "Lead",
+    "ConsentPurpose", "ConsentSubject", "DataRequest", "DataRequestKind", "Event", "EventKind", "Holiday", "InquiryLink", "InvestorDocument", "Lead",
     "LeadKind", "LeadSource", "LeadStatus", "LostReason", "Referrer", "ReferrerKind", "SavedFilter", "Stage",
     "SiteNeeds", "StageChange", "Tag", "Task", "Timeline", "lead_parks", "lead_projects", "lead_sectors", "lead_tags",
 ]

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from portal import audit, clock
 from portal.auth.models import User
 from portal.extensions import db
+from portal.leads.follow.operations import forget_investor_files
 from portal.leads.models import DataRequest, Lead
 from portal.leads.operations import update_lead
 from portal.leads.personal_data.records import Holdings
@@ -81,6 +82,7 @@ def erase(holdings: Holdings, user: User) -> int:
         lead.landing_page = ""
         for activity in lead.activities:
             activity.body = ERASED if activity.body else ""
+        forget_investor_files(lead)
         audit.record("lead", lead.id, "erase_personal_data", {}, user_id=user.id)
     for lead in holdings.introduced:
         lead.introducer_name, lead.introducer_email, lead.introducer_organisation = ERASED, "", ""

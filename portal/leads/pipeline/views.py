@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from babel.lists import format_list
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   send_from_directory,
                    url_for)
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
@@ -17,7 +18,7 @@ from portal.clean_input import clean_line, page_number
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.leads import operations, queries
-from portal.leads.models import ActivityKind, Lead, LeadStatus
+from portal.leads.models import ActivityKind, InvestorDocument, Lead, LeadStatus
 from portal.leads.partners.forms import LeadEventForm
 from portal.leads.pipeline import export
 from portal.leads.pipeline.forms import (
@@ -222,6 +223,20 @@ def _lead_page(lead: Lead, status: int = 200, **forms):
 @bp.get("/leads/<reference>")
 def lead(reference: str):
     return _lead_page(_lead_or_404(reference))
+
+
+@bp.get("/leads/<reference>/documents/<int:document_id>")
+def investor_document(reference: str, document_id: int):
+    """A document the investor added on their private page, for whoever may read the lead's messages."""
+    lead = _lead_or_404(reference)
+    if not can_see_contact(current_user, lead):
+        abort(403)
+    document = db.session.get(InvestorDocument, document_id)
+    if document is None or document.lead_id != lead.id:
+        abort(404)
+    return send_from_directory(current_app.config["LEAD_DOCUMENT_DIR"], document.stored_name,
+                               mimetype=document.content_type, as_attachment=True,
+                               download_name=document.original_name or document.stored_name)
 
 
 @bp.route("/leads/<reference>/edit", methods=["GET", "POST"])

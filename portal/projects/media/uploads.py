@@ -335,3 +335,31 @@ def _write_new_file(data: bytes, extension: str) -> str:
     with open(folder / name, "xb") as output:
         output.write(data)
     return name
+
+
+#: How a document an investor sends starts: a PDF, or a photo or scan in one of the accepted formats.
+_DOCUMENT_SIGNATURES = (b"%PDF-", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+
+
+def checked_document(file: FileStorage, limit: int) -> tuple[bytes, str, str]:
+    """A PDF or an image an investor sends with their inquiry, checked by content exactly as
+    brochures and photos are (images re-encoded without metadata): ``(data, content_type, extension)``.
+    Raises ``UploadRejected`` with a message for the investor."""
+    data = _read_within(file, limit)
+    is_webp = data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    if not (data.startswith(_DOCUMENT_SIGNATURES) or is_webp):
+        raise UploadRejected(_l("Please send a PDF document or a JPEG, PNG or WebP image."))
+    if data.startswith(b"%PDF-"):
+        _check_pdf(data)
+        return data, *PDF_TYPE
+    data, content_type, extension, _width, _height = _reencoded_image(data)
+    return data, content_type, extension
+
+
+def write_private_file(folder: Path, data: bytes, extension: str) -> str:
+    """Write under a random name in ``folder`` (outside the public uploads); never overwrite."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = secrets.token_urlsafe(24) + extension
+    with open(folder / name, "xb") as output:
+        output.write(data)
+    return name
