@@ -48,11 +48,18 @@ class PageCacheMiddleware:
             generation, page = self.store.lookup(key, encoding)
         except Exception:  # a cache that is down slows the portal; it must not stop it
             log.exception("page cache: lookup failed")
-            return self.app(environ, start_response)
+            return self.app(environ, self._unmarked(start_response))
         if page is not None and page.generation == generation and time.time() - page.created < self.ttl \
                 and self._host_allowed(environ):
             return self._serve(page, environ, start_response, encoding, hit=True)
         return self._render(key, generation, environ, start_response, encoding)
+
+    @staticmethod
+    def _unmarked(start_response):
+        """Rendered without the cache: the mark meant for it goes no further."""
+        def respond(status, headers, exc_info=None):
+            return start_response(status, [(name, value) for name, value in headers if name != MARK], exc_info)
+        return respond
 
     def _host_allowed(self, environ) -> bool:
         """Flask refuses a request for a host it does not serve; an answer from the cache must too."""
