@@ -106,6 +106,7 @@ class RedisStore:
         # know (it renders the page; the next lookup subscribes again and reads the generation).
         self.redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1, socket_keepalive=True,
                                           retry=Retry(NoBackoff(), 0))
+        self._refused = redis.ResponseError
         self.prefix = prefix
         self.generation_key = f"{prefix}generation"
         self.channel = f"{prefix}changes"
@@ -149,7 +150,10 @@ class RedisStore:
         confirmed = self._changes.get_message(timeout=1)
         if not confirmed or confirmed["type"] != "subscribe":
             raise ConnectionError("page cache: the subscription was not confirmed")
-        self._server = self.redis.info("server").get("run_id", "")[:12]
+        try:
+            self._server = self.redis.info("server").get("run_id", "")[:12]
+        except self._refused:  # INFO turned off (some hosted Redis): no telling restarts apart
+            self._server = ""
         sock = getattr(self._changes.connection, "_sock", None)  # redis-py's own; without it, can_read
         self._poller = select.poll() if sock is not None and hasattr(select, "poll") else None
         if self._poller is not None:
@@ -185,7 +189,7 @@ class RedisStore:
         return f"{self._server}-{generation.decode()}"
 
     def _stop_listening(self) -> None:
-        changes, self._changes, self._known = self._changes, None, None
+        changes, self._changes, self._poller, self._known = self._changes, None, None, None
         if changes is not None and self._pid == os.getpid():
             try:
                 changes.close()

@@ -183,15 +183,15 @@ class PrivateRedis:
     """A Redis server of the test's own, which it may stop and start again on the same port and folder
     (the shared one serves everyone else's tests)."""
 
-    def __init__(self, folder):
-        self.port, self.folder, self.process = free_port(), folder, None
+    def __init__(self, folder, *options):
+        self.port, self.folder, self.process, self.options = free_port(), folder, None, options
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.client = redis.Redis.from_url(self.url)
 
     def start(self):
         self.process = subprocess.Popen(
             [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)], stdout=subprocess.DEVNULL)
+             "--appendonly", "no", "--dir", str(self.folder), *self.options], stdout=subprocess.DEVNULL)
         for _ in range(200):
             try:
                 self.client.ping()
@@ -332,6 +332,23 @@ def test_a_generation_deleted_by_hand_is_noticed_without_an_announcement(app, se
     private_redis.client.delete(worker.config["PAGE_CACHE_PREFIX"] + "generation")
     page = visitor.get("/en/projects/chip-fab")
     assert page.headers["X-Cache"] == "MISS" and _title(page) == "Wafer plant"
+
+
+def test_a_redis_without_info_still_keeps_pages(app, session, tmp_path):
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    hosted = PrivateRedis(tmp_path, "--rename-command", "INFO", "")  # as some hosted Redis offer it
+    hosted.start()
+    try:
+        _project_with_titles(session)
+        reader, editor = (_second_worker(app, PAGE_CACHE_REDIS_URL=hosted.url) for _ in range(2))
+        visitor = reader.test_client()
+        visitor.get("/en/projects/chip-fab")
+        assert visitor.get("/en/projects/chip-fab").headers["X-Cache"] == "HIT"
+        _retitle(editor, "Wafer plant")
+        assert _title(visitor.get("/en/projects/chip-fab")) == "Wafer plant"
+    finally:
+        hosted.stop()
 
 
 def test_the_api_limit_counts_what_reaches_the_database_not_answers_from_the_cache(app, session, monkeypatch):
