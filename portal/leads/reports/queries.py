@@ -11,65 +11,21 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 
-from sqlalchemy import Date, DateTime, Float, Integer, case, func, literal, literal_column, or_, select, union_all
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import Date, DateTime, Integer, case, func, literal, literal_column, or_, select, union_all
 
 from portal import clock
 from portal.auth.models import User
 from portal.clock import start_of_day
 from portal.extensions import db
 from portal.leads.models import Event, Lead, LeadStatus, LostReason, Referrer, Stage, StageChange, lead_sectors
+from portal.leads.reports.sql import seconds_between, vietnam_month  # noqa: F401  (re-exported)
 from portal.projects.models import Sector
 
 #: How many referrers the leaderboard shows.
 LEADERBOARD_SIZE = 25
 
 
-# --- SQL that differs between SQLite and PostgreSQL ----------------------------------------------
-
-
-class seconds_between(FunctionElement):
-    """Seconds from the first moment to the second, computed by the database."""
-
-    type = Float()
-    name = "seconds_between"
-    inherit_cache = True
-
-
-@compiles(seconds_between)
-def _seconds_between_sqlite(element, compiler, **kw):
-    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"((julianday({end}) - julianday({start})) * 86400.0)"
-
-
-@compiles(seconds_between, "postgresql")
-def _seconds_between_postgresql(element, compiler, **kw):
-    # A double, not EXTRACT's numeric: sorting 100,000 of them for a percentile takes half the time.
-    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"CAST(EXTRACT(EPOCH FROM ({end}) - ({start})) AS DOUBLE PRECISION)"
-
-
-class vietnam_month(FunctionElement):
-    """The first day of the month of a stored moment, in Vietnam time."""
-
-    type = Date()
-    name = "vietnam_month"
-    inherit_cache = True
-
-
-@compiles(vietnam_month)
-def _vietnam_month_sqlite(element, compiler, **kw):
-    # Stored moments are UTC; Vietnam has kept UTC+7 without summer time since 1975.
-    (moment,) = element.clauses
-    return compiler.process(func.strftime(literal_column("'%Y-%m-01'"), moment, literal_column("'+7 hours'")), **kw)
-
-
-@compiles(vietnam_month, "postgresql")
-def _vietnam_month_postgresql(element, compiler, **kw):
-    (moment,) = element.clauses
-    local = func.timezone(literal_column(f"'{clock.VIETNAM_TIME_ZONE}'"), moment)
-    return f"CAST(date_trunc('month', {compiler.process(local, **kw)}) AS DATE)"
+# --- percentiles, one definition on both databases -------------------------------------
 
 
 def _percentile(value, rank, count, share: tuple[int, int]):
@@ -201,19 +157,9 @@ def funnel(filters: ReportFilters) -> list[FunnelStep]:
     steps = [stage for stage in steps if stage.is_open] + [stage for stage in steps if stage.is_won]
     if not steps:
         return []
-    # One pass: each lead's furthest stage in its history (lost ones aside) with its last open
-    # stage, then the leads counted per pair of the two; Python takes the further of each pair.
-    furthest = (
-        select(func.max(Stage.position).label("position"), Lead.last_open_stage_id.label("last_open"))
-        .select_from(Lead).outerjoin(StageChange, StageChange.lead_id == Lead.id)
-        .outerjoin(Stage, (Stage.id == StageChange.to_stage_id) & Stage.is_lost.is_(False))
-        .where(*lead_conditions(filters)).group_by(Lead.id, Lead.last_open_stage_id).subquery()
-    )
-    positions = {stage.id: stage.position for stage in every_stage}
-    pairs = db.session.execute(select(furthest.c.position, furthest.c.last_open, func.count())
-                               .group_by(furthest.c.position, furthest.c.last_open)).all()
-    rows = [(max((value for value in (position, positions.get(last_open)) if value is not None), default=None),
-             count) for position, last_open, count in pairs]
+    # One pass over the leads: how many reached each position (stored per lead, ``report_facts``).
+    rows = db.session.execute(select(Lead.reached_position, func.count()).where(*lead_conditions(filters))
+                              .group_by(Lead.reached_position)).all()
     first = steps[0].position
     reached = [sum(count for position, count in rows if (first if position is None else position) >= step.position)
                for step in steps]
@@ -260,8 +206,7 @@ def _by_origin(filters: ReportFilters) -> list:
 
 def _by_place_and_month(filters: ReportFilters) -> list:
     """One pass over the leads: their counts per country, language and month received together."""
-    month = vietnam_month(Lead.created_at).label("month")
-    columns = (Lead.country, Lead.preferred_language, month)
+    columns = (Lead.country, Lead.preferred_language, Lead.received_month.label("month"))
     return db.session.execute(select(*columns, *_tally_columns()).where(*lead_conditions(filters))
                               .group_by(*columns)).all()
 
@@ -427,8 +372,7 @@ def _response_statement(filters: ReportFilters):
     in all leads, its owner's and its month's, on SQLite), then the figures of all the leads, per
     owner and per month, as the rows of one UNION ALL told apart by which key is set.
     Unanswered leads are only counted."""
-    waited = seconds_between(Lead.created_at, Lead.first_responded_at)
-    month = vietnam_month(Lead.created_at)
+    waited, month = Lead.response_seconds, Lead.received_month
     rows = select(
         Lead.owner_id.label("owner"), month.label("month"), waited.label("waited"),
         case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0).label("in_time"),
