@@ -7,11 +7,11 @@ by hand, edited stages; and the migration that fills them for existing leads."""
 from __future__ import annotations
 
 import warnings
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import column, delete, func, select, table
+from sqlalchemy import column, delete, func, select, table, update
 
 from portal import clock
 from portal.extensions import db
@@ -233,3 +233,23 @@ def test_the_migration_fills_the_facts_of_existing_leads(tmp_path):
             assert (str(rows[fresh].received_month), rows[fresh].reached_position) == ("2026-04-01", None)
             db.session.remove()
             db.engine.dispose()
+
+
+def test_rows_written_around_the_session_are_refreshed_by_the_command(session, runner):
+    lead = factories.lead("Osaka Foods", received=START)
+    later = StageChange(lead_id=lead.id, to_stage_id=stage(session, "qualified").id,
+                        changed_at=START + timedelta(days=3))
+    session.add(later)
+    session.commit()
+    # Raw SQL, as an operator's fix or a bulk load would write: the session sees none of it
+    session.execute(update(Lead).where(Lead.id == lead.id).values(
+        created_at=START - timedelta(days=40), first_responded_at=START, updated_at=Lead.updated_at))
+    session.execute(update(StageChange).where(StageChange.id == later.id).values(to_stage_id=stage(session, "negotiation").id))
+    session.execute(update(Lead).where(Lead.id == lead.id).values(received_month=None, reached_position=None))
+    session.commit()
+    assert stored(session) != derived_the_old_way(session)
+
+    result = runner.invoke(args=["reports", "refresh"])
+    assert result.exit_code == 0, result.output
+    assert facts_follow_the_rows(session)[lead.id] == (date(2026, 3, 1), 40 * 24 * 3600,
+                                                       stage(session, "negotiation").position)
