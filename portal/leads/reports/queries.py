@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 
-from sqlalchemy import Date, DateTime, Integer, case, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import Date, DateTime, Integer, case, func, literal, literal_column, or_, select, tuple_, union_all
 
 from portal import clock
 from portal.auth.models import User
@@ -148,18 +148,22 @@ class FunnelStep:
     conversion: float | None
 
 
-def funnel(filters: ReportFilters) -> list[FunnelStep]:
+def funnel(filters: ReportFilters, passes: dict | None = None) -> list[FunnelStep]:
     """Each open stage in order, then the won stage: how many leads reached it. A lead reached a
     stage if its history ever went there or further; a lost lead counts up to the last open stage
-    it was in; every lead counts at the first stage."""
+    it was in (``Lead.reached_position``); every lead counts at the first stage. ``passes``: the
+    report's ``_lead_passes``, already read."""
     every_stage = stages()
     steps = [stage for stage in every_stage if not stage.is_lost]
     steps = [stage for stage in steps if stage.is_open] + [stage for stage in steps if stage.is_won]
     if not steps:
         return []
-    # One pass over the leads: how many reached each position (stored per lead, ``report_facts``).
-    rows = db.session.execute(select(Lead.reached_position, func.count()).where(*lead_conditions(filters))
-                              .group_by(Lead.reached_position)).all()
+    passes = passes if passes is not None else _lead_passes(filters)
+    return _funnel_steps(steps, [(row.reached_position, row.leads) for row in passes["reach"]])
+
+
+def _funnel_steps(steps: list[Stage], rows: list[tuple]) -> list[FunnelStep]:
+    """The steps from (furthest position reached, leads) rows."""
     first = steps[0].position
     reached = [sum(count for position, count in rows if (first if position is None else position) >= step.position)
                for step in steps]
@@ -196,19 +200,45 @@ def _most_first(groups: dict, tie=lambda key: key) -> list[tuple]:
                   key=lambda row: (-row[1], -row[2], tie(row[0])))
 
 
-def _by_origin(filters: ReportFilters) -> list:
-    """One pass over the leads: their counts per source, referrer, event and lost reason together
-    (a few hundred rows), from which every breakdown by one of them is added up in Python."""
-    columns = (Lead.source, Lead.referrer_id, Lead.event_id, Lead.lost_reason_id)
-    return db.session.execute(select(*columns, *_tally_columns()).where(*lead_conditions(filters))
-                              .group_by(*columns)).all()
+_ORIGIN = ("source", "referrer_id", "event_id", "lost_reason_id")
+_PLACE = ("country", "preferred_language", "received_month")
+_REACH = ("reached_position",)
+#: The groupings of the leads every tally of the page is added up from: per source, referrer,
+#: event and lost reason together; per country, language and month received; per furthest stage.
+_PASSES = {"origins": _ORIGIN, "places_and_months": _PLACE, "reach": _REACH}
 
 
-def _by_place_and_month(filters: ReportFilters) -> list:
-    """One pass over the leads: their counts per country, language and month received together."""
-    columns = (Lead.country, Lead.preferred_language, Lead.received_month.label("month"))
-    return db.session.execute(select(*columns, *_tally_columns()).where(*lead_conditions(filters))
-                              .group_by(*columns)).all()
+def _lead_passes(filters: ReportFilters) -> dict[str, list]:
+    """One statement over the leads for every tally (a few hundred rows per grouping, added up in
+    Python by each breakdown): on PostgreSQL one scan with GROUPING SETS, on SQLite (which has none)
+    a UNION ALL of the three groupings. Each row has every grouping's columns (None where not its
+    own; ``month`` for ``received_month``) and the tally columns."""
+    every = [name for names in _PASSES.values() for name in names]
+
+    def column(name: str, grouped: bool):
+        value = getattr(Lead, name) if grouped else literal(None, getattr(Lead, name).type)
+        return value.label("month" if name == "received_month" else name)
+
+    conditions = lead_conditions(filters)
+    if _sorts_within_group():  # PostgreSQL
+        kind = func.grouping(*(getattr(Lead, names[0]) for names in _PASSES.values())).label("kind")
+        sets = func.grouping_sets(*(tuple_(*(getattr(Lead, name) for name in names)) for names in _PASSES.values()))
+        statement = (select(kind, *(column(name, True) for name in every), *_tally_columns())
+                     .where(*conditions).group_by(sets))
+        # grouping() sets a bit for each first column left out of the row's set, the first one highest
+        bits = {pass_name: sum(1 << (len(_PASSES) - 1 - position) for position, other in enumerate(_PASSES)
+                               if other != pass_name) for pass_name in _PASSES}
+        names = {bit: pass_name for pass_name, bit in bits.items()}
+    else:
+        statement = union_all(*(
+            select(literal(pass_name).label("kind"), *(column(name, name in own) for name in every),
+                   *_tally_columns()).where(*conditions).group_by(*(getattr(Lead, name) for name in own))
+            for pass_name, own in _PASSES.items()))
+        names = {pass_name: pass_name for pass_name in _PASSES}
+    found: dict[str, list] = {pass_name: [] for pass_name in _PASSES}
+    for row in db.session.execute(statement):
+        found[names[row.kind]].append(row)
+    return found
 
 
 def _loaded(model, ids) -> dict:
@@ -261,12 +291,16 @@ class Report:
         self.filters, self.now = filters, now or clock.now()
 
     @cached_property
-    def origins(self) -> list:
-        return _by_origin(self.filters)
+    def passes(self) -> dict[str, list]:
+        return _lead_passes(self.filters)
 
-    @cached_property
+    @property
+    def origins(self) -> list:
+        return self.passes["origins"]
+
+    @property
     def places_and_months(self) -> list:
-        return _by_place_and_month(self.filters)
+        return self.passes["places_and_months"]
 
     def totals(self) -> Tally:
         return _tally(None, *_counts(self.origins))
@@ -300,7 +334,7 @@ class Report:
         return [LostReasonCount(reason, count, count * 100 / total) for reason, count in rows]
 
     def funnel(self) -> list[FunnelStep]:
-        return funnel(self.filters)
+        return funnel(self.filters, self.passes)
 
     @cached_property
     def response_times(self) -> dict[str, list[ResponseTimes]]:
