@@ -3,7 +3,10 @@
 Every figure is computed in the database (GROUP BY), never by loading leads, so the page runs a
 fixed number of statements whatever the number of leads. Percentiles use one definition on SQLite
 and PostgreSQL alike: linear interpolation between the two nearest ranks, as PostgreSQL's
-``percentile_cont`` (used there) and numpy's default do; SQLite computes it from window ranks.
+``percentile_cont`` (used there) and numpy's default do; on SQLite, which has no such aggregate,
+the database sorts the values in one statement and ``_percentile`` picks the two nearest. What
+each lead's figures derive from its rows (month received, time to the first answer, furthest stage)
+is stored on the lead (``models.report_facts``), so the passes read one index.
 """
 from __future__ import annotations
 
@@ -28,14 +31,18 @@ LEADERBOARD_SIZE = 25
 # --- percentiles, one definition on both databases -------------------------------------
 
 
-def _percentile(value, rank, count, share: tuple[int, int]):
-    """The ``share`` (numerator, denominator) percentile of ``value`` in each group: the value at
-    0-based position share·(n−1), interpolated linearly between its two neighbours. ``rank`` is the
-    row's 1-based ``row_number()`` by value and ``count`` the group's number of values, both windows."""
+def _percentile(ordered: list[float], share: tuple[int, int]) -> float | None:
+    """The ``share`` (numerator, denominator) percentile of values sorted in ascending order: the
+    value at 0-based position share·(n−1), interpolated linearly between its two neighbours, as
+    PostgreSQL's ``percentile_cont`` computes it. SQLite has no such aggregate: it sorts the values
+    (one ORDER BY) and this picks them, which costs a fraction of numbering every row with windows."""
+    if not ordered:
+        return None
     numerator, denominator = share
-    below = (count - 1) * numerator // denominator
-    weight = ((count - 1) * numerator % denominator) / denominator
-    return func.sum(case((rank == below + 1, value * (1 - weight)), (rank == below + 2, value * weight), else_=0))
+    below = (len(ordered) - 1) * numerator // denominator
+    weight = ((len(ordered) - 1) * numerator % denominator) / denominator
+    above = ordered[below + 1] * weight if below + 1 < len(ordered) else 0
+    return ordered[below] * (1 - weight) + above
 
 
 MEDIAN = (1, 2)
@@ -374,44 +381,51 @@ class ResponseTimes:
         return self.answered_in_time * 100 / self.answered if self.answered else None
 
 
-def _ranked(value, group=None, suffix: str = "") -> tuple:
-    """The windows ``_percentile`` reads: each row's rank by ``value`` (empty values last) and the
-    number of values, in each ``group``. PostgreSQL needs none (``_percentile_of``)."""
-    if _sorts_within_group():
-        return ()
-    return (func.row_number().over(partition_by=group, order_by=value.asc().nulls_last()).label(f"rank{suffix}"),
-            func.count(value).over(partition_by=group).label(f"values{suffix}"))
-
-
 def _sorts_within_group() -> bool:
-    """PostgreSQL computes a percentile with one sort per group (``percentile_cont``), which
-    costs half of numbering every row first; SQLite has no such aggregate."""
+    """PostgreSQL computes a percentile with one sort per group (``percentile_cont``); SQLite
+    has no such aggregate (``_percentile``)."""
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _percentile_of(rows, name: str, share: tuple[int, int], suffix: str = ""):
-    """The ``share`` percentile of the column ``name`` of ``rows`` (a subquery that selected it
-    with ``_ranked``'s windows of that ``suffix``), one definition on both databases."""
-    if _sorts_within_group():
-        return func.percentile_cont(share[0] / share[1]).within_group(rows.c[name])
-    return _percentile(rows.c[name], rows.c[f"rank{suffix}"], rows.c[f"values{suffix}"], share)
+def _percentile_of(rows, name: str, share: tuple[int, int]):
+    """PostgreSQL's ``share`` percentile of the column ``name`` of ``rows`` (a subquery)."""
+    return func.percentile_cont(share[0] / share[1]).within_group(rows.c[name])
 
 
-#: The groups the response times are given for, as (suffix of their windows, column of the lead).
+#: The groups the response times are given for (the ``kind`` of their rows).
 RESPONSE_GROUPS = ("_all", "_owner", "_month")
 
 
-def _response_statement(filters: ReportFilters):
-    """One pass over the leads for every response figure: each lead's waiting time (and its ranks
-    in all leads, its owner's and its month's, on SQLite), then the figures of all the leads, per
-    owner and per month, as the rows of one UNION ALL told apart by which key is set.
-    Unanswered leads are only counted."""
-    waited, month = Lead.response_seconds, Lead.received_month
-    rows = select(
-        Lead.owner_id.label("owner"), month.label("month"), waited.label("waited"),
+def _answers(filters: ReportFilters):
+    """Each lead's owner, month received, waiting time (None: unanswered) and whether it was
+    answered by its deadline (1 or 0)."""
+    return select(
+        Lead.owner_id.label("owner"), Lead.received_month.label("month"), Lead.response_seconds.label("waited"),
         case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0).label("in_time"),
-        *_ranked(waited, None, "_all"), *_ranked(waited, Lead.owner_id, "_owner"), *_ranked(waited, month, "_month"),
-    ).where(*lead_conditions(filters)).cte("answers")
+    ).where(*lead_conditions(filters))
+
+
+def _response_rows_sorted(filters: ReportFilters) -> list[tuple]:
+    """SQLite: the rows of ``_response_statement`` from the leads' waiting times, sorted once by
+    the database and added up here (``_percentile``)."""
+    answers = db.session.execute(_answers(filters).order_by(literal_column("waited"))).all()
+    groups: dict[tuple, list] = {("_all", 0, None): []}
+    for row in answers:
+        for key in (("_all", 0, None), ("_owner", row.owner, None), ("_month", None, row.month)):
+            groups.setdefault(key, []).append(row)
+    found = []
+    for (kind, owner, month), members in groups.items():
+        waited = [row.waited for row in members if row.waited is not None]
+        found.append((kind, owner, month, len(waited), len(members) - len(waited),
+                      sum(row.in_time for row in members), _percentile(waited, MEDIAN), _percentile(waited, NINETIETH)))
+    return found
+
+
+def _response_statement(filters: ReportFilters):
+    """PostgreSQL: one pass over the leads for every response figure: each lead's waiting time,
+    then the figures of all the leads, per owner and per month, as the rows of one UNION ALL told
+    apart by which key is set. Unanswered leads are only counted."""
+    rows = _answers(filters).cte("answers")
     answered = func.count(rows.c.waited)
     figures = (answered, func.count() - answered, func.coalesce(func.sum(rows.c.in_time), 0))
     no_owner, no_month = literal(None, Integer()).label("owner"), literal(None, Date()).label("month")
@@ -419,7 +433,7 @@ def _response_statement(filters: ReportFilters):
     for suffix, owner, month_key in (("_all", literal(0, Integer()).label("owner"), no_month),
                                      ("_owner", rows.c.owner, no_month), ("_month", no_owner, rows.c.month)):
         part = select(literal(suffix).label("kind"), owner, month_key, *figures,
-                      _percentile_of(rows, "waited", MEDIAN, suffix), _percentile_of(rows, "waited", NINETIETH, suffix))
+                      _percentile_of(rows, "waited", MEDIAN), _percentile_of(rows, "waited", NINETIETH))
         parts.append(part.group_by(owner) if suffix == "_owner" else part.group_by(month_key) if suffix == "_month"
                      else part)
     return union_all(*parts)
@@ -434,7 +448,9 @@ def response_times(filters: ReportFilters) -> dict[str, list[ResponseTimes]]:
     """The response times of all the leads, per officer (by name, leads nobody owns last) and per
     month received, by ``RESPONSE_GROUPS``."""
     found: dict[str, list] = {kind: [] for kind in RESPONSE_GROUPS}
-    for kind, owner, month, *figures in db.session.execute(_response_statement(filters)):
+    rows = (db.session.execute(_response_statement(filters)) if _sorts_within_group()
+            else _response_rows_sorted(filters))
+    for kind, owner, month, *figures in rows:
         found[kind].append((owner, month, figures))
     users = _loaded(User, [owner for owner, _, _ in found["_owner"]])
     officers = sorted(((users.get(owner), figures) for owner, _, figures in found["_owner"]),
@@ -480,20 +496,21 @@ def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[
     until = func.coalesce(StageChange.left_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True)))
     stayed = seconds_between(StageChange.changed_at, until)
     stays = (
-        select(StageChange.to_stage_id.label("stage_id"), stayed.label("stayed"),
-               *_ranked(stayed, StageChange.to_stage_id))
+        select(StageChange.to_stage_id.label("stage_id"), stayed.label("stayed"))
         .join(Lead, Lead.id == StageChange.lead_id)
         .where(StageChange.to_stage_id.in_([stage.id for stage in open_stages]),
                or_(StageChange.left_at.is_not(None), Lead.status == LeadStatus.OPEN), *lead_conditions(filters))
-        .subquery()
     )
-    measured = {
-        stage_id: (int(count), _seconds_or_none(median, count))
-        for stage_id, count, median in db.session.execute(
-            select(stays.c.stage_id, func.count(), _percentile_of(stays, "stayed", MEDIAN))
-            .group_by(stays.c.stage_id)
-        )
-    }
+    if _sorts_within_group():
+        stays = stays.subquery()
+        rows = db.session.execute(select(stays.c.stage_id, func.count(), _percentile_of(stays, "stayed", MEDIAN))
+                                  .group_by(stays.c.stage_id))
+    else:
+        per_stage: dict[int, list[float]] = {}
+        for stage_id, seconds in db.session.execute(stays.order_by(literal_column("stayed"))):
+            per_stage.setdefault(stage_id, []).append(seconds)
+        rows = [(stage_id, len(values), _percentile(values, MEDIAN)) for stage_id, values in per_stage.items()]
+    measured = {stage_id: (int(count), _seconds_or_none(median, count)) for stage_id, count, median in rows}
     return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in open_stages]
 
 
