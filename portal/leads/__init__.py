@@ -5,7 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the sub-features' blueprints, the template helpers, the e-mails the sender renders
-    and the ``reminders`` command."""
+    and the ``reminders`` and ``reports`` commands."""
     from portal.leads import mails, promise, template_helpers
     from portal.leads.capture.views import bp as capture
     from portal.leads.follow.views import bp as follow
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from portal.leads.pipeline.views import bp as pipeline
     from portal.leads.pipeline_settings.views import bp as pipeline_settings
     from portal.leads.reminders import reminders_cli
+    from portal.leads.reports.cli import reports_cli
     from portal.leads.reports.views import bp as reports
 
     for blueprint in (capture, follow, pipeline, pipeline_settings, partners, imports, personal_data, reports):
@@ -23,3 +24,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(promise.response_promise)
     mails.register()
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(reports_cli)
