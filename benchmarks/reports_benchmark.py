@@ -140,20 +140,32 @@ def generate(count: int, seed: int = 7) -> str:
     for table, rows in ((Lead.__table__, leads), (StageChange.__table__, changes), (lead_sectors, interests)):
         for batch in in_batches(rows):
             db.session.execute(insert(table), batch)
+    # Bulk inserts bypass the session, which keeps each lead's reporting facts: fill them as the
+    # migration does for existing leads
+    from portal.leads.models import report_facts
+
+    report_facts.refresh(db.session.connection())
     db.session.commit()
-    db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    if db.engine.dialect.name == "postgresql":  # what autovacuum does in production: index-only scans
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     print(f"  {len(leads):,} leads, {len(changes):,} stage changes, {len(interests):,} sector interests")
     return manager.email
 
 
-def timed(action, repeat: int) -> tuple[float, float]:
-    """(median, best) in milliseconds."""
+def timed(action, repeat: int, p95: bool = False) -> tuple[float, ...]:
+    """(median, best) in milliseconds; (median, 95th percentile, best) if asked."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         action()
         times.append((time.perf_counter() - start) * 1000)
+    if p95:
+        ranked = sorted(times)
+        return statistics.median(times), ranked[min(len(ranked) - 1, round(0.95 * (len(ranked) - 1)))], min(times)
     return statistics.median(times), min(times)
 
 
@@ -226,7 +238,7 @@ def main() -> None:
 
             signed_in = log_in(client, db.session.scalar(select(User).where(User.email == manager_email)))
             assert signed_in.status_code == 302, signed_in.status_code
-        print(f"Pages (test client, logged-in manager): median / best of {options.repeat}, ms")
+        print(f"Pages (test client, logged-in manager): p50 / p95 / best of {options.repeat}, ms")
         month = f"from={last_month_end.replace(day=1).isoformat()}&to={last_month_end.isoformat()}"
         for address in ("/staff/reports", "/staff/reports?from=&to=", f"/staff/reports?{month}",
                         "/staff/reports?country=KR&source=website", "/staff/reports/funnel.csv",
@@ -234,8 +246,8 @@ def main() -> None:
             def fetch(address=address):
                 response = client.get(address)
                 assert response.status_code == 200, (address, response.status_code)
-            median, best = timed(fetch, options.repeat)
-            print(f"  {address:<56} {median:9.1f} {best:9.1f}")
+            median, p95, best = timed(fetch, options.repeat, p95=True)
+            print(f"  {address:<56} {median:9.1f} {p95:9.1f} {best:9.1f}")
         with app.app_context():
             db.engine.dispose()
 

@@ -1,7 +1,7 @@
 """The site needs an investor sends from the site finder, one row per lead, as fields staff read.
 
 Revision ID: 5e7a9c1d3b2f
-Revises: e7a1c5d9b2f8
+Revises: d5a9f3c2b8e1
 Create Date: 2026-12-06 22:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e7a9c1d3b2f'
-down_revision = 'e7a1c5d9b2f8'
+down_revision = 'd5a9f3c2b8e1'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the sub-features' blueprints, the template helpers, the e-mails the sender renders
-    and the ``reminders`` command."""
+    and the ``reminders`` and ``reports`` commands."""
     from portal.leads import mails, promise, template_helpers
     from portal.leads.capture import site_needs
     from portal.leads.capture.views import bp as capture
@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from portal.leads.pipeline.views import bp as pipeline
     from portal.leads.pipeline_settings.views import bp as pipeline_settings
     from portal.leads.reminders import reminders_cli
+    from portal.leads.reports.cli import reports_cli
     from portal.leads.reports.views import bp as reports
 
     for blueprint in (capture, follow, pipeline, pipeline_settings, partners, imports, personal_data, reports):
@@ -25,3 +26,4 @@ def init_app(app: Flask) -> None:
     site_needs.register(app)
     mails.register()
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(reports_cli)

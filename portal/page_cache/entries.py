@@ -7,6 +7,9 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
+
+from werkzeug.http import http_date
 
 try:  # brotli is pinned in requirements.txt; without it, gzip alone
     import brotli
@@ -70,6 +73,11 @@ class CachedPage:
         data = json.loads(meta)
         return cls(data["generation"], data["status"], [tuple(pair) for pair in data["headers"]], data["etag"],
                    data["created"], bodies, tuple(data["encodings"]))
+
+    @cached_property
+    def last_modified(self) -> str:
+        """Formatted once per copy, not on every hit."""
+        return http_date(self.created)
 
     def etag_for(self, encoding: str) -> str:
         """A strong validator per representation: the gzip body is not the brotli body."""

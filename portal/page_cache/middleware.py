@@ -7,11 +7,12 @@ and answers the same URL from them until the content changes (a new generation) 
 """
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
 from werkzeug.exceptions import SecurityError
-from werkzeug.http import http_date, parse_accept_header, parse_date
+from werkzeug.http import parse_accept_header, parse_date
 from werkzeug.wsgi import get_host
 
 from portal.page_cache.entries import ENCODINGS, CachedPage
@@ -27,6 +28,7 @@ _NOT_MODIFIED_HEADERS = {"cache-control", "content-location", "date", "etag", "e
 log = logging.getLogger("portal.page_cache")
 
 
+@functools.lru_cache(maxsize=256)  # browsers send a handful of values; parsing one costs a hit's share
 def choose_encoding(accept_encoding: str) -> str:
     if not accept_encoding:
         return "identity"
@@ -48,11 +50,18 @@ class PageCacheMiddleware:
             generation, page = self.store.lookup(key, encoding)
         except Exception:  # a cache that is down slows the portal; it must not stop it
             log.exception("page cache: lookup failed")
-            return self.app(environ, start_response)
+            return self.app(environ, self._unmarked(start_response))
         if page is not None and page.generation == generation and time.time() - page.created < self.ttl \
                 and self._host_allowed(environ):
             return self._serve(page, environ, start_response, encoding, hit=True)
         return self._render(key, generation, environ, start_response, encoding)
+
+    @staticmethod
+    def _unmarked(start_response):
+        """Rendered without the cache: the mark meant for it goes no further."""
+        def respond(status, headers, exc_info=None):
+            return start_response(status, [(name, value) for name, value in headers if name != MARK], exc_info)
+        return respond
 
     def _host_allowed(self, environ) -> bool:
         """Flask refuses a request for a host it does not serve; an answer from the cache must too."""
@@ -94,7 +103,7 @@ class PageCacheMiddleware:
         encoding = page.body_for(encoding) or "identity"
         headers = [*page.headers, *extra,
                    ("ETag", page.etag_for(encoding)),
-                   ("Last-Modified", http_date(page.created)),
+                   ("Last-Modified", page.last_modified),
                    ("Vary", "Accept-Encoding"),
                    ("X-Cache", "HIT" if hit else "MISS")]
         if self._not_modified(page, environ):

@@ -9,7 +9,9 @@ instance folder (the workers of one machine, which is what an installation witho
 from __future__ import annotations
 
 import os
+import select
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from pathlib import Path
@@ -82,27 +84,117 @@ class MemoryStore:
 
 class RedisStore:
     """Pages in Redis, one hash per URL: its metadata and each encoding of its body; each worker
-    also keeps the pages it served in memory. A lookup asks Redis for the generation alone (one
-    small GET) and fetches a page from Redis only when this worker has no copy of this generation."""
+    also keeps the pages it served in memory, and fetches one from Redis only when it has no copy
+    of the current generation.
+
+    Knowing the generation costs no round trip: each worker process subscribes to a channel on
+    which every change is announced (``bump``), and before each lookup reads what arrived on that
+    connection without waiting (a ``poll`` of its socket). After an announcement, on (re)connecting,
+    and at most ``RECHECK_SECONDS`` after the last read, it reads the generation again (one ``GET``).
+    The generation includes the Redis server's run id, so after a restart that brought back an older
+    snapshot nothing kept before counts again."""
+
+    #: Catches what no announcement tells: the generation key deleted, evicted or flushed by hand.
+    RECHECK_SECONDS = 1.0
 
     def __init__(self, url: str, prefix: str, max_bytes: int):
         import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
 
-        self.redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        # No silent retries: a lost connection may have lost announcements, and the caller must
+        # know (it renders the page; the next lookup subscribes again and reads the generation).
+        self.redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1, socket_keepalive=True,
+                                          retry=Retry(NoBackoff(), 0))
+        self._refused = redis.ResponseError
         self.prefix = prefix
         self.generation_key = f"{prefix}generation"
+        self.channel = f"{prefix}changes"
         self.local = MemoryStore(self, max_bytes)  # this store is the local copies' generation
+        self._lock = threading.RLock()  # one subscription per process, shared by its threads
+        self._changes = None  # this process's subscription to the channel
+        self._poller = None
+        self._pid = None
+        self._server = ""  # the Redis server's run id, read on subscribing
+        self._known: str | None = None  # the generation as last read; None: read it before using it
+        self._read_at = 0.0
+        self._unannounced = False  # a change committed while Redis could not be told
 
     def current(self) -> str:
-        generation = self.redis.get(self.generation_key)
-        return generation.decode() if generation is not None else self._new_generation()
+        with self._lock:
+            if self._changes is not None and self._pid == os.getpid():
+                try:
+                    return self._receive()
+                except Exception:  # dropped (Redis restarted?): announcements may be lost, start again
+                    self._stop_listening()
+            try:
+                self._listen()
+                return self._receive()
+            except Exception:
+                self._stop_listening()
+                raise
 
     current_generation = current
 
-    def _new_generation(self) -> str:
-        """Never set, or evicted: a new one, so nothing kept before counts again."""
-        self.redis.set(self.generation_key, uuid.uuid4().hex, nx=True)
-        return self.redis.get(self.generation_key).decode()
+    def _receive(self) -> str:
+        if self._unannounced:
+            self._announce()
+        if self._drain() or self._known is None or time.monotonic() - self._read_at > self.RECHECK_SECONDS:
+            self._known = self._read()
+        return self._known
+
+    def _listen(self) -> None:
+        """Subscribe first, then read: a change announced in between is read, or received."""
+        self._changes, self._pid, self._known = self.redis.pubsub(), os.getpid(), None
+        self._changes.subscribe(self.channel)
+        confirmed = self._changes.get_message(timeout=1)
+        if not confirmed or confirmed["type"] != "subscribe":
+            raise ConnectionError("page cache: the subscription was not confirmed")
+        try:
+            self._server = self.redis.info("server").get("run_id", "")[:12]
+        except self._refused:  # INFO turned off (some hosted Redis): no telling restarts apart
+            self._server = ""
+        sock = getattr(self._changes.connection, "_sock", None)  # redis-py's own; without it, can_read
+        self._poller = select.poll() if sock is not None and hasattr(select, "poll") else None
+        if self._poller is not None:
+            self._poller.register(sock, select.POLLIN)
+
+    def _drain(self) -> bool:
+        """Whether a change was announced since the last lookup, without waiting for one."""
+        if not self._waiting():
+            return False
+        announced = False
+        while (message := self._changes.get_message(timeout=0)) is not None:
+            announced = announced or message["type"] == "message"
+        return announced
+
+    def _waiting(self) -> bool:
+        """Whether anything arrived on the subscription: a ``poll`` of its socket, an eighth of what
+        redis-py's ``can_read`` costs (this runs on every request). What redis-py already read from
+        the socket was parsed by the last drain, which reads until no whole message is left."""
+        if self._poller is None:
+            return self._changes.connection.can_read(timeout=0)
+        return bool(self._poller.poll(0))
+
+    def _read(self) -> str:
+        """Never set, deleted or evicted: a new one, announced, so nothing kept before counts again."""
+        generation = self.redis.get(self.generation_key)
+        if generation is None:
+            fresh = uuid.uuid4().hex
+            generation = self.redis.set(self.generation_key, fresh, nx=True, get=True)
+            if generation is None:  # this worker made it
+                generation = fresh.encode()
+                self.redis.publish(self.channel, fresh)
+        self._read_at = time.monotonic()
+        return f"{self._server}-{generation.decode()}"
+
+    def _stop_listening(self) -> None:
+        changes, self._changes, self._poller, self._known = self._changes, None, None, None
+        if changes is not None and self._pid == os.getpid():
+            try:
+                changes.close()
+            except Exception:  # already broken
+                pass
 
     def lookup(self, key: str, encoding: str) -> tuple[str, CachedPage | None]:
         generation, page = self.local.lookup(key, encoding)
@@ -130,5 +222,21 @@ class RedisStore:
         self.local.save(key, page, ttl)
 
     def bump(self) -> None:
-        self.redis.set(self.generation_key, uuid.uuid4().hex)
+        """A new generation, announced to every worker before the committing request answers. If
+        Redis cannot be told, this worker tells it before it serves another page from the cache."""
         self.local.forget()
+        with self._lock:
+            self._known, self._unannounced = None, True
+            self._announce()
+
+    def _announce(self) -> None:
+        generation = uuid.uuid4().hex
+        pipe = self.redis.pipeline(transaction=True)  # in this order, whoever else announces at once
+        pipe.set(self.generation_key, generation)
+        pipe.publish(self.channel, generation)
+        pipe.execute()
+        self._unannounced = False
+        # Redis writes a reply and the messages the command published in the same pass of its event
+        # loop, in no set order; a second round trip returns after that pass, so every subscriber's
+        # socket now holds the announcement (on this machine; across a network, it is on its way).
+        self.redis.ping()

@@ -3,6 +3,10 @@ language, through every worker; forms, staff pages and errors never come from it
 from __future__ import annotations
 
 import gzip
+import re
+import shutil
+import subprocess
+import time
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -10,10 +14,13 @@ from decimal import Decimal
 import brotli
 import pytest
 import redis
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
+from benchmarks.serve import free_port
 from portal.extensions import db
 from portal.page_cache.invalidation import CONTENT_TABLES
+from portal.page_cache.middleware import MARK
+from portal.page_cache.stores import RedisStore
 from portal.projects.models import IndustrialPark, InvestmentProject, MediaFile, SlugRedirect
 from portal.public.models import KeyFigure
 from tests import factories
@@ -136,8 +143,8 @@ def _second_worker(app, **settings):
 
 @pytest.fixture(params=["memory", "redis"])
 def two_workers(request, app, session):
-    if request.param == "memory":
-        yield app, _second_worker(app)
+    if request.param == "memory":  # (not ``app``: its requests would share the test's session)
+        yield _second_worker(app), _second_worker(app)
         return
     shared = {"PAGE_CACHE_REDIS_URL": "redis://127.0.0.1:6379/0", "PAGE_CACHE_PREFIX": f"test-{uuid.uuid4().hex}:"}
     first, second = _second_worker(app, **shared), _second_worker(app, **shared)
@@ -169,6 +176,179 @@ def test_pages_are_served_when_redis_is_down(app, session):
     offline = _second_worker(app, PAGE_CACHE_REDIS_URL="redis://127.0.0.1:1/0")
     page = offline.test_client().get("/en/projects/chip-fab")
     assert page.status_code == 200 and "Chip plant (en)" in page.text
+    assert MARK not in page.headers
+
+
+class PrivateRedis:
+    """A Redis server of the test's own, which it may stop and start again on the same port and folder
+    (the shared one serves everyone else's tests)."""
+
+    def __init__(self, folder, *options):
+        self.port, self.folder, self.process, self.options = free_port(), folder, None, options
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.client = redis.Redis.from_url(self.url)
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder), *self.options], stdout=subprocess.DEVNULL)
+        for _ in range(200):
+            try:
+                self.client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.client.connection_pool.disconnect()
+
+
+@pytest.fixture
+def private_redis(tmp_path, monkeypatch):
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    monkeypatch.setattr(RedisStore, "RECHECK_SECONDS", 3600)  # what a test sees, the announcements did
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+def _title(page) -> str:
+    return re.search(r"<title>(.*?) · ", page.text).group(1)
+
+
+def _retitle(worker, title):
+    """An edit committed through ``worker`` (as a staff member's would be)."""
+    with worker.app_context():
+        db.session.scalars(select(InvestmentProject)).one().texts["en"].title = title
+        db.session.commit()
+
+
+def test_an_edit_through_another_worker_is_seen_at_the_next_request(app, session, private_redis):
+    _project_with_titles(session)
+    reader, editor = (_second_worker(app, PAGE_CACHE_REDIS_URL=private_redis.url) for _ in range(2))
+    visitor = reader.test_client()
+    visitor.get("/en/projects/chip-fab")
+    assert visitor.get("/en/projects/chip-fab").headers["X-Cache"] == "HIT"
+    for title in ("Wafer plant", "Foundry", "Test and assembly plant"):
+        _retitle(editor, title)
+        page = visitor.get("/en/projects/chip-fab")
+        assert page.headers["X-Cache"] == "MISS" and _title(page) == title
+        assert visitor.get("/en/projects/chip-fab").headers["X-Cache"] == "HIT"
+
+
+def test_redis_down_then_back_serves_every_page_and_none_from_before_a_change(app, session, private_redis, caplog):
+    _project_with_titles(session)
+    reader, editor = (_second_worker(app, PAGE_CACHE_REDIS_URL=private_redis.url) for _ in range(2))
+    visitor = reader.test_client()
+    visitor.get("/en/projects/chip-fab")
+    assert visitor.get("/en/projects/chip-fab").headers["X-Cache"] == "HIT"
+
+    private_redis.stop()
+    page = visitor.get("/en/projects/chip-fab")
+    assert page.status_code == 200 and _title(page) == "Chip plant (en)" and "X-Cache" not in page.headers
+    _retitle(editor, "Wafer plant")  # kept, though Redis cannot be told
+    assert _title(visitor.get("/en/projects/chip-fab")) == "Wafer plant"
+    assert "page cache" in caplog.text
+
+    private_redis.start()  # empty: the generation is made anew
+    for worker in (reader, editor, reader):
+        for _ in range(2):
+            page = worker.test_client().get("/en/projects/chip-fab")
+            assert page.status_code == 200 and _title(page) == "Wafer plant"
+    assert page.headers["X-Cache"] == "HIT", "kept again"
+
+
+def test_announcements_missed_while_disconnected_are_made_up_for(app, session, private_redis):
+    _project_with_titles(session)
+    reader, editor = (_second_worker(app, PAGE_CACHE_REDIS_URL=private_redis.url) for _ in range(2))
+    visitor = reader.test_client()
+    visitor.get("/en/projects/chip-fab")
+    assert visitor.get("/en/projects/chip-fab").headers["X-Cache"] == "HIT"
+    editor.test_client().get("/en/")  # the editor listens too, and is cut off with the reader
+
+    private_redis.client.client_kill_filter(_type="pubsub")  # a dropped connection: what was said is lost
+    _retitle(editor, "Wafer plant")
+    page = visitor.get("/en/projects/chip-fab")
+    assert page.headers["X-Cache"] == "MISS" and _title(page) == "Wafer plant"
+
+
+def test_redis_back_from_an_older_snapshot_serves_nothing_kept_before(app, session, private_redis):
+    _project_with_titles(session)
+    reader, editor = (_second_worker(app, PAGE_CACHE_REDIS_URL=private_redis.url) for _ in range(2))
+    visitor = reader.test_client()
+    visitor.get("/en/projects/chip-fab")
+    key = reader.config["PAGE_CACHE_PREFIX"] + "generation"
+    old_generation = private_redis.client.get(key)
+    private_redis.client.save()  # the old page and its generation on disk
+    _retitle(editor, "Wafer plant")
+    assert _title(visitor.get("/en/projects/chip-fab")) == "Wafer plant"
+
+    private_redis.stop()
+    private_redis.start()  # from the snapshot: the generation and the page from before the edit
+    assert private_redis.client.get(key) == old_generation
+    for worker in (reader, editor):
+        page = worker.test_client().get("/en/projects/chip-fab")
+        assert _title(page) == "Wafer plant"
+
+
+def _retitle_in_sql(app, title):
+    """An edit the portal does not see (SQL typed by hand): only emptying the cache shows it."""
+    with app.app_context(), db.engine.begin() as conn:
+        conn.execute(text("UPDATE project_texts SET title = :title WHERE lang = 'en'"), {"title": title})
+
+
+def test_a_deleted_generation_is_made_anew_and_every_worker_follows(app, session, private_redis):
+    _project_with_titles(session)
+    first, second = (_second_worker(app, PAGE_CACHE_REDIS_URL=private_redis.url) for _ in range(2))
+    for worker in (first, second):
+        worker.test_client().get("/en/projects/chip-fab")
+    assert second.test_client().get("/en/projects/chip-fab").headers["X-Cache"] == "HIT"
+    key = first.config["PAGE_CACHE_PREFIX"] + "generation"
+    before = private_redis.client.get(key)
+
+    _retitle_in_sql(app, "Wafer plant")
+    private_redis.client.flushdb()  # emptied (or evicted): nobody announced anything
+    newcomer = _second_worker(app, PAGE_CACHE_REDIS_URL=private_redis.url)  # a worker started since
+    assert _title(newcomer.test_client().get("/en/projects/chip-fab")) == "Wafer plant"
+    assert private_redis.client.get(key) not in (None, before)
+    for worker in (first, second):  # told by the newcomer, which made the generation
+        assert _title(worker.test_client().get("/en/projects/chip-fab")) == "Wafer plant"
+
+
+def test_a_generation_deleted_by_hand_is_noticed_without_an_announcement(app, session, private_redis, monkeypatch):
+    _project_with_titles(session)
+    worker = _second_worker(app, PAGE_CACHE_REDIS_URL=private_redis.url)
+    visitor = worker.test_client()
+    visitor.get("/en/projects/chip-fab")
+    monkeypatch.setattr(RedisStore, "RECHECK_SECONDS", -1)  # the recheck's time has come, at every request
+    assert visitor.get("/en/projects/chip-fab").headers["X-Cache"] == "HIT", "the generation is read again, unchanged"
+
+    _retitle_in_sql(app, "Wafer plant")
+    private_redis.client.delete(worker.config["PAGE_CACHE_PREFIX"] + "generation")
+    page = visitor.get("/en/projects/chip-fab")
+    assert page.headers["X-Cache"] == "MISS" and _title(page) == "Wafer plant"
+
+
+def test_a_redis_without_info_still_keeps_pages(app, session, tmp_path):
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    hosted = PrivateRedis(tmp_path, "--rename-command", "INFO", "")  # as some hosted Redis offer it
+    hosted.start()
+    try:
+        _project_with_titles(session)
+        reader, editor = (_second_worker(app, PAGE_CACHE_REDIS_URL=hosted.url) for _ in range(2))
+        visitor = reader.test_client()
+        visitor.get("/en/projects/chip-fab")
+        assert visitor.get("/en/projects/chip-fab").headers["X-Cache"] == "HIT"
+        _retitle(editor, "Wafer plant")
+        assert _title(visitor.get("/en/projects/chip-fab")) == "Wafer plant"
+    finally:
+        hosted.stop()
 
 
 def test_the_api_limit_counts_what_reaches_the_database_not_answers_from_the_cache(app, session, monkeypatch):

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Numeric, String, Table, Text, func
+from sqlalchemy import BigInteger, Column, Date, DateTime, Float, ForeignKey, Numeric, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.auth.models import User
@@ -134,10 +134,11 @@ lead_tags = Table(
 )
 
 
-#: What ``portal.leads.reports`` reads of each lead (``ix_leads_reporting``).
+#: What ``portal.leads.reports`` reads of each lead (``ix_leads_reporting``), the facts it used to
+#: derive on every request (month received, time to the first answer, furthest stage) included.
 REPORTING_COLUMNS = ("created_at", "status", "source", "country", "preferred_language", "owner_id", "referrer_id",
-                     "event_id", "lost_reason_id", "last_open_stage_id", "first_responded_at", "first_response_due",
-                     "registered_capital_usd", "id")
+                     "event_id", "lost_reason_id", "received_month", "response_seconds", "reached_position",
+                     "first_responded_at", "first_response_due", "registered_capital_usd", "id")
 
 
 class Lead(TimestampMixin, db.Model):
@@ -222,6 +223,15 @@ class Lead(TimestampMixin, db.Model):
     #: ``rules.matching.search_texts``, kept current on every flush (``models.upkeep``).
     search_public: Mapped[str] = mapped_column(Text, default="", server_default="")
     search_contact: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # What the reports group and rank by, stored rather than derived on every request; kept by the
+    # database session itself, from the stored rows, on every flush (``models.report_facts``).
+    #: The month received (its first day), in Vietnam time.
+    received_month: Mapped[date | None] = mapped_column(Date)
+    #: Seconds from receiving the lead to its first answer; None while unanswered.
+    response_seconds: Mapped[float | None] = mapped_column(Float)
+    #: Position of the furthest stage the lead reached: the furthest non-lost stage of its history
+    #: or its last open stage; None without either (it counts at the first stage).
+    reached_position: Mapped[int | None]
 
     stage: Mapped[Stage] = relationship(foreign_keys=[stage_id])
     last_open_stage: Mapped[Stage | None] = relationship(foreign_keys=[last_open_stage_id])

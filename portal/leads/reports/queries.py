@@ -3,7 +3,10 @@
 Every figure is computed in the database (GROUP BY), never by loading leads, so the page runs a
 fixed number of statements whatever the number of leads. Percentiles use one definition on SQLite
 and PostgreSQL alike: linear interpolation between the two nearest ranks, as PostgreSQL's
-``percentile_cont`` (used there) and numpy's default do; SQLite computes it from window ranks.
+``percentile_cont`` (used there) and numpy's default do; on SQLite, which has no such aggregate,
+the database sorts the values in one statement and ``_percentile`` picks the two nearest. What
+each lead's figures derive from its rows (month received, time to the first answer, furthest stage)
+is stored on the lead (``models.report_facts``), so the passes read one index.
 """
 from __future__ import annotations
 
@@ -11,75 +14,35 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 
-from sqlalchemy import Date, DateTime, Float, Integer, case, func, literal, literal_column, or_, select, union_all
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy import Date, DateTime, Integer, case, func, literal, literal_column, or_, select, tuple_, union_all
 
 from portal import clock
 from portal.auth.models import User
 from portal.clock import start_of_day
 from portal.extensions import db
 from portal.leads.models import Event, Lead, LeadStatus, LostReason, Referrer, Stage, StageChange, lead_sectors
+from portal.leads.reports.sql import seconds_between, vietnam_month  # noqa: F401  (re-exported)
 from portal.projects.models import Sector
 
 #: How many referrers the leaderboard shows.
 LEADERBOARD_SIZE = 25
 
 
-# --- SQL that differs between SQLite and PostgreSQL ----------------------------------------------
+# --- percentiles, one definition on both databases -------------------------------------
 
 
-class seconds_between(FunctionElement):
-    """Seconds from the first moment to the second, computed by the database."""
-
-    type = Float()
-    name = "seconds_between"
-    inherit_cache = True
-
-
-@compiles(seconds_between)
-def _seconds_between_sqlite(element, compiler, **kw):
-    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"((julianday({end}) - julianday({start})) * 86400.0)"
-
-
-@compiles(seconds_between, "postgresql")
-def _seconds_between_postgresql(element, compiler, **kw):
-    # A double, not EXTRACT's numeric: sorting 100,000 of them for a percentile takes half the time.
-    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"CAST(EXTRACT(EPOCH FROM ({end}) - ({start})) AS DOUBLE PRECISION)"
-
-
-class vietnam_month(FunctionElement):
-    """The first day of the month of a stored moment, in Vietnam time."""
-
-    type = Date()
-    name = "vietnam_month"
-    inherit_cache = True
-
-
-@compiles(vietnam_month)
-def _vietnam_month_sqlite(element, compiler, **kw):
-    # Stored moments are UTC; Vietnam has kept UTC+7 without summer time since 1975.
-    (moment,) = element.clauses
-    return compiler.process(func.strftime(literal_column("'%Y-%m-01'"), moment, literal_column("'+7 hours'")), **kw)
-
-
-@compiles(vietnam_month, "postgresql")
-def _vietnam_month_postgresql(element, compiler, **kw):
-    (moment,) = element.clauses
-    local = func.timezone(literal_column(f"'{clock.VIETNAM_TIME_ZONE}'"), moment)
-    return f"CAST(date_trunc('month', {compiler.process(local, **kw)}) AS DATE)"
-
-
-def _percentile(value, rank, count, share: tuple[int, int]):
-    """The ``share`` (numerator, denominator) percentile of ``value`` in each group: the value at
-    0-based position share·(n−1), interpolated linearly between its two neighbours. ``rank`` is the
-    row's 1-based ``row_number()`` by value and ``count`` the group's number of values, both windows."""
+def _percentile(ordered: list[float], share: tuple[int, int]) -> float | None:
+    """The ``share`` (numerator, denominator) percentile of values sorted in ascending order: the
+    value at 0-based position share·(n−1), interpolated linearly between its two neighbours, as
+    PostgreSQL's ``percentile_cont`` computes it. SQLite has no such aggregate: it sorts the values
+    (one ORDER BY) and this picks them, which costs a fraction of numbering every row with windows."""
+    if not ordered:
+        return None
     numerator, denominator = share
-    below = (count - 1) * numerator // denominator
-    weight = ((count - 1) * numerator % denominator) / denominator
-    return func.sum(case((rank == below + 1, value * (1 - weight)), (rank == below + 2, value * weight), else_=0))
+    below = (len(ordered) - 1) * numerator // denominator
+    weight = ((len(ordered) - 1) * numerator % denominator) / denominator
+    above = ordered[below + 1] * weight if below + 1 < len(ordered) else 0
+    return ordered[below] * (1 - weight) + above
 
 
 MEDIAN = (1, 2)
@@ -192,28 +155,22 @@ class FunnelStep:
     conversion: float | None
 
 
-def funnel(filters: ReportFilters) -> list[FunnelStep]:
+def funnel(filters: ReportFilters, passes: dict | None = None) -> list[FunnelStep]:
     """Each open stage in order, then the won stage: how many leads reached it. A lead reached a
     stage if its history ever went there or further; a lost lead counts up to the last open stage
-    it was in; every lead counts at the first stage."""
+    it was in (``Lead.reached_position``); every lead counts at the first stage. ``passes``: the
+    report's ``_lead_passes``, already read."""
     every_stage = stages()
     steps = [stage for stage in every_stage if not stage.is_lost]
     steps = [stage for stage in steps if stage.is_open] + [stage for stage in steps if stage.is_won]
     if not steps:
         return []
-    # One pass: each lead's furthest stage in its history (lost ones aside) with its last open
-    # stage, then the leads counted per pair of the two; Python takes the further of each pair.
-    furthest = (
-        select(func.max(Stage.position).label("position"), Lead.last_open_stage_id.label("last_open"))
-        .select_from(Lead).outerjoin(StageChange, StageChange.lead_id == Lead.id)
-        .outerjoin(Stage, (Stage.id == StageChange.to_stage_id) & Stage.is_lost.is_(False))
-        .where(*lead_conditions(filters)).group_by(Lead.id, Lead.last_open_stage_id).subquery()
-    )
-    positions = {stage.id: stage.position for stage in every_stage}
-    pairs = db.session.execute(select(furthest.c.position, furthest.c.last_open, func.count())
-                               .group_by(furthest.c.position, furthest.c.last_open)).all()
-    rows = [(max((value for value in (position, positions.get(last_open)) if value is not None), default=None),
-             count) for position, last_open, count in pairs]
+    passes = passes if passes is not None else _lead_passes(filters)
+    return _funnel_steps(steps, [(row.reached_position, row.leads) for row in passes["reach"]])
+
+
+def _funnel_steps(steps: list[Stage], rows: list[tuple]) -> list[FunnelStep]:
+    """The steps from (furthest position reached, leads) rows."""
     first = steps[0].position
     reached = [sum(count for position, count in rows if (first if position is None else position) >= step.position)
                for step in steps]
@@ -250,20 +207,45 @@ def _most_first(groups: dict, tie=lambda key: key) -> list[tuple]:
                   key=lambda row: (-row[1], -row[2], tie(row[0])))
 
 
-def _by_origin(filters: ReportFilters) -> list:
-    """One pass over the leads: their counts per source, referrer, event and lost reason together
-    (a few hundred rows), from which every breakdown by one of them is added up in Python."""
-    columns = (Lead.source, Lead.referrer_id, Lead.event_id, Lead.lost_reason_id)
-    return db.session.execute(select(*columns, *_tally_columns()).where(*lead_conditions(filters))
-                              .group_by(*columns)).all()
+_ORIGIN = ("source", "referrer_id", "event_id", "lost_reason_id")
+_PLACE = ("country", "preferred_language", "received_month")
+_REACH = ("reached_position",)
+#: The groupings of the leads every tally of the page is added up from: per source, referrer,
+#: event and lost reason together; per country, language and month received; per furthest stage.
+_PASSES = {"origins": _ORIGIN, "places_and_months": _PLACE, "reach": _REACH}
 
 
-def _by_place_and_month(filters: ReportFilters) -> list:
-    """One pass over the leads: their counts per country, language and month received together."""
-    month = vietnam_month(Lead.created_at).label("month")
-    columns = (Lead.country, Lead.preferred_language, month)
-    return db.session.execute(select(*columns, *_tally_columns()).where(*lead_conditions(filters))
-                              .group_by(*columns)).all()
+def _lead_passes(filters: ReportFilters) -> dict[str, list]:
+    """One statement over the leads for every tally (a few hundred rows per grouping, added up in
+    Python by each breakdown): on PostgreSQL one scan with GROUPING SETS, on SQLite (which has none)
+    a UNION ALL of the three groupings. Each row has every grouping's columns (None where not its
+    own; ``month`` for ``received_month``) and the tally columns."""
+    every = [name for names in _PASSES.values() for name in names]
+
+    def column(name: str, grouped: bool):
+        value = getattr(Lead, name) if grouped else literal(None, getattr(Lead, name).type)
+        return value.label("month" if name == "received_month" else name)
+
+    conditions = lead_conditions(filters)
+    if _sorts_within_group():  # PostgreSQL
+        kind = func.grouping(*(getattr(Lead, names[0]) for names in _PASSES.values())).label("kind")
+        sets = func.grouping_sets(*(tuple_(*(getattr(Lead, name) for name in names)) for names in _PASSES.values()))
+        statement = (select(kind, *(column(name, True) for name in every), *_tally_columns())
+                     .where(*conditions).group_by(sets))
+        # grouping() sets a bit for each first column left out of the row's set, the first one highest
+        bits = {pass_name: sum(1 << (len(_PASSES) - 1 - position) for position, other in enumerate(_PASSES)
+                               if other != pass_name) for pass_name in _PASSES}
+        names = {bit: pass_name for pass_name, bit in bits.items()}
+    else:
+        statement = union_all(*(
+            select(literal(pass_name).label("kind"), *(column(name, name in own) for name in every),
+                   *_tally_columns()).where(*conditions).group_by(*(getattr(Lead, name) for name in own))
+            for pass_name, own in _PASSES.items()))
+        names = {pass_name: pass_name for pass_name in _PASSES}
+    found: dict[str, list] = {pass_name: [] for pass_name in _PASSES}
+    for row in db.session.execute(statement):
+        found[names[row.kind]].append(row)
+    return found
 
 
 def _loaded(model, ids) -> dict:
@@ -316,12 +298,16 @@ class Report:
         self.filters, self.now = filters, now or clock.now()
 
     @cached_property
-    def origins(self) -> list:
-        return _by_origin(self.filters)
+    def passes(self) -> dict[str, list]:
+        return _lead_passes(self.filters)
 
-    @cached_property
+    @property
+    def origins(self) -> list:
+        return self.passes["origins"]
+
+    @property
     def places_and_months(self) -> list:
-        return _by_place_and_month(self.filters)
+        return self.passes["places_and_months"]
 
     def totals(self) -> Tally:
         return _tally(None, *_counts(self.origins))
@@ -355,7 +341,7 @@ class Report:
         return [LostReasonCount(reason, count, count * 100 / total) for reason, count in rows]
 
     def funnel(self) -> list[FunnelStep]:
-        return funnel(self.filters)
+        return funnel(self.filters, self.passes)
 
     @cached_property
     def response_times(self) -> dict[str, list[ResponseTimes]]:
@@ -395,45 +381,51 @@ class ResponseTimes:
         return self.answered_in_time * 100 / self.answered if self.answered else None
 
 
-def _ranked(value, group=None, suffix: str = "") -> tuple:
-    """The windows ``_percentile`` reads: each row's rank by ``value`` (empty values last) and the
-    number of values, in each ``group``. PostgreSQL needs none (``_percentile_of``)."""
-    if _sorts_within_group():
-        return ()
-    return (func.row_number().over(partition_by=group, order_by=value.asc().nulls_last()).label(f"rank{suffix}"),
-            func.count(value).over(partition_by=group).label(f"values{suffix}"))
-
-
 def _sorts_within_group() -> bool:
-    """PostgreSQL computes a percentile with one sort per group (``percentile_cont``), which
-    costs half of numbering every row first; SQLite has no such aggregate."""
+    """PostgreSQL computes a percentile with one sort per group (``percentile_cont``); SQLite
+    has no such aggregate (``_percentile``)."""
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def _percentile_of(rows, name: str, share: tuple[int, int], suffix: str = ""):
-    """The ``share`` percentile of the column ``name`` of ``rows`` (a subquery that selected it
-    with ``_ranked``'s windows of that ``suffix``), one definition on both databases."""
-    if _sorts_within_group():
-        return func.percentile_cont(share[0] / share[1]).within_group(rows.c[name])
-    return _percentile(rows.c[name], rows.c[f"rank{suffix}"], rows.c[f"values{suffix}"], share)
+def _percentile_of(rows, name: str, share: tuple[int, int]):
+    """PostgreSQL's ``share`` percentile of the column ``name`` of ``rows`` (a subquery)."""
+    return func.percentile_cont(share[0] / share[1]).within_group(rows.c[name])
 
 
-#: The groups the response times are given for, as (suffix of their windows, column of the lead).
+#: The groups the response times are given for (the ``kind`` of their rows).
 RESPONSE_GROUPS = ("_all", "_owner", "_month")
 
 
-def _response_statement(filters: ReportFilters):
-    """One pass over the leads for every response figure: each lead's waiting time (and its ranks
-    in all leads, its owner's and its month's, on SQLite), then the figures of all the leads, per
-    owner and per month, as the rows of one UNION ALL told apart by which key is set.
-    Unanswered leads are only counted."""
-    waited = seconds_between(Lead.created_at, Lead.first_responded_at)
-    month = vietnam_month(Lead.created_at)
-    rows = select(
-        Lead.owner_id.label("owner"), month.label("month"), waited.label("waited"),
+def _answers(filters: ReportFilters):
+    """Each lead's owner, month received, waiting time (None: unanswered) and whether it was
+    answered by its deadline (1 or 0)."""
+    return select(
+        Lead.owner_id.label("owner"), Lead.received_month.label("month"), Lead.response_seconds.label("waited"),
         case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0).label("in_time"),
-        *_ranked(waited, None, "_all"), *_ranked(waited, Lead.owner_id, "_owner"), *_ranked(waited, month, "_month"),
-    ).where(*lead_conditions(filters)).cte("answers")
+    ).where(*lead_conditions(filters))
+
+
+def _response_rows_sorted(filters: ReportFilters) -> list[tuple]:
+    """SQLite: the rows of ``_response_statement`` from the leads' waiting times, sorted once by
+    the database and added up here (``_percentile``)."""
+    answers = db.session.execute(_answers(filters).order_by(literal_column("waited"))).all()
+    groups: dict[tuple, list] = {("_all", 0, None): []}
+    for row in answers:
+        for key in (("_all", 0, None), ("_owner", row.owner, None), ("_month", None, row.month)):
+            groups.setdefault(key, []).append(row)
+    found = []
+    for (kind, owner, month), members in groups.items():
+        waited = [row.waited for row in members if row.waited is not None]
+        found.append((kind, owner, month, len(waited), len(members) - len(waited),
+                      sum(row.in_time for row in members), _percentile(waited, MEDIAN), _percentile(waited, NINETIETH)))
+    return found
+
+
+def _response_statement(filters: ReportFilters):
+    """PostgreSQL: one pass over the leads for every response figure: each lead's waiting time,
+    then the figures of all the leads, per owner and per month, as the rows of one UNION ALL told
+    apart by which key is set. Unanswered leads are only counted."""
+    rows = _answers(filters).cte("answers")
     answered = func.count(rows.c.waited)
     figures = (answered, func.count() - answered, func.coalesce(func.sum(rows.c.in_time), 0))
     no_owner, no_month = literal(None, Integer()).label("owner"), literal(None, Date()).label("month")
@@ -441,7 +433,7 @@ def _response_statement(filters: ReportFilters):
     for suffix, owner, month_key in (("_all", literal(0, Integer()).label("owner"), no_month),
                                      ("_owner", rows.c.owner, no_month), ("_month", no_owner, rows.c.month)):
         part = select(literal(suffix).label("kind"), owner, month_key, *figures,
-                      _percentile_of(rows, "waited", MEDIAN, suffix), _percentile_of(rows, "waited", NINETIETH, suffix))
+                      _percentile_of(rows, "waited", MEDIAN), _percentile_of(rows, "waited", NINETIETH))
         parts.append(part.group_by(owner) if suffix == "_owner" else part.group_by(month_key) if suffix == "_month"
                      else part)
     return union_all(*parts)
@@ -456,7 +448,9 @@ def response_times(filters: ReportFilters) -> dict[str, list[ResponseTimes]]:
     """The response times of all the leads, per officer (by name, leads nobody owns last) and per
     month received, by ``RESPONSE_GROUPS``."""
     found: dict[str, list] = {kind: [] for kind in RESPONSE_GROUPS}
-    for kind, owner, month, *figures in db.session.execute(_response_statement(filters)):
+    rows = (db.session.execute(_response_statement(filters)) if _sorts_within_group()
+            else _response_rows_sorted(filters))
+    for kind, owner, month, *figures in rows:
         found[kind].append((owner, month, figures))
     users = _loaded(User, [owner for owner, _, _ in found["_owner"]])
     officers = sorted(((users.get(owner), figures) for owner, _, figures in found["_owner"]),
@@ -502,20 +496,21 @@ def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[
     until = func.coalesce(StageChange.left_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True)))
     stayed = seconds_between(StageChange.changed_at, until)
     stays = (
-        select(StageChange.to_stage_id.label("stage_id"), stayed.label("stayed"),
-               *_ranked(stayed, StageChange.to_stage_id))
+        select(StageChange.to_stage_id.label("stage_id"), stayed.label("stayed"))
         .join(Lead, Lead.id == StageChange.lead_id)
         .where(StageChange.to_stage_id.in_([stage.id for stage in open_stages]),
                or_(StageChange.left_at.is_not(None), Lead.status == LeadStatus.OPEN), *lead_conditions(filters))
-        .subquery()
     )
-    measured = {
-        stage_id: (int(count), _seconds_or_none(median, count))
-        for stage_id, count, median in db.session.execute(
-            select(stays.c.stage_id, func.count(), _percentile_of(stays, "stayed", MEDIAN))
-            .group_by(stays.c.stage_id)
-        )
-    }
+    if _sorts_within_group():
+        stays = stays.subquery()
+        rows = db.session.execute(select(stays.c.stage_id, func.count(), _percentile_of(stays, "stayed", MEDIAN))
+                                  .group_by(stays.c.stage_id))
+    else:
+        per_stage: dict[int, list[float]] = {}
+        for stage_id, seconds in db.session.execute(stays.order_by(literal_column("stayed"))):
+            per_stage.setdefault(stage_id, []).append(seconds)
+        rows = [(stage_id, len(values), _percentile(values, MEDIAN)) for stage_id, values in per_stage.items()]
+    measured = {stage_id: (int(count), _seconds_or_none(median, count)) for stage_id, count, median in rows}
     return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in open_stages]
 
 

@@ -1,0 +1,90 @@
+"""Each lead's reporting facts (``Lead.received_month``, ``response_seconds``, ``reached_position``),
+kept in step by the database session itself like ``models.upkeep``: after every flush that wrote
+a lead's arrival, first answer or last open stage, its stage history, or the stages themselves,
+one UPDATE recomputes them from the rows as stored, with the very expressions the reports used
+to evaluate for 100,000 leads on every request. ``refresh`` also backfills (the migration, bulk
+loads that bypass the session)."""
+from __future__ import annotations
+
+from sqlalchemy import Connection, event, func, inspect, or_, select, update
+from sqlalchemy.orm import Session, attributes
+
+from portal.leads.models.lead import Lead
+from portal.leads.models.pipeline import Stage, StageChange
+from portal.leads.reports.sql import seconds_between, vietnam_month
+
+_PENDING = "leads_report_facts_pending"
+#: In ``_PENDING``: every lead (a stage was added, moved, deleted or became lost or not).
+EVERY_LEAD = 0
+FACTS = ("received_month", "response_seconds", "reached_position")
+#: The lead columns the facts are derived from.
+_SOURCES = ("created_at", "first_responded_at", "last_open_stage_id")
+
+
+def reached_position():
+    """The furthest stage a lead reached, as the funnel counts it: the highest position among the
+    non-lost stages of its history and its last open stage (a lost lead counts up to there)."""
+    return (select(func.max(Stage.position))
+            .where(or_(Stage.id == Lead.last_open_stage_id,
+                       Stage.is_lost.is_(False) & Stage.id.in_(
+                           select(StageChange.to_stage_id).where(StageChange.lead_id == Lead.id).correlate(Lead))))
+            .correlate(Lead).scalar_subquery())
+
+
+def values() -> dict:
+    return {"received_month": vietnam_month(Lead.created_at),
+            "response_seconds": seconds_between(Lead.created_at, Lead.first_responded_at),
+            "reached_position": reached_position()}
+
+
+def refresh(connection: Connection, lead_ids=None):
+    """Recompute the facts of these leads, or of every lead (None: after a change of stages, or to
+    backfill); for named leads, returns their (id, *facts) rows."""
+    # ``updated_at`` kept: a recomputed fact is not an edit of the lead
+    statement = update(Lead).values(**values(), updated_at=Lead.updated_at)
+    if lead_ids is None:
+        connection.execute(statement)
+        return []
+    return connection.execute(statement.where(Lead.id.in_(lead_ids))
+                              .returning(Lead.id, *(getattr(Lead, name) for name in FACTS)))
+
+
+def _changed(item, names) -> bool:
+    state = inspect(item)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_leads_whose_facts_may_change(session: Session, _context) -> None:
+    pending: set[int] = session.info.setdefault(_PENDING, set())
+    for item in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(item, Lead):
+            if item in session.new or (item not in session.deleted and _changed(item, _SOURCES)):
+                pending.add(item.id)
+        elif isinstance(item, StageChange):
+            history = inspect(item).attrs.lead_id.history
+            pending.update(lead_id for lead_id in (*history.added, *history.unchanged, *history.deleted)
+                           if lead_id is not None)
+        elif isinstance(item, Stage) and (item in session.new or item in session.deleted
+                                          or _changed(item, ("position", "is_lost"))):
+            pending.add(EVERY_LEAD)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _refresh_facts(session: Session, _context) -> None:
+    """One UPDATE for the leads noted (all of them after a change of stages); it returns the values,
+    so the loaded leads get them without another query."""
+    lead_ids = session.info.pop(_PENDING, None)
+    if not lead_ids:
+        return
+    if EVERY_LEAD in lead_ids:
+        refresh(session.connection())
+        for item in list(session.identity_map.values()):
+            if isinstance(item, Lead):
+                session.expire(item, list(FACTS))
+        return
+    for lead_id, *facts in refresh(session.connection(), lead_ids):
+        lead = session.identity_map.get(session.identity_key(Lead, lead_id))
+        if lead is not None:
+            for name, value in zip(FACTS, facts):
+                attributes.set_committed_value(lead, name, value)

@@ -1,0 +1,22 @@
+"""``flask reports refresh``: recompute every lead's reporting facts and stays, for rows written
+around the database session (raw SQL, bulk inserts), which the session cannot keep."""
+import click
+from flask.cli import AppGroup
+from sqlalchemy import update
+
+from portal.extensions import db
+from portal.leads.models import StageChange, report_facts
+from portal.leads.models.upkeep import next_change_at
+
+reports_cli = AppGroup("reports", help="The staff reports.")
+
+
+@reports_cli.command("refresh")
+def refresh_command() -> None:
+    """Recompute each lead's month received, first-answer time and furthest stage, and when each
+    stay in a stage ended, from the rows as stored."""
+    connection = db.session.connection()
+    connection.execute(update(StageChange).values(left_at=next_change_at()))
+    report_facts.refresh(connection)
+    db.session.commit()
+    click.echo("Reports: every lead's facts and stays recomputed.")
