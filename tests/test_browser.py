@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from portal.leads.models import Lead
+from portal.i18n import format_usd
 from tests import factories
 from tests.browser import sign_in
 from tests.pdfs import pdf
@@ -248,7 +249,8 @@ def test_site_finder_pages_have_no_wcag_a_or_aa_violations(live_server, page, ca
         assert wcag_violations(page) == "", f"/{lang}/{path}"
 
 
-def test_korean_investor_finds_a_site_for_30_ha_and_compares_the_top_two(live_server, page, catalogue):
+def test_korean_investor_finds_a_site_compares_estimates_shortlists_and_asks(app, live_server, page, catalogue,
+                                                                             session):
     page.goto(f"{live_server.url}/ko/find-a-site")
     page.select_option("#sector", "semiconductors")
     page.fill("#land_ha", "30")
@@ -268,3 +270,29 @@ def test_korean_investor_finds_a_site_for_30_ha_and_compares_the_top_two(live_se
     assert "land_ha=30" in page.url
     headers = page.locator("table.compare").first.locator("thead th").all_inner_texts()
     assert sorted(headers) == ["VSIP III 산업단지", "까이쯔엉 산업단지"]
+    # the cost of the same 30 ha, side by side: land rent paid once, 300,000 m² at USD 120-150
+    land_rent = page.locator("#cost table.cost-table").first.locator("tbody tr").first.locator("td")
+    with app.test_request_context(), force_locale("ko"):
+        low, high = format_usd(36_000_000), format_usd(45_000_000)
+    assert [low in cell and high in cell for cell in land_rent.all_inner_texts()] == [True, True]
+
+    # both go on the shortlist, which is sent as one inquiry naming both
+    for button in page.locator("table.compare tfoot .shortlist-button").all():
+        button.click()
+        expect(button).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".main-nav [data-shortlist-count]")).to_have_text("2")
+    page.locator(".main-nav [data-shortlist-link]").click()
+    page.wait_for_url("**/ko/shortlist?*")
+    page.locator(".hero-actions a.button").first.click()
+    page.wait_for_url("**/ko/inquire?*")
+    page.fill("#name", "김민준")
+    page.fill("#company", "한빛전자")
+    page.select_option("#country", "KR")
+    page.fill("#email", "minjun.kim@hanbit.example")
+    page.fill("#message", "두 산업단지의 30ha 부지 임대 조건을 알려 주세요.")
+    page.check("#consent")
+    page.locator(".lead-form button[type=submit]").click()
+    page.wait_for_url("**/ko/thank-you")
+    lead = session.scalars(select(Lead)).one()
+    assert sorted(park.slug for park in lead.parks) == ["cay-truong", "vsip-3"]
+    assert lead.preferred_language == "ko" and lead.country == "KR"
