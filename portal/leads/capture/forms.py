@@ -36,6 +36,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 from portal import clock
+from portal.clean_input import clean_line
 from portal.form_messages import BAD_EMAIL, REQUIRED, FormMeta, in_range
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.countries import countries
@@ -63,7 +64,8 @@ class HiddenSlugs(Field):
         super().__init__(label, validators, default=(), **kwargs)
 
     def process_formdata(self, valuelist):
-        self.data = list(dict.fromkeys(value[:160] for value in valuelist if value))[:MAX_CHOSEN]
+        slugs = (clean_line(value)[:160] for value in valuelist)
+        self.data = list(dict.fromkeys(slug for slug in slugs if slug))[:MAX_CHOSEN]
 
     def __call__(self, **kwargs):
         return Markup("".join(f'<input {html_params(type="hidden", name=self.name, value=slug)}>'

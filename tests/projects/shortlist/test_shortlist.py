@@ -29,6 +29,10 @@ def send_inquiry(client, url: str, page_html: str | None = None):
     return client.post(url.split("?")[0], data=data)
 
 
+#: Another hidden input of the form, made of nothing but a NUL byte.
+HIDDEN_PARK = '<input type="hidden" name="park" value="\x00">'
+
+
 @pytest.fixture
 def shortlisted(session):
     semis = factories.sector("semiconductors", en="Semiconductors")
@@ -100,6 +104,14 @@ def test_an_inquiry_about_a_shortlist_carries_every_item(client, session, shortl
     for key in ("chip", "battery", "vsip", "bau-bang"):
         assert NAMES[key]["ja"] in acknowledgement.body
 
+
+
+def test_control_characters_in_the_items_sent_are_dropped_not_looked_up(client, session, shortlisted):
+    """PostgreSQL cannot compare a NUL byte: a tampered form is received with the items it names."""
+    page = client.get("/en/inquire?park=vsip").text
+    response = send_inquiry(client, "/en/inquire", page.replace('value="vsip"', 'value="\x00vsip"') + HIDDEN_PARK)
+    assert response.status_code == 302
+    assert [park.slug for park in session.scalars(select(Lead)).one().parks] == ["vsip"]
 
 def test_staff_see_every_shortlisted_item_on_the_lead(client, session, shortlisted):
     from tests.staff import log_in
