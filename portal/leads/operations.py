@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal import audit, clock
 from portal.auth import security_log
@@ -28,6 +28,8 @@ from portal.leads.models import (
     ConsentSubject,
     Event,
     FormSubmission,
+    InquiryLink,
+    InvestorDocument,
     Lead,
     LeadKind,
     LeadSource,
@@ -433,7 +435,8 @@ MERGEABLE_FIELDS = ("name", "company", "job_title", "country", "email", "phone",
 
 def merge_leads(survivor: Lead, duplicate: Lead, take_from_duplicate: set[str], user: User) -> None:
     """Fold a duplicate into the surviving lead: chosen values, the whole timeline, consents,
-    tasks and interests move over; the duplicate is kept, marked merged, and leaves every list."""
+    tasks, interests, the investor's documents and private links, and site needs the survivor lacks
+    move over; the duplicate is kept, marked merged, and leaves every list."""
     now = clock.now()
     previous_status = duplicate.status
     changes = {}
@@ -447,6 +450,10 @@ def merge_leads(survivor: Lead, duplicate: Lead, take_from_duplicate: set[str], 
     for collection in ("activities", "consents", "tasks"):
         for item in list(getattr(duplicate, collection)):
             item.lead = survivor
+    for model in (InvestorDocument, InquiryLink):  # the investor's private link now opens the survivor
+        db.session.execute(update(model).where(model.lead_id == duplicate.id).values(lead_id=survivor.id))
+    if survivor.site_needs is None and duplicate.site_needs is not None:
+        survivor.site_needs, duplicate.site_needs = duplicate.site_needs, None
     for current, extra in ((survivor.sectors, duplicate.sectors), (survivor.tags, duplicate.tags),
                            (survivor.projects, duplicate.projects),
                            (survivor.parks, duplicate.parks)):

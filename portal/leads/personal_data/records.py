@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal import clock
 from portal.extensions import db
-from portal.leads.models import Consent, DataRequest, Lead, Referrer
+from portal.leads.models import Consent, DataRequest, InvestorDocument, Lead, Referrer
 from portal.outbox.models import OutboxMessage
 from portal.spreadsheets import csv_bytes
 
@@ -24,6 +24,8 @@ class Holdings:
     consents: list[Consent]
     referrers: list[Referrer]
     mails: int
+    #: What the person sent on their inquiry page (``/my-inquiry``): named and described, not attached.
+    documents: list[InvestorDocument] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -32,13 +34,16 @@ class Holdings:
 
 def find(email: str) -> Holdings:
     email = email.strip().lower()
-    loaders = (selectinload(Lead.activities), selectinload(Lead.consents), selectinload(Lead.sectors))
+    loaders = (selectinload(Lead.activities), selectinload(Lead.consents), selectinload(Lead.sectors),
+               selectinload(Lead.site_needs))
     leads = list(db.session.scalars(select(Lead).where(Lead.email_normalized == email).options(*loaders)))
     introduced = list(db.session.scalars(select(Lead).where(func.lower(Lead.introducer_email) == email)))
     consents = list(db.session.scalars(select(Consent).where(func.lower(Consent.email) == email)))
     referrers = list(db.session.scalars(select(Referrer).where(func.lower(Referrer.email) == email)))
     mails = db.session.scalar(select(func.count(OutboxMessage.id)).where(func.lower(OutboxMessage.recipient) == email))
-    return Holdings(email, leads, introduced, consents, referrers, mails)
+    documents = list(db.session.scalars(select(InvestorDocument).where(
+        InvestorDocument.lead_id.in_([lead.id for lead in leads])).order_by(InvestorDocument.id))) if leads else []
+    return Holdings(email, leads, introduced, consents, referrers, mails, documents)
 
 
 def as_json(holdings: Holdings) -> str:
@@ -53,6 +58,10 @@ def as_json(holdings: Holdings) -> str:
             "timeline": lead.timeline, "stage": lead.stage.code, "status": lead.status,
             "timeline_entries": [{"at": a.created_at.isoformat(), "kind": a.kind, "text": a.body}
                                  for a in lead.activities],
+            "site_needs": _site_needs(lead.site_needs),
+            "documents": [{"name": d.original_name, "type": d.content_type, "bytes": d.size_bytes,
+                           "received": d.received_at.isoformat()}
+                          for d in holdings.documents if d.lead_id == lead.id],
         }
 
     return json.dumps({
@@ -72,11 +81,23 @@ def as_json(holdings: Holdings) -> str:
     }, ensure_ascii=False, indent=2)
 
 
+def _site_needs(needs) -> dict | None:
+    if needs is None:
+        return None
+    numbers = ("land_ha", "floor_m2", "power_mva", "water_m3_day", "max_seaport_km", "max_airport_km", "max_centre_km")
+    return {"sector": needs.sector.code if needs.sector else None, "budget_usd": needs.budget_usd,
+            "start": needs.start or None, "stated_at": needs.stated_at.isoformat(),
+            **{name: None if getattr(needs, name) is None else str(getattr(needs, name)) for name in numbers}}
+
+
 def as_csv(holdings: Holdings) -> bytes:
     rows = [["record", "reference", "field", "value"]]
     for lead in holdings.leads:
         for field in ("name", "company", "job_title", "country", "email", "phone", "preferred_language", "message"):
             rows.append(["lead", lead.reference, field, getattr(lead, field)])
+    references = {lead.id: lead.reference for lead in holdings.leads}
+    for document in holdings.documents:
+        rows.append(["document", references[document.lead_id], "name", document.original_name])
     for consent in holdings.consents:
         rows.append(["consent", consent.lead_id, "given_at", consent.given_at.isoformat()])
         rows.append(["consent", consent.lead_id, "purposes", consent.purposes])

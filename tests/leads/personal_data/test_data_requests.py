@@ -3,14 +3,17 @@ import csv
 import io
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from portal import clock
 from portal.audit import AuditEntry
-from portal.leads.models import Activity, Consent, DataRequest
+from portal.leads.follow.operations import Document, add_from_investor
+from portal.leads.models import Activity, Consent, DataRequest, SiteNeeds
 from portal.outbox.models import OutboxMessage
 from tests import factories
+from tests.pdfs import pdf
 from tests.staff import log_in, post
 
 EMAIL = "kim@hanbit.example"
@@ -55,6 +58,24 @@ def test_request_shows_everything_held_and_its_deadlines(staff_client, session, 
     assert request.acknowledged_at and request.completed_at and "JSON export" in request.notes
     assert "Done" in staff_client.get("/staff/data-requests").text
 
+
+
+def test_the_export_holds_the_site_needs_and_the_documents_sent(staff_client, session, manager, app, tmp_path,
+                                                               monkeypatch):
+    monkeypatch.setitem(app.config, "LEAD_DOCUMENT_DIR", str(tmp_path))
+    lead, _ = person(session, manager)
+    lead.site_needs = SiteNeeds(land_ha=Decimal("30"), budget_usd=60_000_000, start="within_1_year")
+    session.flush()
+    add_from_investor(lead, "Our site plan", [Document(pdf(), "application/pdf", "pdf", "site-plan.pdf")])
+    session.commit()
+    request = open_request(staff_client, session, "access")
+    [record] = json.loads(staff_client.get(f"/staff/data-requests/{request.id}/export.json").data)["leads"]
+    assert record["site_needs"]["land_ha"] == "30.00" and record["site_needs"]["budget_usd"] == 60_000_000
+    assert record["site_needs"]["start"] == "within_1_year"
+    assert [(d["name"], d["type"]) for d in record["documents"]] == [("site-plan.pdf", "application/pdf")]
+    rows = list(csv.reader(io.StringIO(
+        staff_client.get(f"/staff/data-requests/{request.id}/export.csv").data.decode("utf-8-sig"))))
+    assert ["document", lead.reference, "name", "site-plan.pdf"] in rows
 
 def test_late_acknowledgement_stands_out(staff_client, session, manager, monkeypatch):
     request = open_request(staff_client, session, "access")

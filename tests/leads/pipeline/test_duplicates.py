@@ -1,10 +1,14 @@
 """Possible duplicates on a lead's page, and merging two leads without losing anything."""
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from portal.audit import AuditEntry
-from portal.leads.models import Activity, Consent, Lead, Task
+from portal.leads.follow.operations import Document, add_from_investor, issue_link
+from portal.leads.models import Activity, Consent, InvestorDocument, Lead, SiteNeeds, Task
 from portal.leads.rules.matching import company_key, email_domain, phone_digits
 from tests import factories
+from tests.pdfs import pdf
 from tests.staff import post
 
 
@@ -78,3 +82,28 @@ def test_an_officer_cannot_merge_a_colleagues_lead(app, session):
     client = app.test_client()
     log_in(client, officer)
     assert client.get(f"/staff/leads/{mine.reference}/merge/{theirs.reference}").status_code == 403
+
+
+def test_merge_moves_the_investors_documents_private_link_and_site_needs(client, staff_client, session, tmp_path,
+                                                                          app, monkeypatch):
+    """What the investor added and stated on the duplicate stays theirs: their private link opens the
+    surviving lead, with their documents, and staff see their site needs there."""
+    monkeypatch.setitem(app.config, "LEAD_DOCUMENT_DIR", str(tmp_path))
+    survivor = factories.lead("Hanbit Electronics", email="kim@hanbit.co.kr")
+    duplicate = factories.lead("HANBIT ELECTRONICS CO., LTD.", email="kim.minjun@hanbit.co.kr")
+    duplicate.site_needs = SiteNeeds(land_ha=Decimal("30"), power_mva=Decimal("20"))
+    session.flush()
+    add_from_investor(duplicate, "Our site plan", [Document(pdf(), "application/pdf", "pdf", "site-plan.pdf")])
+    token = issue_link(duplicate)
+    session.commit()
+
+    response = post(staff_client, f"/staff/leads/{survivor.reference}/merge/{duplicate.reference}")
+    assert response.status_code == 302
+    session.expire_all()
+    assert survivor.site_needs is not None and survivor.site_needs.land_ha == Decimal("30")
+    assert duplicate.site_needs is None
+    assert [document.original_name for document in
+            session.scalars(select(InvestorDocument).where(InvestorDocument.lead_id == survivor.id))] == ["site-plan.pdf"]
+    page = client.get(f"/en/my-inquiry/{token}")
+    assert page.status_code == 200 and survivor.reference in page.text and "site-plan.pdf" in page.text
+    assert "site-plan.pdf" in staff_client.get(f"/staff/leads/{survivor.reference}").text
