@@ -96,6 +96,9 @@ class Config:
         self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Invest Portal <no-reply@localhost>")
+        # The centre's reply mailbox: mail about a lead asks for answers at its plus address
+        # (invest+REFERENCE@...), so they can be matched to the lead
+        self.MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO", "")
         self.MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
         # Development sends from the web process after each commit; production runs ``flask outbox work``
         self.MAIL_SEND_AFTER_COMMIT = _bool("MAIL_SEND_AFTER_COMMIT", not self.is_production)

@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from portal import create_app, page_cache
 from portal.extensions import db, limiter
+from portal.leads.correspondence.defaults import seed_default_reply_templates
 from portal.leads.default_pipeline import seed_default_stages
 from tests import factories
 
@@ -94,6 +95,7 @@ def empty_database(request):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         seed_default_stages()  # the migration's reference data
+        seed_default_reply_templates()
         db.session.commit()
         limiter.reset()
         page_cache.bump()  # the rows went without the ORM seeing them

@@ -33,6 +33,9 @@ RULES = {
     ("pipeline.merge", "GET"): OFFICER, ("pipeline.merge", "POST"): OFFICER,
     ("pipeline.assign", "POST"): OFFICER,  # an officer may only take a free lead: test_staff_access.py
     ("pipeline.export_leads", "GET"): MANAGER,
+    ("correspondence.write", "GET"): OFFICER, ("correspondence.write", "POST"): OFFICER,
+    ("correspondence.templates", "GET"): ADMIN,
+    ("correspondence.edit_template", "GET"): ADMIN, ("correspondence.edit_template", "POST"): ADMIN,
     ("pipeline.investor_document", "GET"): OFFICER,  # and only on a lead whose messages they may read
     ("partners.referrers", "GET"): OFFICER, ("partners.events", "GET"): OFFICER,
     ("partners.link_event", "POST"): OFFICER,
@@ -103,6 +106,7 @@ def world(session):
         "reason_id": LostReason(code="spare", position=99, name_vi="Khác", name_en="Other", name_ko="기타",
                                 name_ja="その他"),
         "media_id": 999_999, "document_id": 999_999, "token": "no-such-token", "section": "funnel",
+        "purpose": "first_answer", "language": "ko",
     }
     for name, value in values.items():
         if hasattr(value, "__table__"):

@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     from portal.leads import mails, promise, template_helpers
     from portal.leads.capture import site_needs
     from portal.leads.capture.views import bp as capture
+    from portal.leads.correspondence.views import bp as correspondence
     from portal.leads.follow.views import bp as follow
     from portal.leads.imports.views import bp as imports
     from portal.leads.partners.views import bp as partners
@@ -19,7 +20,7 @@ def init_app(app: Flask) -> None:
     from portal.leads.reports.cli import reports_cli
     from portal.leads.reports.views import bp as reports
 
-    for blueprint in (capture, follow, pipeline, pipeline_settings, partners, imports, personal_data, reports):
+    for blueprint in (capture, follow, pipeline, correspondence, pipeline_settings, partners, imports, personal_data, reports):
         app.register_blueprint(blueprint)
     template_helpers.register(app)
     app.add_template_global(promise.response_promise)

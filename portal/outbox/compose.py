@@ -54,8 +54,21 @@ def queue_mail(kind: str, recipient: str, language: str, lead_id: int | None = N
         saved = None
     else:
         subject, body, saved = "", "", rendering.save(**context)
-    message = OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body, language=language,
-                            lead_id=lead_id, message_id=new_message_id(), context=saved)
+    return _enqueue(OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body, language=language,
+                                  lead_id=lead_id, message_id=new_message_id(), context=saved))
+
+
+def queue_written(recipient: str, subject: str, body: str, language: str, lead_id: int | None, *,
+                  reply_to: str = "", thread: list[str] | None = None,
+                  attachments: list[int] | None = None) -> OutboxMessage:
+    """Queue a message staff wrote themselves (no template to render), with its reply address, the
+    Message-IDs it answers and the ``MediaFile`` ids to attach when sending."""
+    return _enqueue(OutboxMessage(kind="written", recipient=recipient, subject=subject, body=body,
+                                  language=language, lead_id=lead_id, message_id=new_message_id(),
+                                  reply_to=reply_to, thread=thread or None, attachments=attachments or None))
+
+
+def _enqueue(message: OutboxMessage) -> OutboxMessage:
     db.session.add(message)
     if db.engine.dialect.name == "postgresql" and not db.session.info.get(QUEUED):
         # once per transaction (the worker, woken, sends all that is due), and without flushing, so

@@ -65,11 +65,34 @@ class OutgoingMail:
     body: str
     language: str
     message_id: str
+    reply_to: str = ""
+    thread: tuple[str, ...] = ()
+    #: ``MediaFile`` ids; their files are read by ``build_email``, outside any transaction.
+    attachments: tuple[int, ...] = ()
+    #: (stored name, download name, content type) of each attachment, looked up when claimed.
+    files: tuple[tuple[str, str, str], ...] = ()
 
     @classmethod
     def of(cls, message: OutboxMessage) -> OutgoingMail:
         return cls(message.id, message.kind, message.recipient, message.subject, message.body,
-                   message.language, message.message_id)
+                   message.language, message.message_id, message.reply_to or "",
+                   tuple(message.thread or ()), tuple(message.attachments or ()), _files(message.attachments or ()))
+
+
+def _files(ids) -> tuple[tuple[str, str, str], ...]:
+    """Where each attached brochure lies; a file removed from the catalogue since is reported by name
+    when the message is built (the message fails with that error and is retried)."""
+    if not ids:
+        return ()
+    from portal.projects.models import MediaFile  # the outbox knows the catalogue only for attachments
+
+    found = {media.id: media for media in db.session.scalars(select(MediaFile).where(MediaFile.id.in_(ids)))}
+    return tuple((found[i].stored_name, found[i].original_name or found[i].stored_name, found[i].content_type)
+                 if i in found else (f"#{i}", "", "") for i in ids)
+
+
+class MissingAttachment(Exception):
+    """An attachment's file is gone: the message is not sent without it."""
 
 
 class FileTransport:
@@ -112,8 +135,20 @@ def build_email(mail: OutgoingMail) -> EmailMessage:
     email["Subject"] = mail.subject
     email["Date"] = format_datetime(clock.now())
     email["Message-ID"] = mail.message_id  # the same on every attempt: a receiver can drop a repeat
+    if mail.reply_to:
+        email["Reply-To"] = mail.reply_to
+    if mail.thread:
+        email["In-Reply-To"] = mail.thread[-1]
+        email["References"] = " ".join(mail.thread)
     email.set_content(mail.body)
     email["Content-Language"] = mail.language  # after set_content, which resets Content-* headers
+    for stored_name, download_name, content_type in mail.files:
+        path = Path(current_app.config["UPLOAD_DIR"]) / stored_name
+        if stored_name.startswith("#") or not path.is_file():
+            raise MissingAttachment(f"attachment {download_name or stored_name} is missing ({stored_name})")
+        maintype, _, subtype = (content_type or "application/octet-stream").partition("/")
+        email.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype or "octet-stream",
+                             filename=download_name)
     return email
 
 

@@ -52,3 +52,20 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Where the investor's answer should go (``reply_address``); empty: to the sender.
+    reply_to: Mapped[str] = mapped_column(String(254), default="")
+    #: Message-IDs of the thread, oldest first, the last one being the message answered: sent as
+    #: ``References`` and (the last) ``In-Reply-To`` so mail clients thread the conversation.
+    thread: Mapped[list | None] = mapped_column(JSON)
+    #: ``MediaFile`` ids to attach: the files are read when sending, so nothing big sits in the database.
+    attachments: Mapped[list | None] = mapped_column(JSON)
+
+
+def reply_address(reference: str) -> str:
+    """``invest+REFERENCE@domain`` built from ``MAIL_REPLY_TO``, so an answer names its lead (the mail
+    reader parses exactly this format); empty when no reply address is set."""
+    address = current_app.config.get("MAIL_REPLY_TO", "")
+    if "@" not in address:
+        return ""
+    local, _, domain = address.rpartition("@")
+    return f"{local.split('+')[0]}+{reference}@{domain}"

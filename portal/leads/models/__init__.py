@@ -24,6 +24,7 @@ from portal.leads.models.partners import (
     Referrer,
     ReferrerKind,
 )
+from portal.leads.models.reply_template import REPLY_PURPOSE_LABELS, ReplyPurpose, ReplyTemplate
 from portal.leads.models.pipeline import Holiday, LostReason, SavedFilter, Stage, StageChange, Task
 from portal.leads.models.privacy import (
     CONSENT_PURPOSE_LABELS,
@@ -38,6 +39,7 @@ from portal.leads.models.site_needs import SiteNeeds
 from portal.leads.models.submission import FormSubmission
 
 __all__ = [
+    "REPLY_PURPOSE_LABELS", "ReplyPurpose", "ReplyTemplate",
     "ACTIVITY_LABELS", "CONSENT_PURPOSE_LABELS", "CONTACT_KINDS", "DATA_REQUEST_LABELS", "EVENT_KIND_LABELS",
     "FormSubmission", "LEAD_KIND_LABELS", "SOURCE_LABELS", "REFERRER_KIND_LABELS", "TIMELINE_LABELS", "Activity", "ActivityKind", "Consent",
     "ConsentPurpose", "ConsentSubject", "DataRequest", "DataRequestKind", "Event", "EventKind", "Holiday", "InquiryLink", "InvestorDocument", "Lead",
