@@ -218,3 +218,17 @@ def test_emptying_a_language_makes_it_missing_on_the_list(admin_client, session,
     assert "Missing" in page
     response = post(admin_client, "/staff/templates/after_visit/vi", subject="Chỉ có tiêu đề", body="")
     assert response.status_code == 400 and "Chỉ có tiêu đề" in text_of(response)
+
+
+def test_the_korean_back_office_writes_to_a_korean_investor(app, session, templates):
+    officer = factories.user(language="ko", name="박지훈")
+    lead = factories.lead("Hanbit Chips", name="Kim Min-jun", preferred_language="ko")
+    session.commit()
+    client = app.test_client()
+    log_in(client, officer)
+    assert "투자자에게 메일 쓰기" in client.get(f"/staff/leads/{lead.reference}").text
+    page = text_of(client.get(f"/staff/leads/{lead.reference}/write?template=first_answer"))
+    assert "한국어 템플릿으로 시작하기" in page and "이 템플릿 사용" in page
+    assert "Kim Min-jun 님께" in page and "박지훈" in page
+    response = post(client, f"/staff/leads/{lead.reference}/write", subject="", body="본문은 그대로 남아요")
+    assert response.status_code == 400 and "본문은 그대로 남아요" in response.text
