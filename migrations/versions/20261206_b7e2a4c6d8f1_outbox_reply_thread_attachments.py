@@ -312,7 +312,6 @@ def upgrade():
 
 def downgrade():
     op.drop_table('reply_templates')
-    with op.batch_alter_table('outbox') as batch_op:
-        batch_op.drop_column('attachments')
-        batch_op.drop_column('thread')
-        batch_op.drop_column('reply_to')
+    # Not in batch mode: SQLite drops a column in place (3.35+), without reflecting the leads table
+    for column in ('attachments', 'thread', 'reply_to'):
+        op.drop_column('outbox', column)
