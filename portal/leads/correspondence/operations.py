@@ -5,6 +5,7 @@ through ``log_activity``, the same path as a logged e-mail)."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.auth.models import User
 from portal.extensions import db
@@ -12,7 +13,7 @@ from portal.leads.models import ActivityKind, Lead
 from portal.leads.operations import log_activity
 from portal.outbox.compose import queue_written
 from portal.outbox.models import OutboxMessage, reply_address
-from portal.projects.models import MediaFile, MediaKind
+from portal.projects.models import IndustrialPark, InvestmentProject, MediaFile, MediaKind
 
 #: How many earlier Message-IDs ``References`` names at most (the first and the latest ones matter).
 MAX_REFERENCES = 10
@@ -22,8 +23,11 @@ def brochures_for(lead: Lead) -> list[MediaFile]:
     """Every catalogue brochure, those of the projects and parks the investor asked about first."""
     wanted_projects = {project.id for project in lead.projects}
     wanted_parks = {park.id for park in lead.parks}
-    brochures = db.session.scalars(select(MediaFile).where(MediaFile.kind == MediaKind.BROCHURE)
-                                   .order_by(MediaFile.position, MediaFile.id)).all()
+    brochures = db.session.scalars(
+        select(MediaFile).where(MediaFile.kind == MediaKind.BROCHURE)
+        .options(selectinload(MediaFile.project).selectinload(InvestmentProject.texts),
+                 selectinload(MediaFile.park).selectinload(IndustrialPark.texts))
+        .order_by(MediaFile.position, MediaFile.id)).all()
     return sorted(brochures, key=lambda media: not (media.project_id in wanted_projects
                                                    or media.park_id in wanted_parks))
 

@@ -232,3 +232,23 @@ def test_the_korean_back_office_writes_to_a_korean_investor(app, session, templa
     assert "Kim Min-jun 님께" in page and "박지훈" in page
     response = post(client, f"/staff/leads/{lead.reference}/write", subject="", body="본문은 그대로 남아요")
     assert response.status_code == 400 and "본문은 그대로 남아요" in response.text
+
+
+def test_the_write_page_runs_as_many_queries_for_many_brochures_as_for_one(staff_client, session, count_queries,
+                                                                           templates):
+    lead = factories.lead("Hanbit Chips")
+    session.commit()
+    counts = []
+    for number in range(1, 9):
+        project = factories.project(f"chip-{number}", texts={"en": f"Plant {number}", "ko": f"공장 {number}"})
+        park = factories.park(f"park-{number}")
+        session.flush()
+        brochure(session, name=f"p{number}.pdf", stored=f"p{number}.pdf", project_id=project.id)
+        brochure(session, name=f"k{number}.pdf", stored=f"k{number}.pdf", park_id=park.id)
+        session.commit()
+        if number in (1, 8):
+            with count_queries() as counter:
+                page = staff_client.get(f"/staff/leads/{lead.reference}/write?template=first_answer")
+            assert page.status_code == 200 and f"Plant {number} · p{number}.pdf" in text_of(page)
+            counts.append(counter.count)
+    assert counts[0] == counts[1]
