@@ -215,7 +215,7 @@ def test_emptying_a_language_makes_it_missing_on_the_list(admin_client, session,
     assert session.scalars(select(ReplyTemplate).where(ReplyTemplate.purpose == "after_visit",
                                                        ReplyTemplate.lang == "vi")).first() is None
     page = admin_client.get("/staff/templates").text
-    assert "Missing" in page
+    assert "Missing" in page and 'href="/staff/templates" aria-current="page"' in page
     response = post(admin_client, "/staff/templates/after_visit/vi", subject="Chỉ có tiêu đề", body="")
     assert response.status_code == 400 and "Chỉ có tiêu đề" in text_of(response)
 
