@@ -28,7 +28,8 @@ def person(session, manager):
     lead.activities.append(Activity(kind="call", body="Mr Kim's mobile is ...", user_id=manager.id))
     introduced = factories.lead("Other Co", introducer_name="Kim Min-jun", introducer_email=EMAIL)
     session.add(OutboxMessage(kind="acknowledgement", recipient=EMAIL, subject="Thanks", body="Dear Kim",
-                              language="ko", lead_id=lead.id))
+                              language="ko", lead_id=lead.id, reply_to="invest+IP-1@centre.example",
+                              thread=["<reply-1@mail.hanbit.example>"]))
     session.commit()
     return lead, introduced
 
@@ -110,7 +111,8 @@ def test_correction_withdrawal_and_erasure(staff_client, session, manager):
     assert all(activity.body in ("", "[erased]") for activity in lead.activities)
     assert introduced.introducer_email == "" and introduced.introducer_name == "[erased]"
     assert session.scalars(select(Consent)).one().ip_address == ""
-    assert session.scalars(select(OutboxMessage)).one().recipient == "[erased]"
+    erased_mail = session.scalars(select(OutboxMessage)).one()
+    assert erased_mail.recipient == "[erased]" and not erased_mail.thread and erased_mail.reply_to == ""
     # the statistics stay
     assert lead.country == "KR" and lead.estimated_investment_usd == 120_000_000 and lead.sectors
     assert session.scalars(select(AuditEntry).where(AuditEntry.action == "erase_personal_data")).first()
