@@ -34,6 +34,8 @@ RULES = {
     ("pipeline.assign", "POST"): OFFICER,  # an officer may only take a free lead: test_staff_access.py
     ("pipeline.export_leads", "GET"): MANAGER,
     ("pipeline.investor_document", "GET"): OFFICER,  # and only on a lead whose messages they may read
+    ("mailbox.unmatched", "GET"): OFFICER, ("mailbox.attach", "POST"): OFFICER,  # attach: a lead they may work on
+    ("mailbox.discard", "POST"): OFFICER,
     ("partners.referrers", "GET"): OFFICER, ("partners.events", "GET"): OFFICER,
     ("partners.link_event", "POST"): OFFICER,
     ("partners.edit_referrer", "GET"): MANAGER, ("partners.edit_referrer", "POST"): MANAGER,
@@ -102,7 +104,7 @@ def world(session):
         "holiday_id": Holiday(day=date(2030, 9, 2), name="National Day"), "stage_id": stage,
         "reason_id": LostReason(code="spare", position=99, name_vi="Khác", name_en="Other", name_ko="기타",
                                 name_ja="その他"),
-        "media_id": 999_999, "document_id": 999_999, "token": "no-such-token", "section": "funnel",
+        "media_id": 999_999, "document_id": 999_999, "message_id": 999_999, "token": "no-such-token", "section": "funnel",
     }
     for name, value in values.items():
         if hasattr(value, "__table__"):

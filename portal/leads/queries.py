@@ -158,6 +158,8 @@ class LeadFilters:
     overdue: bool = False
     #: Open leads with no open task: nobody has planned what happens next.
     no_next_step: bool = False
+    #: The investor replied by e-mail and nobody has answered since.
+    waiting_for_us: bool = False
     sort: str = "newest"
 
 
@@ -262,6 +264,8 @@ def filter_leads(filters: LeadFilters, viewer: User) -> Select:
         stmt = stmt.where(overdue_condition())
     if filters.no_next_step:
         stmt = stmt.where(Lead.status == LeadStatus.OPEN, Lead.next_due.is_(None))
+    if filters.waiting_for_us:
+        stmt = stmt.where(Lead.investor_replied_at.is_not(None))
     order = LEAD_SORTS.get(filters.sort, LEAD_SORTS["newest"])
     return stmt.order_by(*order, Lead.id.desc())
 
