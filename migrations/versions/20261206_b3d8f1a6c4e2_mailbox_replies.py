@@ -42,13 +42,12 @@ def upgrade():
     with op.batch_alter_table('mailbox_messages', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mailbox_messages_lead_id'), ['lead_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mailbox_messages_status'), ['status'], unique=False)
-    with op.batch_alter_table('leads', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('investor_replied_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.create_index(batch_op.f('ix_leads_investor_replied_at'), ['investor_replied_at'], unique=False)
+    # Not in batch mode: SQLite adds (and drops) a column in place, without reflecting the leads table
+    op.add_column('leads', sa.Column('investor_replied_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_index(op.f('ix_leads_investor_replied_at'), 'leads', ['investor_replied_at'], unique=False)
 
 
 def downgrade():
-    with op.batch_alter_table('leads', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_leads_investor_replied_at'))
-        batch_op.drop_column('investor_replied_at')
+    op.drop_index(op.f('ix_leads_investor_replied_at'), table_name='leads')
+    op.drop_column('leads', 'investor_replied_at')
     op.drop_table('mailbox_messages')
