@@ -286,7 +286,8 @@ COUNT_LIMIT = 1000
 #: What a row of the list shows of a lead (``leads/pipeline/leads.html``): the rest stays unread.
 LIST_COLUMNS = (Lead.id, Lead.reference, Lead.company, Lead.name, Lead.kind, Lead.status, Lead.stage_id,
                 Lead.country, Lead.owner_id, Lead.referrer_id, Lead.priority_score, Lead.estimated_investment_usd,
-                Lead.created_at, Lead.first_response_due, Lead.first_responded_at, Lead.next_due)
+                Lead.created_at, Lead.first_response_due, Lead.first_responded_at, Lead.next_due,
+                Lead.investor_replied_at)
 
 
 @dataclass
