@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from portal.leads.mailbox.fetch import fetch_once
 from portal.leads.mailbox.matching import html_to_text, plus_reference, without_quote
 from portal.audit import AuditEntry
+from portal.extensions import db
 from portal.leads.models import Activity, ActivityKind, InvestorDocument, MailboxMessage, MailboxStatus
 from portal.outbox.models import OutboxMessage
 from tests import dovecot, factories
@@ -260,3 +261,22 @@ def test_staff_attach_an_unmatched_reply_to_a_lead_or_discard_it(app, session, m
     assert "About the land" not in page and "Cheap pills" not in page
     actions = set(session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "mailbox_message")))
     assert actions == {"attach", "discard"}
+
+
+def test_the_watching_reader_fetches_until_asked_to_stop(app, session, mailbox):
+    """``flask mail fetch --watch``: a pass, then the stop (SIGTERM sets it) ends the loop cleanly."""
+    from portal.leads.mailbox.fetch import watch
+    from portal.outbox.worker import StopRequest
+
+    lead_id = factories.lead(email="watch@company.example").id
+    session.commit()
+    mailbox.deliver(reply(sender="watch@company.example"))
+
+    class StopAfterOnePass(StopRequest):
+        def wait(self, seconds):
+            self.set()
+
+    watch(0.01, StopAfterOnePass())
+
+    assert db.session.scalar(select(func.count(Activity.id)).where(Activity.lead_id == lead_id,
+                                                                   Activity.kind == ActivityKind.REPLY)) == 1
