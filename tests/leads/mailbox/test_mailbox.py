@@ -184,6 +184,7 @@ def test_attachments_are_checked_by_content_and_downloadable_by_staff(app, sessi
     log_in(client, officer)
     page = client.get(f"/staff/leads/{lead.reference}").text
     assert "plan.pdf" in page and "Investor replied" in page
+    assert "Attachments not kept (not a PDF or an image): invoice.pdf" in page
     download = client.get(f"/staff/leads/{lead.reference}/documents/{document.id}")
     assert download.status_code == 200 and download.data.startswith(b"%PDF-")
 
