@@ -103,6 +103,15 @@ class Config:
         # Development sends from the web process after each commit; production runs ``flask outbox work``
         self.MAIL_SEND_AFTER_COMMIT = _bool("MAIL_SEND_AFTER_COMMIT", not self.is_production)
         self.OUTBOX_POLL_SECONDS = float(os.environ.get("OUTBOX_POLL_SECONDS", "2"))
+        # The reply mailbox read by ``flask mail fetch`` (IMAP; SSL on port 993 unless told otherwise)
+        self.MAIL_IMAP_HOST = os.environ.get("MAIL_IMAP_HOST", "")
+        self.MAIL_IMAP_SSL = _bool("MAIL_IMAP_SSL", True)
+        self.MAIL_IMAP_PORT = int(os.environ.get("MAIL_IMAP_PORT", "993" if self.MAIL_IMAP_SSL else "143"))
+        self.MAIL_IMAP_USER = os.environ.get("MAIL_IMAP_USER", "")
+        self.MAIL_IMAP_PASSWORD = os.environ.get("MAIL_IMAP_PASSWORD", "")
+        self.MAIL_IMAP_FOLDER = os.environ.get("MAIL_IMAP_FOLDER", "INBOX")
+        self.MAIL_IMAP_TIMEOUT = float(os.environ.get("MAIL_IMAP_TIMEOUT", "30"))
+        self.MAIL_IMAP_POLL_SECONDS = float(os.environ.get("MAIL_IMAP_POLL_SECONDS", "60"))
         #: /readyz fails when a due e-mail has waited this long unsent (nobody is sending the outbox)
         self.READY_OUTBOX_MAX_AGE_MINUTES = int(os.environ.get("READY_OUTBOX_MAX_AGE_MINUTES", "15"))
         # The portal's own log lines: one JSON object each in production (for log collection), text otherwise

@@ -37,6 +37,8 @@ RULES = {
     ("correspondence.templates", "GET"): ADMIN,
     ("correspondence.edit_template", "GET"): ADMIN, ("correspondence.edit_template", "POST"): ADMIN,
     ("pipeline.investor_document", "GET"): OFFICER,  # and only on a lead whose messages they may read
+    ("mailbox.unmatched", "GET"): OFFICER, ("mailbox.attach", "POST"): OFFICER,  # attach: a lead they may work on
+    ("mailbox.discard", "POST"): OFFICER,
     ("partners.referrers", "GET"): OFFICER, ("partners.events", "GET"): OFFICER,
     ("partners.link_event", "POST"): OFFICER,
     ("partners.edit_referrer", "GET"): MANAGER, ("partners.edit_referrer", "POST"): MANAGER,
@@ -105,8 +107,8 @@ def world(session):
         "holiday_id": Holiday(day=date(2030, 9, 2), name="National Day"), "stage_id": stage,
         "reason_id": LostReason(code="spare", position=99, name_vi="Khác", name_en="Other", name_ko="기타",
                                 name_ja="その他"),
-        "media_id": 999_999, "document_id": 999_999, "token": "no-such-token", "section": "funnel",
-        "purpose": "first_answer", "language": "ko",
+        "media_id": 999_999, "document_id": 999_999, "message_id": 999_999, "token": "no-such-token",
+        "section": "funnel", "purpose": "first_answer", "language": "ko",
     }
     for name, value in values.items():
         if hasattr(value, "__table__"):

@@ -12,6 +12,8 @@ def init_app(app: Flask) -> None:
     from portal.leads.correspondence.views import bp as correspondence
     from portal.leads.follow.views import bp as follow
     from portal.leads.imports.views import bp as imports
+    from portal.leads.mailbox.cli import mail_cli
+    from portal.leads.mailbox.views import bp as mailbox
     from portal.leads.partners.views import bp as partners
     from portal.leads.personal_data.views import bp as personal_data
     from portal.leads.pipeline.views import bp as pipeline
@@ -20,7 +22,8 @@ def init_app(app: Flask) -> None:
     from portal.leads.reports.cli import reports_cli
     from portal.leads.reports.views import bp as reports
 
-    for blueprint in (capture, follow, pipeline, correspondence, pipeline_settings, partners, imports, personal_data, reports):
+    for blueprint in (capture, follow, pipeline, correspondence, pipeline_settings, partners, imports, personal_data,
+                      reports, mailbox):
         app.register_blueprint(blueprint)
     template_helpers.register(app)
     app.add_template_global(promise.response_promise)
@@ -28,3 +31,4 @@ def init_app(app: Flask) -> None:
     mails.register()
     app.cli.add_command(reminders_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(mail_cli)

@@ -20,6 +20,7 @@ from portal.leads import queries
 from portal.leads.default_pipeline import NEW
 from portal.leads.follow.operations import issue_link
 from portal.leads.models import (
+    ANSWER_KINDS,
     CONTACT_KINDS,
     Activity,
     ActivityKind,
@@ -355,6 +356,8 @@ def log_activity(lead: Lead, kind: ActivityKind, body: str, user: User) -> Activ
     if kind in CONTACT_KINDS and lead.first_responded_at is None:
         lead.first_responded_at = now
         audit.record("lead", lead.id, "first_response", {"first_responded_at": (None, now)}, user_id=user.id)
+    if kind in ANSWER_KINDS:
+        lead.investor_replied_at = None  # the investor's reply is answered: no longer "waiting for us"
     db.session.flush()
     return activity
 

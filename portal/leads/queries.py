@@ -158,6 +158,8 @@ class LeadFilters:
     overdue: bool = False
     #: Open leads with no open task: nobody has planned what happens next.
     no_next_step: bool = False
+    #: The investor replied by e-mail and nobody has answered since.
+    waiting_for_us: bool = False
     sort: str = "newest"
 
 
@@ -262,6 +264,8 @@ def filter_leads(filters: LeadFilters, viewer: User) -> Select:
         stmt = stmt.where(overdue_condition())
     if filters.no_next_step:
         stmt = stmt.where(Lead.status == LeadStatus.OPEN, Lead.next_due.is_(None))
+    if filters.waiting_for_us:
+        stmt = stmt.where(Lead.investor_replied_at.is_not(None))
     order = LEAD_SORTS.get(filters.sort, LEAD_SORTS["newest"])
     return stmt.order_by(*order, Lead.id.desc())
 
@@ -282,7 +286,8 @@ COUNT_LIMIT = 1000
 #: What a row of the list shows of a lead (``leads/pipeline/leads.html``): the rest stays unread.
 LIST_COLUMNS = (Lead.id, Lead.reference, Lead.company, Lead.name, Lead.kind, Lead.status, Lead.stage_id,
                 Lead.country, Lead.owner_id, Lead.referrer_id, Lead.priority_score, Lead.estimated_investment_usd,
-                Lead.created_at, Lead.first_response_due, Lead.first_responded_at, Lead.next_due)
+                Lead.created_at, Lead.first_response_due, Lead.first_responded_at, Lead.next_due,
+                Lead.investor_replied_at)
 
 
 @dataclass

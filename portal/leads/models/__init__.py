@@ -1,5 +1,5 @@
 """The leads' models, one file per group of entities; imported from here by the rest of the code."""
-from portal.leads.models.activity import ACTIVITY_LABELS, CONTACT_KINDS, Activity, ActivityKind
+from portal.leads.models.activity import ACTIVITY_LABELS, ANSWER_KINDS, CONTACT_KINDS, Activity, ActivityKind
 from portal.leads.models.follow import InquiryLink, InvestorDocument
 from portal.leads.models.lead import (
     LEAD_KIND_LABELS,
@@ -16,6 +16,7 @@ from portal.leads.models.lead import (
     lead_sectors,
     lead_tags,
 )
+from portal.leads.models.mailbox import MailboxMessage, MailboxStatus
 from portal.leads.models.partners import (
     EVENT_KIND_LABELS,
     REFERRER_KIND_LABELS,

@@ -26,10 +26,14 @@ class ActivityKind(enum.StrEnum):
     STAGE_CHANGE = "stage_change"
     ASSIGNMENT = "assignment"
     MERGE = "merge"
+    #: An e-mail from the investor read from the centre's mailbox (``portal.leads.mailbox``).
+    REPLY = "reply"
 
 
 #: What staff log by hand; the first of these on a lead stops the first-response clock.
 CONTACT_KINDS = (ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.SITE_VISIT)
+#: What answers an investor's reply: logging one clears "investor replied, waiting for us".
+ANSWER_KINDS = (ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING)
 
 
 ACTIVITY_LABELS = {
@@ -42,6 +46,7 @@ ACTIVITY_LABELS = {
     ActivityKind.STAGE_CHANGE: _l("Stage changed"),
     ActivityKind.ASSIGNMENT: _l("Assigned"),
     ActivityKind.MERGE: _l("Merged with a duplicate"),
+    ActivityKind.REPLY: _l("Investor replied"),
 }
 
 

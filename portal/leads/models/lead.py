@@ -212,6 +212,8 @@ class Lead(TimestampMixin, db.Model):
     last_open_stage_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
     first_response_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     first_responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    #: When the investor's last e-mail reply came and nobody has answered it yet ("waiting for us").
+    investor_replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     lost_reason_id: Mapped[int | None] = mapped_column(ForeignKey("lost_reasons.id"), index=True)
     lost_comment: Mapped[str] = mapped_column(Text, default="")
     registered_capital_usd: Mapped[int | None] = mapped_column(BigInteger)

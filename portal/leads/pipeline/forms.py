@@ -57,7 +57,8 @@ def _country_filter_options(lang: str, _locale: str) -> str:
 
 class LeadFilterForm(QueryForm):
     filter_fields = ("q", "status", "stage", "owner", "kind", "source", "referrer", "event", "country", "sector",
-                     "language", "tag", "created_from", "created_to", "overdue", "no_next_step")
+                     "language", "tag", "created_from", "created_to", "overdue", "no_next_step",
+                     "waiting_for_us")
     q = SearchField(_l("Search name, company, e-mail, message"), [Optional(), Length(max=100)])
     status = SelectField(_l("Status"), default="open",
                          choices=[SelectChoice(value, label) for value, label in STATUS_LABELS.items()])
@@ -79,6 +80,7 @@ class LeadFilterForm(QueryForm):
     created_to = DateField(_l("Received until"), [Optional()])
     overdue = BooleanField(_l("First answer overdue"))
     no_next_step = BooleanField(_l("No next step planned"))
+    waiting_for_us = BooleanField(_l("Investor replied, waiting for us"))
     sort = SelectField(_l("Sort by"), default="newest", choices=[
         SelectChoice("priority", _l("Highest priority first")), SelectChoice("newest", _l("Newest first")), SelectChoice("oldest", _l("Oldest first")),
         SelectChoice("due", _l("Answer due first")), SelectChoice("investment", _l("Largest investment first")),
@@ -109,7 +111,7 @@ class LeadFilterForm(QueryForm):
             referrer=self._number("referrer"), event=self._number("event"), country=self.value("country") or "", sector=self.value("sector") or "",
             language=self.value("language") or "", tag=self._number("tag"), created_from=self.value("created_from"),
             created_to=self.value("created_to"), overdue=bool(self.value("overdue")),
-            no_next_step=bool(self.value("no_next_step")),
+            no_next_step=bool(self.value("no_next_step")), waiting_for_us=bool(self.value("waiting_for_us")),
             sort=self.value("sort") or "newest",
         )
 
