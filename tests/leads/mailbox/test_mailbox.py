@@ -281,3 +281,50 @@ def test_the_watching_reader_fetches_until_asked_to_stop(app, session, mailbox):
 
     assert db.session.scalar(select(func.count(Activity.id)).where(Activity.lead_id == lead_id,
                                                                    Activity.kind == ActivityKind.REPLY)) == 1
+
+
+def test_a_conversation_written_from_the_lead_and_answered_by_mail_stays_on_the_lead(app, session, mailbox,
+                                                                                   staff_client, monkeypatch):
+    """The officer writes from the lead; the investor answers from their own mail program (no plus
+    address kept, only the thread); the answer lands on the lead, waits for us, and the next message
+    from the lead answers it in the same thread and clears the wait."""
+    from portal.outbox.delivery import deliver_next
+    from tests.staff import post
+
+    monkeypatch.setitem(app.config, "MAIL_REPLY_TO", "invest@centre.example")
+    lead = factories.lead("Hanbit Chips", email="kim@hanbit.example")
+    session.commit()
+    assert post(staff_client, f"/staff/leads/{lead.reference}/write", subject="Your inquiry",
+                body="Dear Mr Kim, when would you like to visit?").status_code == 302
+    written = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "written")).one()
+    first_id = written.message_id
+
+    mailbox.deliver(reply(sender="Kim <kim.private@gmail.example>", subject="Re: Your inquiry",
+                          text="In March, please.", message_id="<answer.1@gmail.example>",
+                          In_Reply_To=first_id, References=first_id))
+    with app.app_context():
+        fetch_once()
+    session.expire_all()
+    [answer] = replies_on(session, lead)
+    assert answer.body == "In March, please." and lead.investor_replied_at is not None
+
+    assert post(staff_client, f"/staff/leads/{lead.reference}/write", subject="Re: Your inquiry",
+                body="March suits us: we propose 10 March.").status_code == 302
+    session.expire_all()
+    assert lead.investor_replied_at is None
+    second = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "written")
+                             .order_by(OutboxMessage.id.desc())).first()
+
+    class Catcher:
+        sent = []
+
+        def send(self, message, outbox_id):
+            self.sent.append(message)
+
+    with app.app_context():
+        while deliver_next(Catcher()) is not None:
+            pass
+    [email] = [message for message in Catcher.sent if message["Message-ID"] == second.message_id]
+    assert email["In-Reply-To"] == "<answer.1@gmail.example>"
+    assert first_id in email["References"].split()
+    assert email["Reply-To"] == f"invest+{lead.reference}@centre.example"
