@@ -1,6 +1,7 @@
 """One transaction per request: operations change and flush, and only the code that answers a
-request or runs a command commits (the outbox's delivery too, message by message). This reads the
-code itself, so a helper that starts committing on its own fails here, not in production."""
+request or runs a command commits (the outbox's delivery and the mailbox reader too, message by
+message). This reads the code itself, so a helper that starts committing on its own fails here, not
+in production."""
 import ast
 from pathlib import Path
 
@@ -8,8 +9,9 @@ PORTAL = Path(__file__).resolve().parent.parent / "portal"
 #: Decorators that make a function answer a request, end one, or run a command; the sign-in loader
 #: answers for the request too (it ends an expired session, or notes that a live one was used).
 HANDLER_DECORATORS = {"route", "get", "post", "errorhandler", "teardown_request", "command", "user_loader"}
-#: Delivery claims and records each message in a transaction of its own, so two senders never clash.
-COMMITS_ON_ITS_OWN = {"outbox/delivery.py"}
+#: Delivery claims and records each message in a transaction of its own, so two senders never clash;
+#: the mailbox reader commits each reply before it marks it read, so a crash loses none.
+COMMITS_ON_ITS_OWN = {"outbox/delivery.py", "leads/mailbox/fetch.py"}
 
 
 def _decorator_names(function: ast.FunctionDef) -> set[str]:
