@@ -36,8 +36,9 @@ class MailboxMessage(db.Model):
     #: How it was matched: plus_address, thread, sender or staff.
     matched_by: Mapped[str] = mapped_column(String(20), default="")
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"), index=True)
-    #: The whole e-mail, kept only while unmatched (to attach it later with its attachments).
-    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: The whole e-mail, kept only while unmatched (to attach it later with its attachments); loaded
+    #: only when staff attach it, never for the list of unmatched ones, which may hold large files.
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     lead: Mapped[Lead | None] = relationship()
