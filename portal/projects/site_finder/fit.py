@@ -237,27 +237,17 @@ def _budget(first_year: costs.Range | None, budget_musd: Decimal) -> Reason:
                                                   **words))
 
 
+#: The needs stated as one figure, each with the rule that reads the park's own, in the order asked.
+MEASURED_NEEDS = (("land_ha", _land), ("floor_m2", _floor), ("power_mva", _power), ("water_m3_day", _water),
+                  ("max_seaport_km", _seaport), ("max_airport_km", _airport), ("max_centre_km", _centre))
+
+
 def assess(park: IndustrialPark, needs: Requirements, today: date, sector_name: str = "") -> ParkFit:
     """What fits and what does not at ``park``, one reason per need stated, in the order asked."""
     asked = needs.land_ha is not None or needs.floor_m2 is not None
     first_year = costs.estimate(park, needs.cost_needs, today).first_year if asked else None
-    reasons = []
-    if needs.sector:
-        reasons.append(_sector(park, needs.sector, sector_name or needs.sector))
-    if needs.land_ha is not None:
-        reasons.append(_land(park, needs.land_ha))
-    if needs.floor_m2 is not None:
-        reasons.append(_floor(park, needs.floor_m2))
-    if needs.power_mva is not None:
-        reasons.append(_power(park, needs.power_mva))
-    if needs.water_m3_day is not None:
-        reasons.append(_water(park, needs.water_m3_day))
-    if needs.max_seaport_km is not None:
-        reasons.append(_seaport(park, needs.max_seaport_km))
-    if needs.max_airport_km is not None:
-        reasons.append(_airport(park, needs.max_airport_km))
-    if needs.max_centre_km is not None:
-        reasons.append(_centre(park, needs.max_centre_km))
+    reasons = [_sector(park, needs.sector, sector_name or needs.sector)] if needs.sector else []
+    reasons += [rule(park, getattr(needs, name)) for name, rule in MEASURED_NEEDS if getattr(needs, name) is not None]
     if needs.budget_musd is not None:
         reasons.append(_budget(first_year, needs.budget_musd))
     return ParkFit(park, reasons, first_year)
