@@ -3,6 +3,7 @@ change that caused it, and only then sent, so a mail server outage loses nothing
 from __future__ import annotations
 
 import enum
+import re
 from datetime import datetime
 from email.utils import make_msgid
 
@@ -12,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 from portal.links import base_host
+
+#: ``invest+IP-26-7K3QXM@centre.example``: the reference after the first ``+`` of the local part.
+PLUS_ADDRESS = re.compile(r"^[^@+\s]+\+([A-Za-z0-9-]{3,20})@[^@\s]+$")
 
 
 class OutboxStatus(enum.StrEnum):
@@ -62,10 +66,16 @@ class OutboxMessage(db.Model):
 
 
 def reply_address(reference: str) -> str:
-    """``invest+REFERENCE@domain`` built from ``MAIL_REPLY_TO``, so an answer names its lead (the mail
-    reader parses exactly this format); empty when no reply address is set."""
+    """``invest+REFERENCE@domain`` built from ``MAIL_REPLY_TO``, so an answer names its lead (read back by
+    ``plus_reference``); empty when no reply address is set."""
     address = current_app.config.get("MAIL_REPLY_TO", "")
     if "@" not in address:
         return ""
     local, _, domain = address.rpartition("@")
     return f"{local.split('+')[0]}+{reference}@{domain}"
+
+
+def plus_reference(address: str) -> str | None:
+    """The lead reference a ``reply_address`` names: ``invest+ip-26-7k3qxm@x`` → ``IP-26-7K3QXM``."""
+    found = PLUS_ADDRESS.match(address.strip())
+    return found.group(1).upper() if found else None

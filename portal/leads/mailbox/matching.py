@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
-#: ``invest+IP-26-7K3QXM@centre.example``: the reference after the first ``+`` of the local part.
-PLUS_ADDRESS = re.compile(r"^[^@+\s]+\+([A-Za-z0-9-]{3,20})@[^@\s]+$")
+from portal.outbox.models import plus_reference
+
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 #: Where a mail client starts quoting what it answers ("On ... wrote:", Outlook's block, a "-----" line).
 QUOTE_START = re.compile(
@@ -35,12 +35,6 @@ class Reply:
     recipients: list[str] = field(default_factory=list)
     thread_ids: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
-
-
-def plus_reference(address: str) -> str | None:
-    """``invest+ip-26-7k3qxm@x`` → ``IP-26-7K3QXM`` (the format lead-mail's ``Reply-To`` uses)."""
-    found = PLUS_ADDRESS.match(address.strip())
-    return found.group(1).upper() if found else None
 
 
 def references_in(addresses: list[str]) -> list[str]:

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.leads.mailbox.fetch import fetch_once
-from portal.leads.mailbox.matching import html_to_text, plus_reference, without_quote
+from portal.leads.mailbox.matching import html_to_text, without_quote
 from portal.audit import AuditEntry
 from portal.extensions import db
 from portal.leads.models import Activity, ActivityKind, InvestorDocument, MailboxMessage, MailboxStatus
-from portal.outbox.models import OutboxMessage
+from portal.outbox.models import OutboxMessage, plus_reference
 from tests import dovecot, factories
 from tests.pdfs import pdf
 from tests.staff import csrf_token, log_in
