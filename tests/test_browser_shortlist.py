@@ -56,3 +56,18 @@ def test_the_new_pages_have_no_wcag_a_or_aa_violations(live_server, page, catalo
     page.wait_for_load_state()
     assert page.locator(".field-error").count() == 1
     assert wcag_violations(page) == ""
+
+
+def test_nothing_on_the_page_moves_when_the_shortlist_script_shows_its_buttons(live_server, page, catalogue):
+    """The buttons and the menu's count appear after the page is drawn: they hold their place till then."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.add_init_script("""
+        window.__shifts = [];
+        new PerformanceObserver(list => list.getEntries().forEach(e => window.__shifts.push(e.value)))
+            .observe({type: "layout-shift", buffered: true});
+    """)
+    for path in ("/vi/", "/ko/projects/", "/ja/parks/vsip-3"):
+        page.goto(live_server.url + path)
+        expect(page.locator(".main-nav [data-shortlist-nav]")).to_be_visible()
+        page.wait_for_timeout(200)  # the observer reports a shift after the frame it happened in
+        assert page.evaluate("window.__shifts") == [], path
