@@ -78,6 +78,9 @@ RULES = {
     ("companies.delete_part", "POST"): OFFICER, ("companies.log_visit", "POST"): OFFICER,
     ("companies.expansion", "POST"): OFFICER, ("companies.make_referrer", "POST"): OFFICER,
     ("companies.from_lead", "POST"): OFFICER,  # a registered lead they may work on
+    ("companies.import_upload", "GET"): MANAGER, ("companies.import_upload", "POST"): MANAGER,
+    ("companies.import_mapping", "GET"): MANAGER, ("companies.import_check", "POST"): MANAGER,
+    ("companies.import_run", "POST"): MANAGER,
 }
 
 

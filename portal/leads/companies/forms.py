@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DecimalField, EmailField, IntegerField, SearchField, SelectField, StringField, \
     TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -144,3 +145,9 @@ class VisitForm(StaffForm):
         return {"visited_on": self.visited_on.data, "kind": self.kind.data, "attendees": _text(self.attendees),
                 "summary": _text(self.summary), "follow_up": _text(self.follow_up),
                 "follow_up_due": self.follow_up_due.data}
+
+
+class CompanyUploadForm(StaffForm):
+    file = FileField(_l("CSV or Excel file"), [FileRequired(message=_l("Choose a file."))])
+    language = SelectField(_l("Language, where the file does not say"),
+                           choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES], default="en")

@@ -11,12 +11,16 @@ from portal import audit, clock
 from portal.auth.access import staff_required
 from portal.auth.models import Role
 from portal.clean_input import page_number
+from portal.leads.imports import sheets
+from portal.leads.imports.forms import ConfirmForm
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.leads import queries as lead_queries
-from portal.leads.companies import operations, queries
+from portal.i18n import LANGUAGES
+from portal.leads.companies import imports, operations, queries
 from portal.leads.companies.forms import (
     CompanyContactForm,
+    CompanyUploadForm,
     CompanyFilterForm,
     CompanyForm,
     RegisteredProjectForm,
@@ -193,3 +197,77 @@ def from_lead(reference: str):
     db.session.commit()
     flash(_("The company record is ready: check it and add what the lead did not say."), "success")
     return redirect(url_for("companies.show", company_id=company.id))
+
+
+# --- importing a list of the FDI enterprises already here (managers) ----------------------------
+
+
+def _sheet(token: str) -> sheets.Sheet:
+    data = sheets.load_upload(token)
+    if data is None:
+        abort(404)
+    return sheets.read_sheet(data)
+
+
+def _language() -> str:
+    language = request.values.get("language", "en")
+    return language if language in LANGUAGES else "en"
+
+
+def _mapping(sheet: sheets.Sheet) -> list[str]:
+    chosen = [request.form.get(f"column-{index}", "") for index in range(len(sheet.headers))]
+    return [name if name in imports.FIELDS else "" for name in chosen]
+
+
+def _mapping_page(token: str, sheet: sheets.Sheet, mapping: list[str], rows=None):
+    return render_template("leads/companies/import_mapping.html", form=ConfirmForm(), sheet=sheet, token=token,
+                           language=_language(), mapping=mapping, fields=imports.FIELDS, rows=rows)
+
+
+@bp.route("/companies/import", methods=["GET", "POST"])
+@staff_required(Role.MANAGER)
+def import_upload():
+    form = CompanyUploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(sheets.MAX_BYTES + 1)
+        try:
+            sheets.read_sheet(data)
+        except sheets.UnreadableFile as refusal:
+            form.file.errors.append(str(refusal.message))
+        else:
+            return redirect(url_for("companies.import_mapping", token=sheets.keep_upload(data),
+                                    language=form.language.data))
+    return render_template("leads/companies/import_upload.html", form=form), 400 if form.errors else 200
+
+
+@bp.get("/companies/import/<token>")
+@staff_required(Role.MANAGER)
+def import_mapping(token: str):
+    sheet = _sheet(token)
+    return _mapping_page(token, sheet, sheets.guess_mapping(sheet.headers, imports.GUESSES))
+
+
+@bp.post("/companies/import/<token>/check")
+@staff_required(Role.MANAGER)
+def import_check(token: str):
+    sheet = _sheet(token)
+    chosen = _mapping(sheet)
+    if "name" not in chosen or "country" not in chosen:
+        flash(_("Tell the portal which columns hold the company's name and its country."), "error")
+        return redirect(url_for("companies.import_mapping", token=token, language=_language()))
+    return _mapping_page(token, sheet, chosen, imports.check_rows(sheet, chosen, _language()))
+
+
+@bp.post("/companies/import/<token>/run")
+@staff_required(Role.MANAGER)
+def import_run(token: str):
+    sheet = _sheet(token)
+    if not ConfirmForm().validate():
+        abort(400)
+    rows = imports.check_rows(sheet, _mapping(sheet), _language())
+    created, projects = imports.import_companies(rows, current_user)
+    db.session.commit()
+    sheets.discard_upload(token)
+    flash(_("Imported: %(created)s new companies, %(projects)s registered projects, %(skipped)s rows skipped.",
+            created=created, projects=projects, skipped=sum(not row.valid for row in rows)), "success")
+    return redirect(url_for("companies.index"))

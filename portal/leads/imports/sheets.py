@@ -187,11 +187,12 @@ def _too_long() -> UnreadableFile:
                                          "into several files.", rows=format_number(MAX_ROWS, 0)))
 
 
-def guess_mapping(headers: list[str]) -> list[str]:
+def guess_mapping(headers: list[str], guesses: dict[str, tuple[str, ...]] = GUESSES) -> list[str]:
+    """The field each column probably holds, from the words in its header (each field once)."""
     mapping, used = [], set()
     for header in headers:
         folded = fold(header)
-        choice = next((name for name, words in GUESSES.items()
+        choice = next((name for name, words in guesses.items()
                        if name not in used and any(word in folded for word in words)), "")
         used.add(choice)
         mapping.append(choice)
@@ -245,7 +246,8 @@ COUNTRY_ALIASES = {"korea": "KR", "republic of korea": "KR", "한국": "KR", "us
                    "uk": "GB", "england": "GB", "holland": "NL", "viet nam": "VN", "taiwan roc": "TW"}
 
 
-def _country_codes() -> dict[str, str]:
+def country_codes() -> dict[str, str]:
+    """Country names in the four languages (and common aliases and codes), folded, to their codes."""
     names = dict(COUNTRY_ALIASES)
     for lang in LANGUAGES:
         for code, name in Locale.parse(lang).territories.items():
@@ -256,7 +258,7 @@ def _country_codes() -> dict[str, str]:
 
 
 def check_rows(sheet: Sheet, mapping: list[str], default_language: str) -> list[Row]:
-    countries = _country_codes()
+    countries = country_codes()
     sector_codes = {sector.code: sector for sector in catalogue_sectors()}
     sector_names = {fold(name): sector.code for sector in sector_codes.values() for name in sector.all_names}
     rows = []
