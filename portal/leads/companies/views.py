@@ -203,10 +203,7 @@ def from_lead(reference: str):
 
 
 def _sheet(token: str) -> sheets.Sheet:
-    data = sheets.load_upload(token)
-    if data is None:
-        abort(404)
-    return sheets.read_sheet(data)
+    return sheets.kept_sheet(token) or abort(404)
 
 
 def _language() -> str:
@@ -215,8 +212,7 @@ def _language() -> str:
 
 
 def _mapping(sheet: sheets.Sheet) -> list[str]:
-    chosen = [request.form.get(f"column-{index}", "") for index in range(len(sheet.headers))]
-    return [name if name in imports.FIELDS else "" for name in chosen]
+    return sheets.chosen_mapping(request.form, sheet, imports.FIELDS)
 
 
 def _mapping_page(token: str, sheet: sheets.Sheet, mapping: list[str], rows=None):
@@ -228,15 +224,9 @@ def _mapping_page(token: str, sheet: sheets.Sheet, mapping: list[str], rows=None
 @staff_required(Role.MANAGER)
 def import_upload():
     form = CompanyUploadForm()
-    if form.validate_on_submit():
-        data = form.file.data.read(sheets.MAX_BYTES + 1)
-        try:
-            sheets.read_sheet(data)
-        except sheets.UnreadableFile as refusal:
-            form.file.errors.append(str(refusal.message))
-        else:
-            return redirect(url_for("companies.import_mapping", token=sheets.keep_upload(data),
-                                    language=form.language.data))
+    token = sheets.accept_upload(form.file) if form.validate_on_submit() else None
+    if token:
+        return redirect(url_for("companies.import_mapping", token=token, language=form.language.data))
     return render_template("leads/companies/import_upload.html", form=form), 400 if form.errors else 200
 
 

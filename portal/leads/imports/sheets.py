@@ -221,6 +221,29 @@ def load_upload(token: str) -> bytes | None:
     return path.read_bytes() if path.exists() else None
 
 
+def accept_upload(file_field) -> str | None:
+    """The uploaded list kept for the next steps (its token); None, with the reason beside the
+    field, when it is not a list the portal reads."""
+    data = file_field.data.read(MAX_BYTES + 1)
+    try:
+        read_sheet(data)
+    except UnreadableFile as refusal:
+        file_field.errors.append(str(refusal.message))
+        return None
+    return keep_upload(data)
+
+
+def kept_sheet(token: str) -> Sheet | None:
+    data = load_upload(token)
+    return None if data is None else read_sheet(data)
+
+
+def chosen_mapping(form: dict, sheet: Sheet, fields: dict) -> list[str]:
+    """The field chosen for each column (``column-<n>``), unknown choices ignored."""
+    chosen = [form.get(f"column-{index}", "") for index in range(len(sheet.headers))]
+    return [name if name in fields else "" for name in chosen]
+
+
 def discard_upload(token: str) -> None:
     if load_upload(token) is not None:
         (_folder() / token).unlink()
