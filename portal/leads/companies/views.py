@@ -4,7 +4,7 @@ from a registered lead."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from portal import audit, clock
@@ -34,6 +34,9 @@ from portal.projects import queries as catalogue
 bp = Blueprint("companies", __name__, url_prefix="/staff")
 
 PER_PAGE = 25
+#: What each audited change of a company is called on its page.
+CHANGE_LABELS = {"create": _l("Record created"), "update": _l("Details changed"), "contact": _l("Contact logged"),
+                 "expansion": _l("Expansion lead started"), "referrer": _l("Referral link created")}
 
 
 @bp.before_request
@@ -44,7 +47,8 @@ def require_staff():
 
 @bp.context_processor
 def labels():
-    return {"warning_label": lambda warning: WARNING_LABELS[EarlyWarning(warning)]}
+    return {"warning_label": lambda warning: WARNING_LABELS[EarlyWarning(warning)],
+            "change_label": lambda action: CHANGE_LABELS.get(action, action)}
 
 
 def _company(company_id: int) -> Company:

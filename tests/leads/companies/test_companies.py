@@ -87,6 +87,7 @@ def test_a_visit_moves_the_next_due_day_by_the_rhythm_of_the_capital_to_a_workin
     assert (company.last_contact_on, company.visit_due_on) == (date(2026, 12, 1), date(2027, 6, 2))
     page = staff_client.get(f"/staff/companies/{company.id}").text
     assert "Power supply in the dry season" in page and "Ask EVN" in page
+    assert "Contact logged" in page  # the company's changes, named in the reader's language
 
 
 def test_a_visit_in_the_future_or_without_a_summary_is_refused_beside_the_field(session, staff_client):
