@@ -41,6 +41,9 @@ class Config:
         self.PORTAL_PAGE_SIZE = int(os.environ.get("PORTAL_PAGE_SIZE", "12"))
         #: The pipeline board shows the newest this many cards of each stage, then a link to the rest.
         self.BOARD_CARDS_PER_STAGE = int(os.environ.get("BOARD_CARDS_PER_STAGE", "50"))
+        #: Aftercare: months between contacts by registered capital, "US$ million:months,..."
+        #: (``portal.leads.rules.aftercare``).
+        self.AFTERCARE_VISIT_RHYTHM = os.environ.get("AFTERCARE_VISIT_RHYTHM", "50:6,10:12,0:24")
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.is_production)
         # "__Host-": the browser keeps it only if Secure, for Path=/ and this host alone (no Domain)
         self.SESSION_COOKIE_NAME = "__Host-session" if self.SESSION_COOKIE_SECURE else "session"

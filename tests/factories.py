@@ -134,3 +134,17 @@ def lead(company: str | None = None, *, stage: str = "new", owner=None, country:
     db.session.add(StageChange(lead=item, to_stage_id=stage_row.id, changed_at=received))
     db.session.flush()
     return item
+
+
+def company(name: str | None = None, *, owner=None, last_contact_on=None, visit_due_on=None, projects=(),
+            **fields):
+    """An investor company with its registered projects (dicts of ``RegisteredProject`` columns).
+    ``visit_due_on`` is stored as given (the operations would compute it from the rhythm)."""
+    from portal.leads.models import Company, RegisteredProject
+
+    item = Company(name=name or f"Company {next(_numbers)}", country=fields.pop("country", "KR"), owner=owner,
+                   last_contact_on=last_contact_on, visit_due_on=visit_due_on, **fields)
+    item.projects = [RegisteredProject(**project) for project in projects]
+    db.session.add(item)
+    db.session.flush()
+    return item

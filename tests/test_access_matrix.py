@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from werkzeug.routing.converters import AnyConverter
 
-from portal.leads.models import DataRequest, Event, Holiday, LostReason, Referrer, SavedFilter, Stage, Task
+from portal.leads.models import CompanyContact, DataRequest, Event, Holiday, LostReason, Referrer, SavedFilter, Stage, Task
 from tests import factories
 from tests.forms import hidden_fields
 from tests.staff import csrf_token, log_in
@@ -70,6 +70,17 @@ RULES = {
     ("key_figures.index", "GET"): MANAGER, ("key_figures.edit", "GET"): MANAGER,
     ("key_figures.edit", "POST"): MANAGER, ("key_figures.delete", "POST"): ADMIN,
     ("exchange_rates.index", "GET"): MANAGER, ("exchange_rates.index", "POST"): MANAGER,
+    # Aftercare: an officer works on their own companies and those without an officer (test_companies.py)
+    ("companies.index", "GET"): OFFICER, ("companies.due", "GET"): OFFICER, ("companies.show", "GET"): OFFICER,
+    ("companies.edit", "GET"): OFFICER, ("companies.edit", "POST"): OFFICER,
+    ("companies.edit_contact", "GET"): OFFICER, ("companies.edit_contact", "POST"): OFFICER,
+    ("companies.edit_project", "GET"): OFFICER, ("companies.edit_project", "POST"): OFFICER,
+    ("companies.delete_part", "POST"): OFFICER, ("companies.log_visit", "POST"): OFFICER,
+    ("companies.expansion", "POST"): OFFICER, ("companies.make_referrer", "POST"): OFFICER,
+    ("companies.from_lead", "POST"): OFFICER,  # a registered lead they may work on
+    ("companies.import_upload", "GET"): MANAGER, ("companies.import_upload", "POST"): MANAGER,
+    ("companies.import_mapping", "GET"): MANAGER, ("companies.import_check", "POST"): MANAGER,
+    ("companies.import_run", "POST"): MANAGER,
 }
 
 
@@ -91,6 +102,8 @@ def world(session):
     people = {role: factories.user(role=role) for role in ROLES}
     colleague = factories.user()
     lead, other = factories.lead("Nobody's lead"), factories.lead("Nobody's other lead")
+    company = factories.company("Nobody's company", projects=[{"name": "Plant"}])
+    contact = CompanyContact(company_id=company.id, name="Lee", email="lee@company.example")
     draft = factories.project(published=False)
     sector = factories.sector()
     stage = Stage(code="spare", position=99, name_vi="Dự phòng", name_en="Spare", name_ko="예비", name_ja="予備")
@@ -108,6 +121,7 @@ def world(session):
         "reason_id": LostReason(code="spare", position=99, name_vi="Khác", name_en="Other", name_ko="기타",
                                 name_ja="その他"),
         "media_id": 999_999, "document_id": 999_999, "message_id": 999_999, "token": "no-such-token",
+        "company_id": company, "contact_id": contact, "project_id": company.projects[0],
         "section": "funnel", "purpose": "first_answer", "language": "ko",
     }
     for name, value in values.items():

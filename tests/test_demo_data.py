@@ -76,3 +76,27 @@ def test_demo_staff_are_never_created_in_production(app, session, monkeypatch):
     monkeypatch.setitem(app.config, "ENV_NAME", "production")
     with pytest.raises(click.ClickException):
         load_demo_staff()
+
+
+def test_demo_companies_show_every_aftercare_situation_and_load_twice(session):
+    from portal import clock
+    from portal.demo import load_demo_companies, load_demo_pipeline, load_demo_staff
+    from portal.leads.companies.queries import warnings_of
+    from portal.leads.models import Company, Lead
+    from portal.leads.rules.aftercare import EarlyWarning
+
+    load_demo_catalogue()
+    users = load_demo_staff()
+    load_demo_pipeline(users)
+    assert load_demo_companies(users) == 12 and load_demo_companies(users) == 0
+    companies = list(session.scalars(select(Company)))
+    today = clock.today_in_vietnam()
+    found = {warning for company in companies for warning in warnings_of(company, today)}
+    assert found == {EarlyWarning.NO_RECENT_CONTACT, EarlyWarning.INCENTIVE_ENDING, EarlyWarning.LEASE_ENDING}
+    assert any(not warnings_of(company, today) for company in companies)
+    assert {"KR", "JP", "TW", "SG", "NL", "DE", "US"} <= {company.country for company in companies}
+    relations = {link.relation for company in companies for link in company.lead_links}
+    assert relations == {"registered", "expansion"}
+    hanbit = next(company for company in companies if company.referrer is not None)
+    assert session.scalars(select(Lead).where(Lead.referrer_id == hanbit.referrer_id)).all()
+    assert all(company.visit_due_on for company in companies)

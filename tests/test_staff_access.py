@@ -14,6 +14,8 @@ def team(session):
     people["lead_of_colleague"] = factories.lead("Colleague's lead", owner=colleague)
     people["open_lead"] = factories.lead("Nobody's lead")
     people["figure"] = factories.key_figure("countries", 65)
+    people["company_of_colleague"] = factories.company("Colleague's company", owner=colleague)
+    people["free_company"] = factories.company("Nobody's company")
     session.commit()
     return people
 
@@ -22,6 +24,7 @@ def routes(team):
     mine = team["open_lead"].reference
     theirs = team["lead_of_colleague"].reference
     figure = team["figure"].id
+    their_company, free_company = team["company_of_colleague"].id, team["free_company"].id
     # (method, url, expected status for anonymous, officer, manager, admin); an anonymous POST has no
     # CSRF token (only a logged-in page gives one), so it is refused before anything else.
     return [
@@ -50,6 +53,13 @@ def routes(team):
         ("POST", f"/staff/leads/{theirs}/tasks", 400, 403, 302, 302),
         ("POST", f"/staff/leads/{theirs}/assign", 400, 403, 302, 302),
         ("POST", f"/staff/leads/{mine}/activities", 400, 302, 302, 302),
+        ("GET", "/staff/companies", 302, 200, 200, 200),
+        ("GET", "/staff/companies/due", 302, 200, 200, 200),
+        ("GET", f"/staff/companies/{free_company}", 302, 200, 200, 200),
+        ("GET", f"/staff/companies/{their_company}", 302, 403, 200, 200),
+        ("GET", f"/staff/companies/{their_company}/edit", 302, 403, 200, 200),
+        ("POST", f"/staff/companies/{their_company}/visits", 400, 403, 302, 302),
+        ("POST", f"/staff/companies/{free_company}/visits", 400, 302, 302, 302),
         ("GET", "/staff/catalogue/key-figures", 302, 403, 200, 200),
         # managers keep the key figures current; only administrators delete, as everywhere in the catalogue
         ("POST", f"/staff/catalogue/key-figures/{figure}/delete", 400, 403, 403, 302),
@@ -62,6 +72,7 @@ FORMS = {
     "tasks": {"title": "Send the land price list", "due_date": "2030-01-01"},
     "assign": {"owner": ""},
     "delete": {},
+    "visits": {"visited_on": "2026-01-05", "kind": "meeting", "summary": "Customs clearance times"},
 }
 
 

@@ -237,6 +237,68 @@ def load_demo_pipeline(users: dict[str, User]) -> int:
     return added
 
 
+def load_demo_companies(users: dict[str, User]) -> int:
+    """A dozen investor companies already here, in every aftercare situation: visited on rhythm,
+    overdue, an incentive or a land lease ending soon, made from the registered demo leads, one
+    with an expansion lead and a referral. Dates count back from today; loading twice adds nothing."""
+    from portal.leads.companies.operations import refresh_visit_due
+    from portal.leads.models import Company, CompanyContact, CompanyLead, RegisteredProject, Visit
+    from portal.leads.rules.matching import company_key
+
+    now = clock.now()
+    today = now.astimezone(VIETNAM).date()
+    sectors = {sector.code: sector for sector in db.session.scalars(select(Sector))}
+    parks = {park.slug: park for park in db.session.scalars(select(IndustrialPark))}
+    referrers = {referrer.code: referrer for referrer in db.session.scalars(select(Referrer))}
+
+    def days(offset):
+        return None if offset is None else today + timedelta(days=offset)
+
+    added = 0
+    for data in _read("companies.json"):
+        if db.session.scalar(select(Company.id).where(Company.name_key == company_key(data["name_latin"]))):
+            continue
+        company = Company(name=data["name"], name_latin=data["name_latin"], country=data["country"],
+                          sector=sectors[data["sector"]], parent_group=data["parent_group"],
+                          owner=users.get(data["owner"] or ""), visit_every_months=data.get("visit_every_months"),
+                          referrer=referrers.get(data.get("referrer") or ""),
+                          created_at=now - timedelta(days=data["created_days_ago"]))
+        lead = db.session.scalars(select(Lead).where(Lead.reference == _demo_reference(data["from_lead"]))).first() \
+            if data.get("from_lead") else None
+        if lead is not None:
+            company.lead_links.append(CompanyLead(lead=lead, relation="registered"))
+            company.projects.append(RegisteredProject(
+                name=lead.company, park=lead.parks[0] if lead.parks else None,
+                registered_capital_usd=lead.registered_capital_usd, jobs=lead.expected_jobs,
+                certificate_date=lead.certificate_date, lead_id=lead.id))
+            company.contacts.append(CompanyContact(name=lead.name, role=lead.job_title, language=lead.preferred_language,
+                                                   email=lead.email, phone=lead.phone))
+        for key in data.get("expansion_leads", []):
+            expansion = db.session.scalars(select(Lead).where(Lead.reference == _demo_reference(key))).first()
+            if expansion is not None:
+                company.lead_links.append(CompanyLead(lead=expansion, relation="expansion"))
+        for item in data["projects"]:
+            company.projects.append(RegisteredProject(
+                name=item["name"], park=parks.get(item["park"]), registered_capital_usd=item["registered_capital_usd"],
+                jobs=item["jobs"], certificate_number=item["certificate_number"],
+                certificate_date=days(-item["certificate_days_ago"]), incentive_ends_on=days(item["incentive_in_days"]),
+                land_lease_ends_on=days(item["lease_in_days"])))
+        for item in data["contacts"]:
+            company.contacts.append(CompanyContact(**item))
+        for item in data["visits"]:
+            company.visits.append(Visit(visited_on=days(-item["days_ago"]), kind=item["kind"],
+                                        attendees=item["attendees"], summary=item["summary"],
+                                        follow_up=item["follow_up"], follow_up_due=days(item["follow_up_in_days"]),
+                                        user=users.get(item["by"])))
+        company.last_contact_on = max((visit.visited_on for visit in company.visits), default=None)
+        db.session.add(company)
+        db.session.flush()
+        refresh_visit_due(company)
+        added += 1
+    db.session.flush()
+    return added
+
+
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Only load when the catalogue has no project yet (first start).")
 @with_appcontext
@@ -250,6 +312,7 @@ def demo_data_command(if_empty: bool) -> None:
     if current_app.config["ENV_NAME"] != "production":
         users = load_demo_staff()
         click.echo(f"Demo pipeline: {load_demo_pipeline(users)} leads added.")
+        click.echo(f"Demo companies (aftercare): {load_demo_companies(users)} added.")
         click.echo(f"Demo staff: log in at /staff/login as {DEMO_STAFF['admin'][0]} (or manager@demo.example, "
                    f"officer.ko@demo.example ...) with the password {DEMO_PASSWORD!r}, then the code of "
                    f"`flask --app app demo-code` (or add the key {DEMO_TOTP_SECRET} to an authenticator app).")

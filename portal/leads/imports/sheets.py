@@ -187,11 +187,12 @@ def _too_long() -> UnreadableFile:
                                          "into several files.", rows=format_number(MAX_ROWS, 0)))
 
 
-def guess_mapping(headers: list[str]) -> list[str]:
+def guess_mapping(headers: list[str], guesses: dict[str, tuple[str, ...]] = GUESSES) -> list[str]:
+    """The field each column probably holds, from the words in its header (each field once)."""
     mapping, used = [], set()
     for header in headers:
         folded = fold(header)
-        choice = next((name for name, words in GUESSES.items()
+        choice = next((name for name, words in guesses.items()
                        if name not in used and any(word in folded for word in words)), "")
         used.add(choice)
         mapping.append(choice)
@@ -220,6 +221,29 @@ def load_upload(token: str) -> bytes | None:
     return path.read_bytes() if path.exists() else None
 
 
+def accept_upload(file_field) -> str | None:
+    """The uploaded list kept for the next steps (its token); None, with the reason beside the
+    field, when it is not a list the portal reads."""
+    data = file_field.data.read(MAX_BYTES + 1)
+    try:
+        read_sheet(data)
+    except UnreadableFile as refusal:
+        file_field.errors.append(str(refusal.message))
+        return None
+    return keep_upload(data)
+
+
+def kept_sheet(token: str) -> Sheet | None:
+    data = load_upload(token)
+    return None if data is None else read_sheet(data)
+
+
+def chosen_mapping(form: dict, sheet: Sheet, fields: dict) -> list[str]:
+    """The field chosen for each column (``column-<n>``), unknown choices ignored."""
+    chosen = [form.get(f"column-{index}", "") for index in range(len(sheet.headers))]
+    return [name if name in fields else "" for name in chosen]
+
+
 def discard_upload(token: str) -> None:
     if load_upload(token) is not None:
         (_folder() / token).unlink()
@@ -245,7 +269,8 @@ COUNTRY_ALIASES = {"korea": "KR", "republic of korea": "KR", "한국": "KR", "us
                    "uk": "GB", "england": "GB", "holland": "NL", "viet nam": "VN", "taiwan roc": "TW"}
 
 
-def _country_codes() -> dict[str, str]:
+def country_codes() -> dict[str, str]:
+    """Country names in the four languages (and common aliases and codes), folded, to their codes."""
     names = dict(COUNTRY_ALIASES)
     for lang in LANGUAGES:
         for code, name in Locale.parse(lang).territories.items():
@@ -256,7 +281,7 @@ def _country_codes() -> dict[str, str]:
 
 
 def check_rows(sheet: Sheet, mapping: list[str], default_language: str) -> list[Row]:
-    countries = _country_codes()
+    countries = country_codes()
     sector_codes = {sector.code: sector for sector in catalogue_sectors()}
     sector_names = {fold(name): sector.code for sector in sector_codes.values() for name in sector.all_names}
     rows = []

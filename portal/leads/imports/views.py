@@ -24,10 +24,7 @@ def require_manager():
 
 
 def _sheet(token: str) -> sheets.Sheet:
-    data = sheets.load_upload(token)
-    if data is None:
-        abort(404)
-    return sheets.read_sheet(data)
+    return sheets.kept_sheet(token) or abort(404)
 
 
 def _options() -> tuple[object, str]:
@@ -38,23 +35,15 @@ def _options() -> tuple[object, str]:
 
 
 def _mapping(sheet: sheets.Sheet) -> list[str]:
-    chosen = [request.form.get(f"column-{index}", "") for index in range(len(sheet.headers))]
-    return [name if name in sheets.FIELDS else "" for name in chosen]
+    return sheets.chosen_mapping(request.form, sheet, sheets.FIELDS)
 
 
 @bp.route("", methods=["GET", "POST"])
 def upload():
     form = UploadForm(queries.events())
-    if form.validate_on_submit():
-        data = form.file.data.read(sheets.MAX_BYTES + 1)
-        try:
-            sheets.read_sheet(data)
-        except sheets.UnreadableFile as refusal:
-            form.file.errors.append(str(refusal.message))
-        else:
-            token = sheets.keep_upload(data)
-            return redirect(url_for("imports.mapping", token=token, event=form.event.data,
-                                    language=form.language.data))
+    token = sheets.accept_upload(form.file) if form.validate_on_submit() else None
+    if token:
+        return redirect(url_for("imports.mapping", token=token, event=form.event.data, language=form.language.data))
     return render_template("leads/imports/upload.html", form=form), 400 if form.errors else 200
 
 

@@ -1,5 +1,15 @@
 """The leads' models, one file per group of entities; imported from here by the rest of the code."""
 from portal.leads.models.activity import ACTIVITY_LABELS, ANSWER_KINDS, CONTACT_KINDS, Activity, ActivityKind
+from portal.leads.models.company import (
+    VISIT_KIND_LABELS,
+    Company,
+    CompanyContact,
+    CompanyLead,
+    CompanyLeadRelation,
+    RegisteredProject,
+    Visit,
+    VisitKind,
+)
 from portal.leads.models.follow import InquiryLink, InvestorDocument
 from portal.leads.models.lead import (
     LEAD_KIND_LABELS,
@@ -40,6 +50,8 @@ from portal.leads.models.site_needs import SiteNeeds
 from portal.leads.models.submission import FormSubmission
 
 __all__ = [
+    "VISIT_KIND_LABELS", "Company", "CompanyContact", "CompanyLead", "CompanyLeadRelation", "RegisteredProject",
+    "Visit", "VisitKind",
     "REPLY_PURPOSE_LABELS", "ReplyPurpose", "ReplyTemplate",
     "ACTIVITY_LABELS", "CONSENT_PURPOSE_LABELS", "CONTACT_KINDS", "DATA_REQUEST_LABELS", "EVENT_KIND_LABELS",
     "FormSubmission", "LEAD_KIND_LABELS", "SOURCE_LABELS", "REFERRER_KIND_LABELS", "TIMELINE_LABELS", "Activity", "ActivityKind", "Consent",

@@ -60,6 +60,8 @@ class LeadSource(enum.StrEnum):
     REFERRAL_FORM = "referral_form"
     EVENT = "event"
     MANUAL = "manual"
+    #: Started from an investor company already here (``CompanyLead``): reinvestment.
+    EXPANSION = "expansion"
 
 
 SOURCE_LABELS = {
@@ -68,6 +70,7 @@ SOURCE_LABELS = {
     LeadSource.REFERRAL_FORM: _l("Referral form"),
     LeadSource.EVENT: _l("Event"),
     LeadSource.MANUAL: _l("Entered by staff"),
+    LeadSource.EXPANSION: _l("Expansion of a company already here"),
 }
 
 class Timeline(enum.StrEnum):

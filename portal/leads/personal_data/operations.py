@@ -92,6 +92,10 @@ def erase(holdings: Holdings, user: User) -> int:
     for referrer in holdings.referrers:
         referrer.name, referrer.email, referrer.active = ERASED, "", False
         audit.record("referrer", referrer.id, "erase_personal_data", {}, user_id=user.id)
+    for contact in holdings.company_contacts:
+        # The company, its projects and visits stay: the person is gone from its contacts' details
+        contact.name, contact.role, contact.email, contact.phone = ERASED, "", "", ""
+        audit.record("company_contact", contact.id, "erase_personal_data", {}, user_id=user.id)
     mails = db.session.scalars(select(OutboxMessage).where(func.lower(OutboxMessage.recipient) == holdings.email))
     for mail in mails:
         mail.recipient, mail.body, mail.subject, mail.context = ERASED, ERASED, ERASED, None
@@ -99,4 +103,4 @@ def erase(holdings: Holdings, user: User) -> int:
         if mail.status != OutboxStatus.SENT:
             mail.status, mail.last_error = OutboxStatus.FAILED, "not sent: the person's data was erased"
     db.session.flush()
-    return len(holdings.leads) + len(holdings.introduced)
+    return len(holdings.leads) + len(holdings.introduced) + len(holdings.company_contacts)

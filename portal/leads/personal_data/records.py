@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from portal import clock
 from portal.extensions import db
-from portal.leads.models import Consent, DataRequest, InvestorDocument, Lead, Referrer
+from portal.leads.models import CompanyContact, Consent, DataRequest, InvestorDocument, Lead, Referrer
 from portal.outbox.models import OutboxMessage
 from portal.spreadsheets import csv_bytes
 
@@ -26,10 +26,13 @@ class Holdings:
     mails: int
     #: What the person sent on their inquiry page (``/my-inquiry``): named and described, not attached.
     documents: list[InvestorDocument] = field(default_factory=list)
+    #: The person as a contact of an investor company (aftercare).
+    company_contacts: list[CompanyContact] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.leads or self.introduced or self.consents or self.referrers or self.mails)
+        return not (self.leads or self.introduced or self.consents or self.referrers or self.mails
+                    or self.company_contacts)
 
 
 def find(email: str) -> Holdings:
@@ -43,7 +46,9 @@ def find(email: str) -> Holdings:
     mails = db.session.scalar(select(func.count(OutboxMessage.id)).where(func.lower(OutboxMessage.recipient) == email))
     documents = list(db.session.scalars(select(InvestorDocument).where(
         InvestorDocument.lead_id.in_([lead.id for lead in leads])).order_by(InvestorDocument.id))) if leads else []
-    return Holdings(email, leads, introduced, consents, referrers, mails, documents)
+    contacts = list(db.session.scalars(select(CompanyContact).where(CompanyContact.email_normalized == email)
+                                       .options(selectinload(CompanyContact.company)).order_by(CompanyContact.id)))
+    return Holdings(email, leads, introduced, consents, referrers, mails, documents, contacts)
 
 
 def as_json(holdings: Holdings) -> str:
@@ -78,6 +83,8 @@ def as_json(holdings: Holdings) -> str:
         "referrer_records": [{"name": r.name, "organisation": r.organisation, "code": r.code}
                              for r in holdings.referrers],
         "emails_sent_to_this_address": holdings.mails,
+        "company_contacts": [{"company": c.company.name, "name": c.name, "role": c.role, "language": c.language,
+                              "email": c.email, "phone": c.phone} for c in holdings.company_contacts],
     }, ensure_ascii=False, indent=2)
 
 
@@ -98,6 +105,9 @@ def as_csv(holdings: Holdings) -> bytes:
     references = {lead.id: lead.reference for lead in holdings.leads}
     for document in holdings.documents:
         rows.append(["document", references[document.lead_id], "name", document.original_name])
+    for contact in holdings.company_contacts:
+        for name in ("name", "role", "language", "email", "phone"):
+            rows.append(["company_contact", contact.company.name, name, getattr(contact, name)])
     for consent in holdings.consents:
         rows.append(["consent", consent.lead_id, "given_at", consent.given_at.isoformat()])
         rows.append(["consent", consent.lead_id, "purposes", consent.purposes])

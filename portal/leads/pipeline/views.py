@@ -18,6 +18,7 @@ from portal.clean_input import clean_line, page_number
 from portal.extensions import db
 from portal.i18n import current_language
 from portal.leads import operations, queries
+from portal.leads.companies import queries as company_queries
 from portal.leads.models import ActivityKind, InvestorDocument, Lead, LeadStatus
 from portal.leads.partners.forms import LeadEventForm
 from portal.leads.pipeline import export
@@ -216,7 +217,7 @@ def _lead_page(lead: Lead, status: int = 200, **forms):
                      if can_see and lead.status != LeadStatus.MERGED else [])
     return render_template("leads/pipeline/lead.html", lead=lead, stages={s.id: s for s in stages},
                            users={u.id: u for u in users}, can_work=can_work_on(current_user, lead),
-                           can_see=can_see,
+                           can_see=can_see, company_link=company_queries.company_of_lead(lead),
                            now=clock.now(), today=clock.today_in_vietnam(), **forms), status
 
 

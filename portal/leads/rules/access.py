@@ -18,6 +18,11 @@ def can_work_on(user: User, lead: Lead) -> bool:
     return user.can(Role.MANAGER) or lead.owner_id in (None, user.id)
 
 
+def can_work_on_company(user: User, company) -> bool:
+    """As for leads: managers every company; an officer their own and those without an account officer."""
+    return user.can(Role.MANAGER) or company.owner_id in (None, user.id)
+
+
 def can_see_contact(user: User, lead: Lead) -> bool:
     """Contact data (name, e-mail, phone, job title, the messages and timeline texts, the introducer)
     follows the work: an officer reaches the investors of their own leads and of those nobody has

@@ -139,3 +139,29 @@ def test_the_csv_export_cannot_run_as_a_spreadsheet_formula(staff_client, sessio
     assert values["company"] == "'=HYPERLINK(\"http://evil.example\",\"Click\")"
     assert values["name"] == "'+cmd|' /C calc'!A0" and values["message"] == "'@SUM(1+1)"
     assert values["email"] == EMAIL
+
+
+def test_a_company_contact_is_exported_and_erased_while_the_company_keeps_its_figures(staff_client, session, manager):
+    from datetime import date
+
+    from portal.leads.models import CompanyContact, Visit
+
+    company = factories.company("Hanbit Electronics", visit_due_on=date(2027, 6, 1),
+                                projects=[{"registered_capital_usd": 32_000_000, "jobs": 850}])
+    session.add(CompanyContact(company_id=company.id, name="Kim Min-jun", role="Plant director", language="ko",
+                               email="Kim@Hanbit.example", phone="+82 2 1234 5678"))
+    session.add(Visit(company_id=company.id, visited_on=date(2026, 11, 2), summary="Expansion plans"))
+    session.commit()
+    request = open_request(staff_client, session, "erasure")
+    page = staff_client.get(f"/staff/data-requests/{request.id}").text
+    assert "Contact of an investor company" in page and "Hanbit Electronics" in page
+    exported = json.loads(staff_client.get(f"/staff/data-requests/{request.id}/export.json").data)
+    assert exported["company_contacts"] == [{"company": "Hanbit Electronics", "name": "Kim Min-jun",
+                                             "role": "Plant director", "language": "ko",
+                                             "email": "Kim@Hanbit.example", "phone": "+82 2 1234 5678"}]
+
+    post(staff_client, f"/staff/data-requests/{request.id}/erase", confirm="y")
+    session.expire_all()
+    contact = session.scalars(select(CompanyContact)).one()
+    assert (contact.name, contact.email, contact.phone, contact.role) == ("[erased]", "", "", "")
+    assert company.registered_capital_usd == 32_000_000 and company.jobs == 850 and len(company.visits) == 1

@@ -1,0 +1,1 @@
+"""Aftercare: the investor companies already here, their visits and early warnings."""
