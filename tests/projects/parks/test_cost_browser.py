@@ -57,8 +57,8 @@ def test_the_compare_page_estimates_as_the_investor_types(live_server, page, par
     page.goto(f"{live_server.url}/en/parks/compare?park=vsip-3&park=bau-bang")
     page.locator("#land_ha").press_sequentially("10")
     table = page.locator("#cost-results table")
-    expect(table).to_contain_text("$12,000,000 – $15,000,000")
-    expect(table).to_contain_text("$9,500,000")
+    expect(table).to_contain_text("US$12,000,000–15,000,000")
+    expect(table).to_contain_text("US$9,500,000")
     assert parse_qs(urlsplit(page.url).query) == {"park": ["vsip-3", "bau-bang"], "land_ha": ["10"]}
 
 
@@ -69,7 +69,7 @@ def test_without_javascript_the_button_gives_the_estimate(browser, live_server, 
     page.fill("#floor_m2", "5000")
     page.locator(".cost-form button[type=submit]").click()
     page.wait_for_url("**/en/parks/vsip-3?*floor_m2=5000*")
-    expect(page.locator("#cost-results")).to_contain_text("$21,000 – $25,000")
+    expect(page.locator("#cost-results")).to_contain_text("US$21,000–25,000")
     context.close()
 
 
