@@ -36,12 +36,12 @@ def test_the_estimate_follows_what_the_investor_types(live_server, page, parks):
     expect(results).to_be_empty()
 
     page.locator("#land_ha").press_sequentially("30")
-    expect(results).to_contain_text("US$36,000,000")  # 30 ha × USD 120/m², without pressing the button
+    expect(results).to_contain_text("36,000,000~45,000,000달러")  # 30 ha × USD 120/m², without pressing the button
     expect(results).to_contain_text("Vietcombank selling rate")
     assert parse_qs(urlsplit(page.url).query) == {"land_ha": ["30"]}
 
     page.locator("#water_m3_day").press_sequentially("500")
-    expect(results).to_contain_text("US$44,000")  # the waste-water fee joins in
+    expect(results).to_contain_text("44,000달러")  # the waste-water fee joins in
 
     page.locator("#land_ha").fill("-5")
     expect(page.locator("#land_ha-error")).to_be_visible()
@@ -50,7 +50,7 @@ def test_the_estimate_follows_what_the_investor_types(live_server, page, parks):
 
     page.locator("#land_ha").fill("12")
     expect(page.locator("#land_ha-error")).to_have_count(0)
-    expect(results).to_contain_text("US$14,400,000")
+    expect(results).to_contain_text("14,400,000~18,000,000달러")
 
 
 def test_the_compare_page_estimates_as_the_investor_types(live_server, page, parks):
