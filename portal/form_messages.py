@@ -6,9 +6,10 @@ extract`` puts WTForms' messages into ``messages.pot``.
 """
 from flask_babel import get_translations, lazy_gettext as _l, ngettext
 from wtforms.meta import DefaultMeta
-from wtforms.validators import NumberRange
+from wtforms.validators import NumberRange, ValidationError
 
 from portal.clean_input import CleanInput
+from portal.i18n import format_number
 
 WTFORMS_MESSAGES = (
     _l("This field is required."),
@@ -36,10 +37,22 @@ OUT_OF_RANGE = _l("Enter a number from %(min)s to %(max)s.")
 MAX_POSITION = 10_000
 
 
+class _InRange(NumberRange):
+    """NumberRange whose message writes the bounds as the reader's language does ("0,1" and
+    "5.000" in Vietnamese, "100,000" in English), not as Python prints them."""
+
+    def __call__(self, form, field):
+        try:
+            super().__call__(form, field)
+        except ValidationError:
+            raise ValidationError(self.message % {"min": format_number(self.min, 2),
+                                                  "max": format_number(self.max, 2)}) from None
+
+
 def in_range(minimum, maximum) -> NumberRange:
     """A number's range, said the portal's way: every number a form keeps has an upper bound
     that its column holds."""
-    return NumberRange(min=minimum, max=maximum, message=OUT_OF_RANGE)
+    return _InRange(min=minimum, max=maximum, message=OUT_OF_RANGE)
 
 
 class _BabelTranslations:

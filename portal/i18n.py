@@ -6,18 +6,18 @@ portal languages, so any other prefix is a plain 404.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from babel import Locale, numbers, units
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_date, format_datetime, format_timedelta, get_locale, gettext
+from flask_babel import get_locale, gettext
 from werkzeug.routing import BaseConverter
 
-from portal.clock import as_utc
+from portal.dates import format_age, format_day, format_moment
 from portal.links import external_url
+from portal.money import format_usd, format_usd_range, format_vnd, format_vnd_range
 
 LANGUAGES: tuple[str, ...] = ("vi", "en", "ko", "ja")
 DEFAULT_LANGUAGE = "en"
@@ -101,13 +101,14 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         usd=format_usd,
         vnd=format_vnd,
+        vnd_range=format_vnd_range,
         hectares=format_hectares,
         km=format_km,
         filesize=format_filesize,
         percent=format_percent,
         number=format_number,
         usd_range=format_usd_range,
-        date=format_date,
+        date=format_day,
         years=format_year_range,
         language_name=language_name,
         datetime_vn=format_moment,
@@ -206,60 +207,6 @@ def format_number(value: float | Decimal | int | None, digits: int = 1) -> str:
     return numbers.format_decimal(value, format=pattern, locale=locale_code())
 
 
-def format_usd(value: float | Decimal | int | None, compact: bool = False, cents: bool | None = None) -> str:
-    """Money in US dollars: "$300M" / "US$3억" with ``compact``; cents only when there are any,
-    unless ``cents`` says otherwise."""
-    if value is None:
-        return ""
-    locale = locale_code()
-    if compact and value >= 1_000_000:
-        return _compact_usd(value, locale)
-    if cents is None:
-        cents = value != int(value)
-    if not cents:
-        pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
-        return numbers.format_currency(value, "USD", format=pattern, locale=locale, currency_digits=False)
-    return numbers.format_currency(value, "USD", locale=locale)
-
-
-@lru_cache(maxsize=4096)
-def _compact_usd(value: float | Decimal | int, locale: str) -> str:
-    """Babel parses the locale's compact patterns on every call: a board of 300 cards repeats
-    the same round amounts ("$20M"), so each is formatted once per locale."""
-    return numbers.format_compact_currency(value, "USD", locale=locale, fraction_digits=1)
-
-
-#: Đồng as each language writes large amounts (DOMAIN.md): the units, largest first, and the bare form.
-_VND_UNITS = {
-    "vi": (((10**9, "{} tỷ đồng"), (10**6, "{} triệu đồng")), "{} đồng"),
-    "ko": (((10**12, "{}조 동"), (10**8, "{}억 동"), (10**4, "{}만 동")), "{} 동"),
-    "ja": (((10**12, "{}兆ドン"), (10**8, "{}億ドン"), (10**4, "{}万ドン")), "{}ドン"),
-    "en": (((10**12, "VND {} trillion"), (10**9, "VND {} billion"), (10**6, "VND {} million")), "VND {}"),
-}
-
-
-def format_vnd(value: int | Decimal | None) -> str:
-    """Đồng as each language writes them: "12.500 tỷ đồng", "12.5조 동", "12.5兆ドン", "VND 12.5 trillion";
-    at least three significant figures (Vietnamese counts in tỷ however large)."""
-    if value is None:
-        return ""
-    units, bare = _VND_UNITS.get(locale_code(), _VND_UNITS["en"])
-    for step, pattern in units:
-        if abs(value) >= step:
-            leading = Decimal(value) / step
-            return pattern.format(format_number(leading, max(0, 3 - len(str(int(abs(leading)))))))
-    return bare.format(format_number(value, 0))
-
-
-def format_usd_range(low: Decimal | float | None, high: Decimal | float | None) -> str:
-    if low is None and high is None:
-        return ""
-    if low is None or high is None or low == high:
-        return format_usd(low if low is not None else high)
-    cents = low != int(low) or high != int(high)
-    return gettext("%(low)s – %(high)s", low=format_usd(low, cents=cents), high=format_usd(high, cents=cents))
-
-
 def format_hectares(value: Decimal | float | None) -> str:
     if value is None:
         return ""
@@ -297,14 +244,3 @@ def format_year_range(years: Iterable[int | None]) -> str:
     if start and end and start != end:
         return gettext("%(start)s – %(end)s", start=start, end=end)
     return str(start or end or "")
-
-
-
-def format_moment(moment) -> str:
-    """A stored time, shown in the portal's time zone (Vietnam) for the reader's locale."""
-    return format_datetime(moment, "short") if moment else ""
-
-
-def format_age(moment, now) -> str:
-    """How long ago: "3 days", "2 giờ" ..."""
-    return format_timedelta(as_utc(now) - as_utc(moment), granularity="hour", threshold=1.2) if moment else ""

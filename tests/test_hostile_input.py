@@ -296,7 +296,7 @@ def test_a_page_number_past_a_database_integer_is_an_empty_page(client, staff_cl
 @pytest.mark.parametrize(("typed", "message"), [
     ("NaN", "Enter a number, such as 12.5."), ("sNaN", "Enter a number, such as 12.5."),
     ("Infinity", "Enter a number, such as 12.5."), ("1e999999", "This number is too large."),
-    ("5000000", "Enter a number from 0 to 1000000."),
+    ("5000000", "Enter a number from 0 to 1,000,000."),
 ])
 def test_a_number_filter_refuses_nan_infinity_and_huge_values_beside_the_field(client, catalogue, typed, message):
     html = client.get("/en/projects/", query_string={"min_investment": typed, "max_area": typed}).text

@@ -112,7 +112,7 @@ def test_text_in_the_readers_language_has_no_fallback_note(client, session):
 
 @pytest.mark.parametrize(
     ("lang", "money", "area"),
-    [("en", "$250M", "12.5 ha"), ("vi", "250 Tr US$", "12,5 ha"), ("ko", "US$2.5억", "12.5ha"), ("ja", "$2.5億", "12.5 ha")],
+    [("en", "US$250M", "12.5 ha"), ("vi", "250 triệu USD", "12,5 ha"), ("ko", "US$2.5억", "12.5ha"), ("ja", "2.5億米ドル", "12.5 ha")],
 )
 def test_money_and_areas_are_formatted_for_the_locale(client, session, lang, money, area):
     factories.project("sized", total_investment_usd=250_000_000, land_area_ha=12.5)

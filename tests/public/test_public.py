@@ -18,8 +18,8 @@ def test_home_shows_key_figures_with_their_source(client, session):
     session.commit()
     html = client.get("/en/").text.replace("\xa0", " ")
     assert "4,121" in html and "foreign direct investment projects" in html
-    assert "Source: Báo Bình Dương, Dec 31, 2024" in html
-    assert "over $40B" in html
+    assert "Source: Báo Bình Dương, 31 Dec 2024" in html
+    assert "over US$40B" in html
     assert "480 ha" in html and "industrial parks in this directory" in html
 
 

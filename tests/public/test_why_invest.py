@@ -83,7 +83,7 @@ def test_every_section_names_its_sources_and_the_page_ends_with_the_calls_to_act
     html = client.get("/en/why-invest").text
     assert html.count('class="why-sources"') == len(page.sections)
     assert all(section.sources for section in page.sections)
-    assert "<cite>Bình Dương: 25 năm chiến lược ngoại giao liên thành phố</cite>, Kiemsat.vn</span>, Apr 17, 2022" in html
+    assert "<cite>Bình Dương: 25 năm chiến lược ngoại giao liên thành phố</cite>, Kiemsat.vn</span>, 17 Apr 2022" in html
     actions = html[html.index('id="why-contact-title"'):]
     for href in ('href="/en/inquire"', 'href="/en/visit"', 'href="/en/projects/"', 'href="/en/parks/"'):
         assert href in actions

@@ -7,14 +7,14 @@ formats them for the reader's locale with the portal's Babel formatters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Callable
 
 from babel import UnknownLocaleError, units
-from babel.dates import format_skeleton
 from flask_babel import lazy_gettext as _l
 
-from portal.i18n import current_language, format_number, format_percent, format_usd, language_name, locale_code
+from portal.i18n import current_language, format_number, format_percent, language_name, locale_code
+from portal.dates import format_month
+from portal.money import format_usd
 from portal.leads.countries import country_name
 from portal.leads.models import SOURCE_LABELS, LeadSource
 from portal.leads.reports import queries as reports
@@ -22,11 +22,6 @@ from portal.leads.reports.charts import BarChart, Series, bar_chart
 from portal.spreadsheets import csv_bytes
 
 # --- formatting --------------------------------------------------------------------------
-
-
-def format_month(month: date) -> str:
-    """A month as the reader writes it: "Mar 2026", "thg 3 2026", "2026年3月"."""
-    return format_skeleton("yMMM", month, locale=locale_code())
 
 
 def format_duration(seconds: float | None) -> str:

@@ -8,9 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from flask_babel import format_date, gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 
-from portal.i18n import format_hectares, format_km, format_number, format_percent, format_usd, format_usd_range
+from portal.dates import format_day
+from portal.i18n import format_hectares, format_km, format_number, format_percent
+from portal.money import format_usd, format_usd_range
 from portal.projects.models import IndustrialPark
 
 
@@ -84,7 +86,7 @@ FACTS: dict[str, Fact] = {
     "maintenance_fee": Fact(_l("Infrastructure maintenance fee"), _maintenance_fee),
     "wastewater_fee": Fact(_l("Waste-water treatment fee"), _wastewater_fee),
     "lease_end": Fact(_l("Lease term ends"),
-                      lambda park, lang: format_date(park.lease_term_end, "medium") if park.lease_term_end else ""),
+                      lambda park, lang: format_day(park.lease_term_end)),
     "seaport": Fact(_l("Seaport"), _seaport),
     "airport": Fact(_l("Airport"), lambda park, lang: format_km(park.airport_distance_km)),
     "hcmc": Fact(_l("Ho Chi Minh City centre"), lambda park, lang: format_km(park.hcmc_centre_distance_km)),

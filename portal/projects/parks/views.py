@@ -1,10 +1,10 @@
 """The industrial park directory, profiles and side-by-side comparison: ``/<lang>/parks/``."""
 from flask import Blueprint, current_app, render_template, request
-from flask_babel import gettext
 
 from portal.clean_input import page_number
 from portal.clock import today_in_vietnam
-from portal.i18n import current_language, format_usd_range, format_vnd
+from portal.i18n import current_language
+from portal.money import format_usd_range, format_vnd_range
 from portal.projects import queries
 from portal.projects.models import ExchangeRate, IndustrialPark
 from portal.projects.parks import costs
@@ -69,13 +69,11 @@ def detail(slug: str):
 def estimate_usd(amount: costs.Range) -> str:
     """An estimated amount as shown: rounded (``costs.round_usd``), a range when the park gives one."""
     shown = costs.rounded_usd(amount)
-    return format_usd_range(shown.low, shown.high)
+    return format_usd_range(shown.low, shown.high, exact=True)
 
 
 @bp.app_template_filter("estimate_vnd")
 def estimate_vnd(amount: costs.Range, rate: ExchangeRate) -> str:
     """The same amount in đồng at the recorded rate."""
     shown = costs.in_vnd(amount, rate.vnd_per_usd)
-    if shown.is_single:
-        return format_vnd(shown.low)
-    return gettext("%(low)s – %(high)s", low=format_vnd(shown.low), high=format_vnd(shown.high))
+    return format_vnd_range(shown.low, shown.high)

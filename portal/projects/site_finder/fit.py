@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from flask_babel import gettext as _, lazy_gettext as _l
 
-from portal.i18n import format_hectares, format_km, format_number, format_usd
+from portal.i18n import format_hectares, format_km, format_number
 from portal.leads.models.lead import TIMELINE_LABELS
-from portal.money import MILLION
+from portal.money import MILLION, format_usd, format_usd_range
 from portal.projects.models import IndustrialPark
 from portal.projects.parks import costs
 
@@ -214,9 +214,8 @@ def _centre(park: IndustrialPark, limit: Decimal) -> Reason:
 
 
 def money_range(cost: costs.Range) -> str:
-    """A cost as investors read it: "$3.6M – $4.5M", one figure when both ends agree."""
-    low, high = format_usd(round(cost.low), compact=True), format_usd(round(cost.high), compact=True)
-    return low if low == high else _("%(low)s – %(high)s", low=low, high=high)
+    """A cost as investors read it: "US$3.6–4.5M", one figure when both ends agree."""
+    return format_usd_range(round(cost.low), round(cost.high), compact=True)
 
 
 def _budget(first_year: costs.Range | None, budget_musd: Decimal) -> Reason:

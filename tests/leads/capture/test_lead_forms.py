@@ -78,7 +78,7 @@ def test_inquiry_page_shows_what_the_investor_came_from(client, catalogue):
         ("phone", "call me maybe", "Please enter a phone number with digits, spaces and + ( ) - only."),
         ("country", "XX", "Not a valid choice."),
         ("country", "", "Please choose a country."),
-        ("estimated_investment", "-5", "Enter a number from 0 to 100000."),
+        ("estimated_investment", "-5", "Enter a number from 0 to 100,000."),
         ("message", "", "Please fill in this field."),
         ("message", "x" * 5001, "Please keep this under 5000 characters."),
         ("name", "N" * 121, "Please keep this under 120 characters."),
@@ -273,7 +273,7 @@ def test_the_site_visit_acknowledgement_confirms_parks_and_dates(client, session
     submit(client, "/en/visit", data)
     ack = mail_of(session, "acknowledgement").body
     assert "Site-visit request" in ack and "VSIP III" in ack
-    assert date.fromisoformat(data["visit_from"]).strftime("%b %-d, %Y") in ack
+    assert date.fromisoformat(data["visit_from"]).strftime("%-d %b %Y") in ack
     assert not any(typed in ack for typed in PHISHING.values())
 
 

@@ -221,7 +221,7 @@ def test_board_columns_count_and_sum_the_open_stages(staff_client, session):
     html = staff_client.get("/staff/leads/board").text.replace("\xa0", " ")
     columns = re.findall(r'<h2 id="column-\d+">([^<]+)</h2>\s*<p class="board-column-totals"><span class="board-count">'
                          r'([^<]+)</span>\s*· <span>([^<]+)</span>', html)
-    assert columns[:2] == [("New", "2 leads", "$40M"), ("Contacted", "1 lead", "$5M")]
+    assert columns[:2] == [("New", "2 leads", "US$40M"), ("Contacted", "1 lead", "US$5M")]
     assert [name for name, *_ in columns] == ["New", "Contacted", "Qualified", "Site visit", "Negotiation"]
     assert "Won" not in html
 
@@ -302,7 +302,7 @@ def test_managers_see_the_pipeline_at_a_glance(app, staff_client, session, count
     assert glance.open_leads == 4 and glance.weighted_usd == 10_500_000
     assert glance.new_this_month == 4 and glance.overdue == 1
     html = staff_client.get("/staff/").text.replace("\xa0", " ")
-    assert "The pipeline at a glance" in html and "$10.5M" in html
+    assert "The pipeline at a glance" in html and "US$10.5M" in html
     with count_queries() as counter:
         pipeline_at_a_glance()
     assert counter.count == 3

@@ -345,7 +345,7 @@ def test_every_section_has_a_chart_a_table_and_a_csv_link(staff_client, centre):
 def test_the_page_shows_the_figures_formatted_for_the_reader(staff_client, centre):
     html = staff_client.get("/staff/reports").text
     figures_text = text_of(re.search(r'<ul class="figures">.*?</ul>', html, re.S).group(0))
-    assert figures_text == ("12 leads received 2 registered their investment $80M registered capital "
+    assert figures_text == ("12 leads received 2 registered their investment US$80M registered capital "
                             "33.3% win rate (registered of those decided) 6 hr median time to the first answer "
                             "72.7% answered within the deadline 1 not yet answered")
     assert table_rows(html, "funnel") == [
@@ -353,9 +353,9 @@ def test_the_page_shows_the_figures_formatted_for_the_reader(staff_client, centr
         ["New", "12", "66.7%"], ["Contacted", "8", "75%"], ["Qualified", "6", "66.7%"], ["Site visit", "4", "75%"],
         ["Negotiation", "3", "66.7%"], ["Registered", "2", "–"],
     ]
-    assert table_rows(html, "sources")[1:3] == [["Website", "5", "0", "$0", "0%"],
-                                                ["Referral link", "3", "1", "$50,000,000", "50%"]]
-    assert table_rows(html, "months")[1] == ["Apr 2026", "3", "2", "$80,000,000", "66.7%"]
+    assert table_rows(html, "sources")[1:3] == [["Website", "5", "0", "US$0", "0%"],
+                                                ["Referral link", "3", "1", "US$50 million", "50%"]]
+    assert table_rows(html, "months")[1] == ["Apr 2026", "3", "2", "US$80 million", "66.7%"]
     assert table_rows(html, "response-officers")[1:] == [
         ["Lê Hoàng Anh", "4", "7 hr", "21.2 hr", "75%", "0"],
         ["Trần Thanh Bình", "5", "8 hr", "42 hr", "60%", "0"],
@@ -364,9 +364,9 @@ def test_the_page_shows_the_figures_formatted_for_the_reader(staff_client, centr
     assert table_rows(html, "stage-time")[1:] == [["New", "11", "2 days"], ["Contacted", "7", "4 days"],
                                                  ["Qualified", "5", "3 days"], ["Site visit", "2", "25 days"],
                                                  ["Negotiation", "2", "5.5 days"]]
-    assert table_rows(html, "leaderboard")[1] == ["Zenith Partners", "Zenith Co.", "2", "1", "$50,000,000"]
+    assert table_rows(html, "leaderboard")[1] == ["Zenith Partners", "Zenith Co.", "2", "1", "US$50 million"]
     assert table_rows(html, "lost-reasons")[1] == ["Chose another location", "2", "50%"]
-    assert "Leads received from Jul 1, 2025 to Jun 30, 2026." in text_of(html)
+    assert "Leads received from 1 Jul 2025 to 30 Jun 2026." in text_of(html)
 
 
 def csv_rows(response) -> list[list[str]]:

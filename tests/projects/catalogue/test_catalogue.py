@@ -116,7 +116,7 @@ def test_project_page_shows_facts_incentives_and_a_way_to_inquire(client, sessio
 
     html = client.get("/en/projects/chip-fab").text.replace("\xa0", " ")
     assert "<h1>Chip packaging plant</h1>" in html
-    assert "$300,000,000" in html and "VND 7.5 trillion" in html  # đồng as DOMAIN.md writes them
+    assert "US$300 million" in html and "VND 7.5 trillion" in html  # đồng as DOMAIN.md writes them
     assert "25 ha" in html and "Joint venture" in html and "2026 – 2030" in html
     assert "<li>Land rent exemption for 11 years</li>" in html
     assert "HCMC Investment and Trade Promotion Centre (ITPC)" in html

@@ -36,12 +36,12 @@ def test_the_estimate_follows_what_the_investor_types(live_server, page, parks):
     expect(results).to_be_empty()
 
     page.locator("#land_ha").press_sequentially("30")
-    expect(results).to_contain_text("US$36,000,000")  # 30 ha × USD 120/m², without pressing the button
+    expect(results).to_contain_text("36,000,000~45,000,000달러")  # 30 ha × USD 120/m², without pressing the button
     expect(results).to_contain_text("Vietcombank selling rate")
     assert parse_qs(urlsplit(page.url).query) == {"land_ha": ["30"]}
 
     page.locator("#water_m3_day").press_sequentially("500")
-    expect(results).to_contain_text("US$44,000")  # the waste-water fee joins in
+    expect(results).to_contain_text("44,000달러")  # the waste-water fee joins in
 
     page.locator("#land_ha").fill("-5")
     expect(page.locator("#land_ha-error")).to_be_visible()
@@ -50,15 +50,15 @@ def test_the_estimate_follows_what_the_investor_types(live_server, page, parks):
 
     page.locator("#land_ha").fill("12")
     expect(page.locator("#land_ha-error")).to_have_count(0)
-    expect(results).to_contain_text("US$14,400,000")
+    expect(results).to_contain_text("14,400,000~18,000,000달러")
 
 
 def test_the_compare_page_estimates_as_the_investor_types(live_server, page, parks):
     page.goto(f"{live_server.url}/en/parks/compare?park=vsip-3&park=bau-bang")
     page.locator("#land_ha").press_sequentially("10")
     table = page.locator("#cost-results table")
-    expect(table).to_contain_text("$12,000,000 – $15,000,000")
-    expect(table).to_contain_text("$9,500,000")
+    expect(table).to_contain_text("US$12,000,000–15,000,000")
+    expect(table).to_contain_text("US$9,500,000")
     assert parse_qs(urlsplit(page.url).query) == {"park": ["vsip-3", "bau-bang"], "land_ha": ["10"]}
 
 
@@ -69,7 +69,7 @@ def test_without_javascript_the_button_gives_the_estimate(browser, live_server, 
     page.fill("#floor_m2", "5000")
     page.locator(".cost-form button[type=submit]").click()
     page.wait_for_url("**/en/parks/vsip-3?*floor_m2=5000*")
-    expect(page.locator("#cost-results")).to_contain_text("$21,000 – $25,000")
+    expect(page.locator("#cost-results")).to_contain_text("US$21,000–25,000")
     context.close()
 
 

@@ -120,7 +120,7 @@ def test_amounts_in_dong_come_from_the_exact_dollars():
 def test_dong_are_written_as_each_language_writes_them(app, lang, shown):
     from flask_babel import force_locale
 
-    from portal.i18n import format_vnd
+    from portal.money import format_vnd
 
     with app.test_request_context(), force_locale(lang):
         assert [format_vnd(Decimal(v)) for v in ("12500000000000", "919322520000", "2540000000", "25000000")] == shown

@@ -65,9 +65,9 @@ def test_profile_keeps_land_rent_and_factory_rent_apart(client, session):
     factories.project("robotics", texts={"en": "Robotics plant"}, in_park=park)
     session.commit()
     html = client.get("/en/parks/vsip-2a").text.replace("\xa0", " ")
-    assert "$160 – $180 per m² for the remaining lease term" in html
-    assert "$4.20 – $5.00 per m² per month" in html
-    assert "$0.80 per m² per year" in html and "$0.45 per m³" in html
+    assert "US$160–180 per m² for the remaining lease term" in html
+    assert "US$4.20–5.00 per m² per month" in html
+    assert "US$0.80 per m² per year" in html and "US$0.45 per m³" in html
     assert "45 km (Cat Lai Port, ships up to 45,000 DWT)" in html
     assert "120 foreign and 30 domestic" in html
     assert "250 MVA" in html and "40,000 m³ per day" in html
@@ -81,8 +81,8 @@ def test_compare_shows_parks_side_by_side(client, parks):
     assert "2 industrial parks side by side" in html
     header = re.findall(r'<th scope="col"><a href="/en/parks/([a-z0-9-]+)">', html)
     assert header == ["vsip-3", "cay-truong"]
-    assert "$140 – $160 per m² for the remaining lease term" in html
-    assert "$95 – $115 per m² for the remaining lease term" in html
+    assert "US$140–160 per m² for the remaining lease term" in html
+    assert "US$95–115 per m² for the remaining lease term" in html
     assert 'value="vsip-3" id="pick-vsip-3" checked' in html
 
 
