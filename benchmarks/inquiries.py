@@ -23,7 +23,6 @@ import argparse
 import http.client
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -41,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from benchmarks.serve import fresh_database, prepare, serve  # noqa: E402
+from benchmarks.serve import fresh_database, prepare, serve, stop  # noqa: E402
 from tests.forms import hidden_fields, inquiry  # noqa: E402
 
 FORM = "/en/inquire"
@@ -161,12 +160,7 @@ def outbox_worker(env: dict[str, str], wanted: bool):
         yield
     finally:
         time.sleep(5)
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop(worker)
 
 
 def main() -> int:
