@@ -2,16 +2,20 @@
 
     .venv/bin/python benchmarks/inquiries.py                      # SQLite, a fresh file in a temporary folder
     .venv/bin/python benchmarks/inquiries.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
-    .venv/bin/python benchmarks/inquiries.py --seconds 30 --clients 32 --no-mail-after-commit
+    .venv/bin/python benchmarks/inquiries.py --seconds 30 --clients 32 --mail after-commit
 
 Builds a fresh database (on PostgreSQL one of its own, ``portal_bench_<random>``, dropped at the end:
 the named database is never touched), migrates it and loads the demo data, then serves the portal
 with ``benchmarks/serve.py`` (gunicorn, 2 sync workers) with the form rate limit and the minimum
-filling time lifted. Each client is a browser of its own: it opens ``/en/inquire``, keeps the
+filling time lifted. The mail is sent as in production (``--mail worker``): by a ``flask outbox work``
+process beside gunicorn, on the same cores, writing the e-mails as files; ``--mail after-commit``
+sends from the web workers after each commit instead (``MAIL_SEND_AFTER_COMMIT``), ``--mail none``
+leaves it in the outbox. Each client is a browser of its own: it opens ``/en/inquire``, keeps the
 cookies and hidden fields, and sends an inquiry from a new e-mail address, again and again for the
 given time. Then it serves ``benchmarks/hello_app.py`` the same way for reference, and prints
 inquiries/s, hello-world requests/s and their ratio, and checks the database holds one lead per
-successful POST (0 lost). A benchmark, not a test: it prints numbers; it exits 1 when leads were lost.
+successful POST (0 lost) and how many of their e-mails were sent by the end. A benchmark, not a test:
+it prints numbers; it exits 1 when leads were lost.
 """
 from __future__ import annotations
 
@@ -19,11 +23,13 @@ import argparse
 import http.client
 import os
 import secrets
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -34,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from benchmarks.serve import fresh_database, prepare, serve  # noqa: E402
+from benchmarks.serve import fresh_database, prepare, serve, stop  # noqa: E402
 from tests.forms import hidden_fields, inquiry  # noqa: E402
 
 FORM = "/en/inquire"
@@ -125,14 +131,36 @@ def say_hello(base_url: str):
     return work
 
 
-def leads_kept(database_url: str, run: str) -> int:
+def kept_and_mailed(database_url: str, run: str) -> tuple[int, int, int]:
+    """The run's leads in the database, their e-mails in the outbox, and how many of those were sent."""
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
-            return conn.scalar(text("SELECT count(*) FROM leads WHERE email_normalized LIKE :pattern"),
-                               {"pattern": f"bench-{run}-%"})
+            leads = conn.scalar(text("SELECT count(*) FROM leads WHERE email_normalized LIKE :pattern"),
+                                {"pattern": f"bench-{run}-%"})
+            queued, sent = conn.execute(text(
+                "SELECT count(*), count(*) FILTER (WHERE outbox.status = 'sent') FROM outbox"
+                " JOIN leads ON leads.id = outbox.lead_id WHERE leads.email_normalized LIKE :pattern"),
+                {"pattern": f"bench-{run}-%"}).one()
+            return leads, queued, sent
     finally:
         engine.dispose()
+
+
+@contextmanager
+def outbox_worker(env: dict[str, str], wanted: bool):
+    """``flask outbox work`` with the portal's settings while the block runs (when ``wanted``); on its
+    way out it is given a few seconds to send what is left, then stopped as systemd would (SIGTERM)."""
+    if not wanted:
+        yield
+        return
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "outbox", "work"], cwd=ROOT,
+                              env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        time.sleep(5)
+        stop(worker)
 
 
 def main() -> int:
@@ -141,8 +169,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--mail-after-commit", action=argparse.BooleanOptionalAction, default=True,
-                        help="each worker tries the outbox after a commit (MAIL_SEND_AFTER_COMMIT, the default)")
+    parser.add_argument("--mail", choices=["worker", "after-commit", "none"], default="worker",
+                        help="who sends the e-mails: a flask outbox work process (production, the default), "
+                             "the web workers after each commit (MAIL_SEND_AFTER_COMMIT), or nobody")
     parser.add_argument("--log", type=Path, help="keep the portal's gunicorn output in this file")
     args = parser.parse_args()
 
@@ -151,11 +180,12 @@ def main() -> int:
         env = {"DATABASE_URL": url, "PORTAL_INSTANCE_PATH": f"{folder}/instance", "SECRET_KEY": secrets.token_hex(32),
                "PORTAL_FORM_RATE_LIMIT": "1000000 per second", "FORM_MIN_FILL_SECONDS": "0",
                "PORTAL_LEADS_EMAIL": "leads@centre.example", "MAIL_SERVER": "",
-               "MAIL_SEND_AFTER_COMMIT": "1" if args.mail_after_commit else "0"}
+               "MAIL_SEND_AFTER_COMMIT": "1" if args.mail == "after-commit" else "0"}
         prepare(env)
-        with serve("app:app", env, workers=args.workers, log_path=args.log) as base_url:
+        with outbox_worker(env, args.mail == "worker"), \
+                serve("app:app", env, workers=args.workers, log_path=args.log) as base_url:
             tally, took = run_clients(args.clients, args.seconds, send_inquiries(base_url, run))
-        kept = leads_kept(url, run)
+        kept, queued, mailed = kept_and_mailed(url, run)
     with serve("benchmarks.hello_app:app", workers=args.workers, ready_path="/") as base_url:
         hello, hello_took = run_clients(args.clients, args.seconds, say_hello(base_url))
 
@@ -164,12 +194,13 @@ def main() -> int:
     inquiries_per_second = sent / took
     hello_per_second = hello.outcomes["ok"] / hello_took
     print(f"database: {database}, {args.clients} clients, {args.workers} gunicorn sync workers, {took:.1f} s, "
-          f"mail after commit: {'on' if args.mail_after_commit else 'off'}")
+          f"mail sent by: {args.mail}")
     print(f"inquiries (GET form + POST): {inquiries_per_second:.1f}/s   outcomes: {dict(tally.outcomes)}")
     print(f"hello world: {hello_per_second:.0f} requests/s   outcomes: {dict(hello.outcomes)}")
     print(f"ratio inquiries/s : hello requests/s = {inquiries_per_second / hello_per_second:.4f}")
     lost = sent - kept
-    print(f"leads in the database: {kept} for {sent} successful POSTs: {lost} lost")
+    print(f"leads in the database: {kept} for {sent} successful POSTs: {lost} lost; "
+          f"their e-mails: {queued} queued, {mailed} sent by the end")
     return 1 if lost else 0
 
 

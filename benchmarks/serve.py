@@ -72,11 +72,12 @@ def serve(app_spec: str, env: dict[str, str] | None = None, *, workers: int = 2,
                 time.sleep(0.1)
             yield f"http://127.0.0.1:{port}"
         finally:
-            _stop(server)
+            stop(server)
 
 
-def _stop(server: subprocess.Popen) -> None:
-    """Gunicorn's graceful stop (TERM: workers finish their request), then a kill if it hangs."""
+def stop(server: subprocess.Popen) -> None:
+    """A graceful stop (TERM: gunicorn's workers finish their request, ``flask outbox work`` the message
+    in hand), then a kill if it hangs."""
     if server.poll() is None:
         server.send_signal(signal.SIGTERM)
         try:

@@ -38,7 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     region.init_app(app)
     outbox.init_app(app)
     with app.app_context():
-        _tune_sqlite(db.engine)
+        _tune_sqlite(db.engine, app.config["SQLITE_SYNCHRONOUS"])
 
     _register_blueprints(app)
     _register_error_pages(app)
@@ -52,16 +52,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
-def _tune_sqlite(engine) -> None:
+#: ``SQLITE_SYNCHRONOUS`` values: how long a commit waits for the disk.
+SQLITE_SYNCHRONOUS = ("FULL", "NORMAL")
+
+
+def _tune_sqlite(engine, synchronous: str) -> None:
     """SQLite ignores foreign keys unless asked; WAL lets readers work while a lead is written."""
     if engine.dialect.name != "sqlite":
         return
+    if synchronous not in SQLITE_SYNCHRONOUS:
+        raise RuntimeError(f"SQLITE_SYNCHRONOUS must be one of {', '.join(SQLITE_SYNCHRONOUS)}, not {synchronous!r}")
 
     @event.listens_for(engine, "connect")
     def set_pragmas(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
 

@@ -32,6 +32,9 @@ class Config:
             "DATABASE_URL", f"sqlite:///{instance / 'portal.sqlite3'}"
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        #: SQLite only: FULL waits for the disk at every commit; NORMAL (WAL) survives a crash of the
+        #: portal, but a power cut or crash of the machine may undo the last commits
+        self.SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper()
         self.PORTAL_REGION_FILE = os.environ.get("PORTAL_REGION_FILE", "")
         #: The maps' base geography (made by portal/projects/map/base_data.py); empty: the vendored one
         self.PORTAL_MAP_BASE_FILE = os.environ.get("PORTAL_MAP_BASE_FILE", "")

@@ -58,6 +58,22 @@ def test_sqlite_enforces_foreign_keys_and_uses_wal(tmp_path, monkeypatch):
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
 
 
+def test_sqlite_waits_for_the_disk_at_every_commit_unless_told_otherwise(tmp_path, monkeypatch):
+    monkeypatch.delenv("SQLITE_SYNCHRONOUS", raising=False)
+    full, normal = 2, 1  # what PRAGMA synchronous reads back
+    for env, expected in (({}, full), ({"SQLITE_SYNCHRONOUS": "normal"}, normal)):
+        app = build(tmp_path, monkeypatch, **env)
+        with app.app_context(), db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA synchronous")).scalar() == expected
+        with app.app_context():
+            db.engine.dispose()
+
+
+def test_an_unknown_sqlite_synchronous_value_stops_the_start(tmp_path, monkeypatch):
+    with pytest.raises(RuntimeError, match="SQLITE_SYNCHRONOUS"):
+        build(tmp_path, monkeypatch, SQLITE_SYNCHRONOUS="OFF")
+
+
 def test_the_web_process_sends_mail_itself_in_development_and_leaves_it_to_the_worker_in_production(
         tmp_path, monkeypatch):
     monkeypatch.delenv("MAIL_SEND_AFTER_COMMIT", raising=False)

@@ -6,6 +6,8 @@ to evaluate for 100,000 leads on every request. ``refresh`` also backfills (the 
 loads that bypass the session)."""
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import Connection, event, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, attributes
 
@@ -37,11 +39,17 @@ def values() -> dict:
             "reached_position": reached_position()}
 
 
+@cache
+def _update_facts():
+    """Built once per process: a statement is immutable, and building this one took longer than running it."""
+    # ``updated_at`` kept: a recomputed fact is not an edit of the lead
+    return update(Lead).values(**values(), updated_at=Lead.updated_at)
+
+
 def refresh(connection: Connection, lead_ids=None):
     """Recompute the facts of these leads, or of every lead (None: after a change of stages, or to
     backfill); for named leads, returns their (id, *facts) rows."""
-    # ``updated_at`` kept: a recomputed fact is not an edit of the lead
-    statement = update(Lead).values(**values(), updated_at=Lead.updated_at)
+    statement = _update_facts()
     if lead_ids is None:
         connection.execute(statement)
         return []

@@ -4,6 +4,9 @@ data, tests) can forget them: the search texts, the next open task's due date, a
 stay in a stage ended."""
 from __future__ import annotations
 
+from collections import Counter
+from functools import cache
+
 from sqlalchemy import and_, event, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, aliased, attributes
 
@@ -31,11 +34,20 @@ def _lead_ids(item, into: set[int]) -> None:
 def _note_leads_whose_tasks_or_history_changed(session: Session, _context) -> None:
     task_leads: set[int] = session.info.setdefault(_PENDING, set())
     history_leads: set[int] = session.info.setdefault(_HISTORY_PENDING, set())
+    born = {item.id for item in session.new if isinstance(item, Lead)}
+    changed: set[int] = set()
+    first_stays: Counter[int] = Counter()
     for item in (*session.new, *session.dirty, *session.deleted):
         if isinstance(item, Task):
             _lead_ids(item, task_leads)
         elif isinstance(item, StageChange):
-            _lead_ids(item, history_leads)
+            if item in session.new and item.lead_id in born:
+                first_stays[item.lead_id] += 1
+            else:
+                _lead_ids(item, changed)
+    # A lead born in this flush with a single change of stage: that stay has not ended (``left_at``
+    # stays NULL), so the UPDATE every new lead would pay for is left out.
+    history_leads |= changed | {lead_id for lead_id, count in first_stays.items() if count > 1}
 
 
 @event.listens_for(Session, "after_flush_postexec")
@@ -55,6 +67,7 @@ def _refresh_next_due(session: Session, _context) -> None:
             attributes.set_committed_value(lead, "next_due", due)
 
 
+@cache
 def next_change_at():
     """The moment of the change that follows each ``stage_changes`` row in its lead's history
     (None for the latest): a correlated subquery for an UPDATE of ``stage_changes``, the same

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.leads import operations
-from portal.leads.models import LeadKind, Stage, StageChange
+from portal.leads.models import Lead, LeadKind, Stage, StageChange
 from portal.leads.operations import Submission
 from portal.leads.personal_data import operations as personal_data
 from portal.leads.personal_data.records import find
@@ -94,6 +94,20 @@ def test_a_history_corrected_by_hand_shifts_the_neighbouring_stays(session, mome
     session.commit()
     stays_follow_the_history(session)
     assert days_in(moment.now)["contacted"] == (1, pytest.approx(5))  # now the latest stay again
+
+
+def test_a_lead_stored_with_its_whole_history_at_once_ends_each_stay_but_the_last(session, moment):
+    """A new lead's single change needs no stay computed (it has not ended); two at once do."""
+    new, contacted = stage(session, "new"), stage(session, "contacted")
+    lead = Lead(reference="IP-26-HIST01", kind="inquiry", source="website", name="Ito Ken", company="Kobe Gears",
+                country="JP", email="ito@kobe.example", email_normalized="ito@kobe.example", preferred_language="ja",
+                message="Land", created_at=START, last_message_at=START, first_response_due=START, stage=contacted,
+                probability=contacted.probability)
+    session.add_all([lead, StageChange(lead=lead, to_stage_id=new.id, changed_at=START),
+                     StageChange(lead=lead, to_stage_id=contacted.id, changed_at=START + timedelta(days=3))])
+    session.commit()  # one flush: the lead and both changes
+    stays_follow_the_history(session)
+    assert days_in(moment.after(4))["new"] == (1, pytest.approx(3))
 
 
 def test_imported_leads_start_a_stay_that_ends_when_they_move(session, manager, moment):
