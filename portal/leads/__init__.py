@@ -9,7 +9,10 @@ def init_app(app: Flask) -> None:
     from portal.leads import mails, promise, template_helpers
     from portal.leads.capture import site_needs
     from portal.leads.capture.views import bp as capture
+    from portal.leads.correspondence.operations import record_sent_follow_up
     from portal.leads.correspondence.views import bp as correspondence
+    from portal.leads.models import SCHEDULED_KIND
+    from portal.outbox.delivery import when_sent
     from portal.leads.follow.views import bp as follow
     from portal.leads.imports.views import bp as imports
     from portal.leads.mailbox.cli import mail_cli
@@ -26,6 +29,7 @@ def init_app(app: Flask) -> None:
                       reports, mailbox):
         app.register_blueprint(blueprint)
     template_helpers.register(app)
+    when_sent(SCHEDULED_KIND, record_sent_follow_up)
     app.add_template_global(promise.response_promise)
     site_needs.register(app)
     mails.register()

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Callable
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import and_, event, or_, select, update
@@ -217,10 +218,23 @@ def _render_saved(message: OutboxMessage) -> None:
     render_saved(message)
 
 
+#: Per kind, what a feature records in the transaction that marks a message sent (``when_sent``).
+WHEN_SENT: dict[str, Callable[[OutboxMessage], None]] = {}
+
+
+def when_sent(kind: str, record: Callable[[OutboxMessage], None]) -> None:
+    """Let a feature record something once a message of ``kind`` is sent (a scheduled follow-up goes on
+    the lead's timeline then), in the same commit as its ``sent`` status. A feature registers it in its
+    ``init_app``."""
+    WHEN_SENT[kind] = record
+
+
 def _record_sent(mail: OutgoingMail) -> str:
     message = db.session.get(OutboxMessage, mail.id)
     message.status, message.sent_at = OutboxStatus.SENT, clock.now()
     message.locked_until, message.last_error = None, ""
+    if (record := WHEN_SENT.get(mail.kind)) is not None:
+        record(message)
     db.session.commit()
     current_app.logger.info("outbox: message %s (%s) sent", mail.id, mail.kind)
     return OutboxStatus.SENT

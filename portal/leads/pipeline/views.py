@@ -216,7 +216,7 @@ def _lead_page(lead: Lead, status: int = 200, **forms):
                      if can_see and lead.status != LeadStatus.MERGED else [])
     return render_template("leads/pipeline/lead.html", lead=lead, stages={s.id: s for s in stages},
                            users={u.id: u for u in users}, can_work=can_work_on(current_user, lead),
-                           can_see=can_see,
+                           can_see=can_see, scheduled=queries.waiting_follow_ups(lead),
                            now=clock.now(), today=clock.today_in_vietnam(), **forms), status
 
 
