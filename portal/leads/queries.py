@@ -451,6 +451,13 @@ def waiting_leads(limit: int = 20) -> list[Lead]:
     return list(db.session.scalars(stmt))
 
 
+def replies_waiting_for(user: User) -> list[Lead]:
+    """The user's open leads whose investor replied and waits for our answer, the longest waiting first."""
+    stmt = _with_row_data(select(Lead)).where(Lead.owner_id == user.id, Lead.status == LeadStatus.OPEN,
+                                              Lead.investor_replied_at.is_not(None))
+    return list(db.session.scalars(stmt.order_by(Lead.investor_replied_at, Lead.id)))
+
+
 def overdue_leads_of(user: User) -> list[Lead]:
     stmt = _with_row_data(select(Lead)).where(overdue_condition(), Lead.owner_id == user.id)
     return list(db.session.scalars(stmt.order_by(Lead.first_response_due)))
