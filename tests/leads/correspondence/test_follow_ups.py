@@ -103,9 +103,9 @@ def test_the_first_answer_gives_the_owner_a_follow_up_task_five_working_days_lat
     # Fri 27, Mon 30, Tue 1, (Wed 2 off), Thu 3, Fri 4
     [task] = follow_up_tasks(session, lead)
     assert task.due_date == date(2026, 12, 4) and task.assignee_id == kim.id and task.done_at is None
-    assert task.title == "팔로업: 투자자가 아직 우리 답변에 회신하지 않았습니다"  # in the owner's language
+    assert task.title == "후속 조치: 투자자가 아직 우리 답변에 회신하지 않았어요"  # in the owner's language
     page = text_of(client.get(f"/staff/leads/{lead.reference}"))
-    assert "후속 조치" in page  # marked as a follow-up on the lead (Kim reads Korean)
+    assert '<strong class="badge">후속 조치</strong>' in page  # marked as a follow-up (Kim reads Korean)
 
     post(client, f"/staff/leads/{lead.reference}/write", subject="Brochure", body="Here it is.")
     assert len(follow_up_tasks(session, lead)) == 1  # a second answer adds none
