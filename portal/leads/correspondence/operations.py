@@ -126,8 +126,8 @@ def call_off_follow_ups(lead: Lead) -> None:
     for scheduled in queries.waiting_follow_ups(lead):
         cancel_follow_up(lead, scheduled, None)
     now = clock.now()
-    for task in db.session.scalars(select(Task).where(Task.lead_id == lead.id, Task.follow_up.is_(True),
-                                                      Task.done_at.is_(None))):
+    for task in list(db.session.scalars(select(Task).where(Task.lead_id == lead.id, Task.follow_up.is_(True),
+                                                           Task.done_at.is_(None)))):
         _called_off(lead, {"what": "task", "subject": task.title, "because": "reply"}, None, now)
         audit.record("task", task.id, "delete", {"title": (task.title, None), "due_date": (task.due_date, None)})
         if task in lead.tasks:

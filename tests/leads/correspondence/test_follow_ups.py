@@ -15,9 +15,10 @@ from portal.leads.correspondence.operations import cancel_follow_up, schedule_fo
 from portal.leads.mailbox.matching import Reply
 from portal.leads.mailbox.operations import attach, record
 from portal.auth.models import User
-from portal.leads.models import Activity, ActivityKind, Holiday, Lead, MailboxMessage, ScheduledMessage, Task
+from portal.leads.models import (SCHEDULED_KIND, Activity, ActivityKind, Holiday, Lead, MailboxMessage,
+                                 ScheduledMessage, Task)
 from portal.leads.operations import log_activity
-from portal.outbox.delivery import claim_next, deliver_next, send_due
+from portal.outbox.delivery import WHEN_SENT, claim_next, deliver_next, send_due
 from portal.outbox.models import OutboxMessage, reply_address
 from tests import factories
 from tests.staff import log_in, post
@@ -267,3 +268,22 @@ def test_a_time_in_the_past_is_refused_and_nothing_typed_is_lost(session, at, ma
     page = text_of(response)
     assert "Choose a time in the future, or leave it empty to send now." in page and "Did the board decide?" in page
     assert session.scalars(select(ScheduledMessage)).all() == []
+
+
+def test_a_follow_up_sent_is_never_sent_again_even_if_recording_it_fails(app, session, at, replies_to, manager,
+                                                                         monkeypatch):
+    lead = factories.lead("Hanbit Chips", owner=manager)
+    session.commit()
+    lead_id, outbox_id = lead.id, schedule(session, lead, manager, THURSDAY + timedelta(hours=1)).outbox_id
+
+    def broken(message):
+        raise RuntimeError("the timeline is down")
+
+    monkeypatch.setitem(WHEN_SENT, SCHEDULED_KIND, broken)
+    at(THURSDAY + timedelta(hours=2))
+    catcher = Catcher()
+    assert deliver_next(catcher) == "sent"
+    at(THURSDAY + timedelta(hours=3))  # past any claim
+    assert deliver_next(catcher) is None and len(catcher.sent) == 1
+    assert session.get(OutboxMessage, outbox_id).status == "sent"
+    assert not [a for a in timeline(session, lead_id) if a.kind == ActivityKind.EMAIL]  # logged, not on the timeline
