@@ -11,6 +11,7 @@ from portal import clock
 from portal.audit import AuditEntry
 from portal.clock import VIETNAM
 from portal.extensions import db
+from portal.leads.correspondence.defaults import seed_default_reply_templates
 from portal.leads.correspondence.operations import cancel_follow_up, schedule_follow_up
 from portal.leads.mailbox.matching import Reply
 from portal.leads.mailbox.operations import attach, record
@@ -287,3 +288,16 @@ def test_a_follow_up_sent_is_never_sent_again_even_if_recording_it_fails(app, se
     assert deliver_next(catcher) is None and len(catcher.sent) == 1
     assert session.get(OutboxMessage, outbox_id).status == "sent"
     assert not [a for a in timeline(session, lead_id) if a.kind == ActivityKind.EMAIL]  # logged, not on the timeline
+
+
+def test_schedule_a_follow_up_from_the_lead_starts_from_the_follow_up_template_in_the_investors_language(
+        session, at, manager, staff_client):
+    seed_default_reply_templates()
+    lead = factories.lead("Hanbit Chips", owner=manager, name="Kim Min-jun", preferred_language="ko")
+    session.commit()
+    page = text_of(staff_client.get(f"/staff/leads/{lead.reference}"))
+    link = f"/staff/leads/{lead.reference}/write?template=follow_up#send_at"
+    assert f'href="{link}">Schedule a follow-up</a>' in page
+    form = text_of(staff_client.get(link.split("#")[0]))
+    assert f"문의 관련 후속 연락 ({lead.reference})" in form and "Kim Min-jun 님께" in form
+    assert 'id="send_at"' in form and "Send later, on (Vietnam time)" in form
