@@ -22,18 +22,11 @@ from portal.leads.operations import log_activity
 from portal.outbox.delivery import WHEN_SENT, claim_next, deliver_next, send_due
 from portal.outbox.models import OutboxMessage, reply_address
 from tests import factories
+from tests.mails import Catcher
 from tests.staff import log_in, post
 
 #: Thursday morning at the centre.
 THURSDAY = datetime(2026, 11, 26, 9, 0, tzinfo=VIETNAM)
-
-
-class Catcher:
-    def __init__(self):
-        self.sent = []
-
-    def send(self, message, outbox_id):
-        self.sent.append(message)
 
 
 @pytest.fixture
