@@ -95,6 +95,8 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.SESSION_MAX_HOURS)
         #: A new lead must get its first answer within this many working hours (Vietnam time).
         self.FIRST_RESPONSE_HOURS = int(os.environ.get("FIRST_RESPONSE_HOURS", "8"))
+        #: After the first answer, the owner gets a follow-up task this many working days later.
+        self.FOLLOW_UP_WORKING_DAYS = int(os.environ.get("FOLLOW_UP_WORKING_DAYS", "5"))
         # Mail: with no MAIL_SERVER, e-mails are written to instance/mail/ as .eml files
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
         self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

@@ -11,3 +11,13 @@ def as_sent(messages):
     for message in messages:
         render_saved(message)
     return messages
+
+
+class Catcher:
+    """A transport that keeps the e-mails ``delivery.build_email`` built."""
+
+    def __init__(self):
+        self.sent = []
+
+    def send(self, message, outbox_id):
+        self.sent.append(message)

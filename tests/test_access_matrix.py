@@ -34,6 +34,7 @@ RULES = {
     ("pipeline.assign", "POST"): OFFICER,  # an officer may only take a free lead: test_staff_access.py
     ("pipeline.export_leads", "GET"): MANAGER,
     ("correspondence.write", "GET"): OFFICER, ("correspondence.write", "POST"): OFFICER,
+    ("correspondence.cancel_scheduled", "POST"): OFFICER,  # on a lead they may work on
     ("correspondence.templates", "GET"): ADMIN,
     ("correspondence.edit_template", "GET"): ADMIN, ("correspondence.edit_template", "POST"): ADMIN,
     ("pipeline.investor_document", "GET"): OFFICER,  # and only on a lead whose messages they may read
@@ -122,6 +123,7 @@ def world(session):
                                 name_ja="その他"),
         "media_id": 999_999, "document_id": 999_999, "message_id": 999_999, "token": "no-such-token",
         "company_id": company, "contact_id": contact, "project_id": company.projects[0],
+        "scheduled_id": 999_999,
         "section": "funnel", "purpose": "first_answer", "language": "ko",
     }
     for name, value in values.items():

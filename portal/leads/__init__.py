@@ -10,7 +10,10 @@ def init_app(app: Flask) -> None:
     from portal.leads.capture import site_needs
     from portal.leads.capture.views import bp as capture
     from portal.leads.companies.views import bp as companies
+    from portal.leads.correspondence.operations import record_sent_follow_up
     from portal.leads.correspondence.views import bp as correspondence
+    from portal.leads.models import SCHEDULED_KIND
+    from portal.outbox.delivery import when_sent
     from portal.leads.follow.views import bp as follow
     from portal.leads.imports.views import bp as imports
     from portal.leads.mailbox.cli import mail_cli
@@ -27,6 +30,7 @@ def init_app(app: Flask) -> None:
                       reports, mailbox, companies):
         app.register_blueprint(blueprint)
     template_helpers.register(app)
+    when_sent(SCHEDULED_KIND, record_sent_follow_up)
     app.add_template_global(promise.response_promise)
     site_needs.register(app)
     mails.register()

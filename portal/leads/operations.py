@@ -9,12 +9,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import force_locale, gettext as _
 from sqlalchemy import select, update
 
 from portal import audit, clock
 from portal.auth import security_log
 from portal.auth.models import User
-from portal.clock import as_utc, start_of_day
+from portal.clock import VIETNAM, as_utc, start_of_day
 from portal.extensions import db
 from portal.leads import queries
 from portal.leads.default_pipeline import NEW
@@ -356,10 +357,30 @@ def log_activity(lead: Lead, kind: ActivityKind, body: str, user: User) -> Activ
     if kind in CONTACT_KINDS and lead.first_responded_at is None:
         lead.first_responded_at = now
         audit.record("lead", lead.id, "first_response", {"first_responded_at": (None, now)}, user_id=user.id)
+        _plan_follow_up(lead, user, now)
     if kind in ANSWER_KINDS:
         lead.investor_replied_at = None  # the investor's reply is answered: no longer "waiting for us"
     db.session.flush()
     return activity
+
+
+def _plan_follow_up(lead: Lead, user: User, answered_at) -> None:
+    """After the first answer, the owner (else whoever answered) gets a task to follow up
+    ``FOLLOW_UP_WORKING_DAYS`` working days later, titled in their language; the investor's reply
+    removes it while it is open (``correspondence.operations.call_off_follow_ups``)."""
+    days = current_app.config["FOLLOW_UP_WORKING_DAYS"]
+    if days <= 0 or lead.status != LeadStatus.OPEN or any(task.follow_up for task in lead.tasks):
+        return
+    assignee = lead.owner or user
+    with force_locale(assignee.language):
+        title = _("Follow up: the investor has not replied to our answer")
+    due = queries.working_days_after(answered_at.astimezone(VIETNAM).date(), days)
+    task = Task(title=title, due_date=due, assignee=assignee, follow_up=True)
+    lead.tasks.append(task)
+    db.session.flush()
+    audit.record("task", task.id, "create", {"title": (None, title), "due_date": (None, due),
+                                             "assignee": (None, assignee.email), "follow_up": (None, True)},
+                 user_id=user.id)
 
 
 def add_task(lead: Lead, title: str, due: date, assignee: User, user: User) -> Task:

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import (ColumnElement, Select, and_, exists, func, literal_column, nulls_first, or_, select, text,
                         union_all)
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 from sqlalchemy.sql.elements import True_
 
 from portal import clock
@@ -23,6 +23,7 @@ from portal.leads.models import (
     LostReason,
     Referrer,
     SavedFilter,
+    ScheduledMessage,
     SiteNeeds,
     Stage,
     StageChange,
@@ -30,8 +31,9 @@ from portal.leads.models import (
     Task,
 )
 from portal.leads import search_index
+from portal.outbox.models import OutboxMessage, OutboxStatus
 from portal.leads.rules.access import contact_visible_to
-from portal.leads.rules.deadlines import add_working_hours
+from portal.leads.rules.deadlines import add_working_days, add_working_hours
 from portal.leads.rules.matching import phone_digits
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
 from portal.search_text import fold
@@ -449,6 +451,13 @@ def waiting_leads(limit: int = 20) -> list[Lead]:
     return list(db.session.scalars(stmt))
 
 
+def replies_waiting_for(user: User) -> list[Lead]:
+    """The user's open leads whose investor replied and waits for our answer, the longest waiting first."""
+    stmt = _with_row_data(select(Lead)).where(Lead.owner_id == user.id, Lead.status == LeadStatus.OPEN,
+                                              Lead.investor_replied_at.is_not(None))
+    return list(db.session.scalars(stmt.order_by(Lead.investor_replied_at, Lead.id)))
+
+
 def overdue_leads_of(user: User) -> list[Lead]:
     stmt = _with_row_data(select(Lead)).where(overdue_condition(), Lead.owner_id == user.id)
     return list(db.session.scalars(stmt.order_by(Lead.first_response_due)))
@@ -536,3 +545,20 @@ def working_hours_after(start: datetime, hours: float) -> datetime:
     days = set(db.session.scalars(select(Holiday.day).where(Holiday.day >= first,
                                                             Holiday.day <= first + HOLIDAY_HORIZON)))
     return add_working_hours(start, hours, days)
+
+
+def working_days_after(day: date, days: int) -> date:
+    """``rules.deadlines.add_working_days`` with the public holidays recorded by the administrators."""
+    last = day + HOLIDAY_HORIZON + timedelta(days=2 * days)
+    holidays = set(db.session.scalars(select(Holiday.day).where(Holiday.day > day, Holiday.day <= last)))
+    return add_working_days(day, days, holidays)
+
+
+def waiting_follow_ups(lead: Lead) -> list[ScheduledMessage]:
+    """The lead's scheduled e-mails not yet sent nor cancelled, the soonest first."""
+    return list(db.session.scalars(
+        select(ScheduledMessage).join(OutboxMessage, OutboxMessage.id == ScheduledMessage.outbox_id)
+        .where(ScheduledMessage.lead_id == lead.id, ScheduledMessage.cancelled_at.is_(None),
+               OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
+        .options(contains_eager(ScheduledMessage.message), joinedload(ScheduledMessage.created_by))
+        .order_by(ScheduledMessage.send_at, ScheduledMessage.id)))

@@ -1,6 +1,7 @@
 """The morning reminder: each staff member gets one e-mail, in their language, listing what
 is due that day: their tasks due or late, their leads waiting for a first answer (late or due
-today), and, for managers, the new leads nobody has taken. Nobody with nothing due gets mail.
+today), their investors waiting for our reply, their follow-ups due, and, for managers, the new
+leads nobody has taken. Nobody with nothing due gets mail.
 
 Run by cron on working mornings (``flask reminders send``); weekends and public holidays are
 skipped, and a second run on the same day sends nothing twice.
@@ -32,10 +33,15 @@ class Digest:
     late_answers: list[Lead] = field(default_factory=list)
     answers_due_today: list[Lead] = field(default_factory=list)
     unassigned: list[Lead] = field(default_factory=list)
+    #: Their leads whose investor replied and waits for our answer, the longest waiting first.
+    replies_waiting: list[Lead] = field(default_factory=list)
+    #: Their automatic follow-up tasks due or late (listed here, not among ``tasks``).
+    follow_ups: list[Task] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.tasks or self.late_answers or self.answers_due_today or self.unassigned)
+        return not (self.tasks or self.late_answers or self.answers_due_today or self.unassigned
+                    or self.replies_waiting or self.follow_ups)
 
 
 def is_working_day(day: date) -> bool:
@@ -48,11 +54,14 @@ def digest_for(user: User, today: date) -> Digest:
                                     Lead.first_responded_at.is_(None), Lead.first_response_due >= now,
                                     Lead.first_response_due < start_of_day(today + timedelta(days=1)))
                  .order_by(Lead.first_response_due))
+    tasks = queries.open_tasks_for(user, today)
     return Digest(
-        tasks=queries.open_tasks_for(user, today),
+        tasks=[task for task in tasks if not task.follow_up],
         late_answers=queries.overdue_leads_of(user),
         answers_due_today=list(db.session.scalars(due_today)),
         unassigned=queries.waiting_leads() if user.can(Role.MANAGER) else [],
+        replies_waiting=queries.replies_waiting_for(user),
+        follow_ups=[task for task in tasks if task.follow_up],
     )
 
 
@@ -87,7 +96,7 @@ reminders_cli = AppGroup("reminders", help="Reminders to staff.")
 @reminders_cli.command("send")
 @click.option("--force", is_flag=True, help="Also on a weekend or a public holiday.")
 def send_reminders_command(force: bool) -> None:
-    """Queue each staff member's morning reminder (tasks and first answers due); cron, working mornings."""
+    """Queue each staff member's morning reminder (tasks, first answers, replies and follow-ups due); cron, working mornings."""
     written = send_daily_digests(force)
     db.session.commit()
     click.echo(f"Reminders: {written} queued in the outbox.")

@@ -3,6 +3,7 @@ registered with ``render_when_sent``, by the sender from a JSON context saved wi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable
 
 from flask import render_template
@@ -59,13 +60,17 @@ def queue_mail(kind: str, recipient: str, language: str, lead_id: int | None = N
 
 
 def queue_written(recipient: str, subject: str, body: str, language: str, lead_id: int | None, *,
-                  reply_to: str = "", thread: list[str] | None = None,
-                  attachments: list[int] | None = None) -> OutboxMessage:
+                  reply_to: str = "", thread: list[str] | None = None, attachments: list[int] | None = None,
+                  kind: str = "written", not_before: datetime | None = None) -> OutboxMessage:
     """Queue a message staff wrote themselves (no template to render), with its reply address, the
-    Message-IDs it answers and the ``MediaFile`` ids to attach when sending."""
-    return _enqueue(OutboxMessage(kind="written", recipient=recipient, subject=subject, body=body,
-                                  language=language, lead_id=lead_id, message_id=new_message_id(),
-                                  reply_to=reply_to, thread=thread or None, attachments=attachments or None))
+    Message-IDs it answers and the ``MediaFile`` ids to attach when sending; with ``not_before``, no
+    sender takes it before that time (it is its first ``next_attempt_at``)."""
+    message = OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body, language=language,
+                            lead_id=lead_id, message_id=new_message_id(), reply_to=reply_to, thread=thread or None,
+                            attachments=attachments or None)
+    if not_before is not None:
+        message.next_attempt_at = not_before
+    return _enqueue(message)
 
 
 def _enqueue(message: OutboxMessage) -> OutboxMessage:

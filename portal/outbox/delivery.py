@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Callable
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import and_, event, or_, select, update
@@ -217,13 +218,38 @@ def _render_saved(message: OutboxMessage) -> None:
     render_saved(message)
 
 
+#: Per kind, what a feature records in the transaction that marks a message sent (``when_sent``).
+WHEN_SENT: dict[str, Callable[[OutboxMessage], None]] = {}
+
+
+def when_sent(kind: str, record: Callable[[OutboxMessage], None]) -> None:
+    """Let a feature record something once a message of ``kind`` is sent (a scheduled follow-up goes on
+    the lead's timeline then). A feature registers it in its ``init_app``."""
+    WHEN_SENT[kind] = record
+
+
 def _record_sent(mail: OutgoingMail) -> str:
     message = db.session.get(OutboxMessage, mail.id)
     message.status, message.sent_at = OutboxStatus.SENT, clock.now()
     message.locked_until, message.last_error = None, ""
     db.session.commit()
     current_app.logger.info("outbox: message %s (%s) sent", mail.id, mail.kind)
+    _after_sent(mail)
     return OutboxStatus.SENT
+
+
+def _after_sent(mail: OutgoingMail) -> None:
+    """The feature's ``when_sent`` record, in a transaction of its own after the ``sent`` status is
+    committed: if it fails, that is logged, and the message never looks unsent (it would go out again)."""
+    record = WHEN_SENT.get(mail.kind)
+    if record is None:
+        return
+    try:
+        record(db.session.get(OutboxMessage, mail.id))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("outbox: message %s (%s) sent, but recording it failed", mail.id, mail.kind)
 
 
 def _record_failure(mail: OutgoingMail, error: str) -> str:

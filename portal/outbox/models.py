@@ -24,6 +24,8 @@ class OutboxStatus(enum.StrEnum):
     SENT = "sent"
     #: Gave up after the last retry; kept with its error for staff to see.
     FAILED = "failed"
+    #: Called off before its time (a scheduled follow-up the investor's reply made needless).
+    CANCELLED = "cancelled"
 
 
 def new_message_id() -> str:

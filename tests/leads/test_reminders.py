@@ -76,3 +76,29 @@ def test_the_command_queues_them_for_the_outbox(app, session, runner, monday):
     result = runner.invoke(args=["reminders", "send"])
     assert "1 queued" in result.output
     assert lead.reference in digests(session)[officer.email].body
+
+
+def test_investors_waiting_for_our_reply_and_follow_ups_due_have_their_own_sections(app, session, monday):
+    kim = factories.user(role="officer", email="kim@centre.example", language="ko", name="Kim")
+    colleague = factories.user(role="officer", name="Colleague")
+    waiting = factories.lead("Hanbit Chips", owner=kim, received=MONDAY_MORNING - timedelta(days=9),
+                             first_responded_at=MONDAY_MORNING - timedelta(days=8),
+                             investor_replied_at=MONDAY_MORNING - timedelta(days=1))
+    factories.lead("Someone Else's Reply", owner=colleague, investor_replied_at=MONDAY_MORNING - timedelta(days=1))
+    quiet = factories.lead("Quiet Motors", owner=kim, received=MONDAY_MORNING - timedelta(days=9),
+                           first_responded_at=MONDAY_MORNING - timedelta(days=8))
+    quiet.tasks.append(Task(title="Follow up: no reply", due_date=monday, assignee_id=kim.id, follow_up=True))
+    quiet.tasks.append(Task(title="Later follow-up", due_date=monday + timedelta(days=3), assignee_id=kim.id,
+                            follow_up=True))
+    quiet.tasks.append(Task(title="Send the price list", due_date=monday, assignee_id=kim.id))
+    session.commit()
+
+    day = digest_for(kim, monday)
+    assert [lead.company for lead in day.replies_waiting] == ["Hanbit Chips"]
+    assert [task.title for task in day.follow_ups] == ["Follow up: no reply"]
+    assert [task.title for task in day.tasks] == ["Send the price list"]  # a follow-up is listed once
+    assert send_daily_digests() == 2  # Kim and the colleague waiting for a reply
+    body = digests(session)["kim@centre.example"].body
+    assert "회신을 기다리는 투자자:" in body and waiting.reference in body
+    assert "후속 조치 예정 (우리 답변 이후 회신 없음):" in body and quiet.reference in body
+    assert "Someone Else's Reply" not in body and "Later follow-up" not in body

@@ -7,6 +7,26 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.leads.models import ReplyTemplate
 
+#: Added with the follow-ups (migration ``c9e4a2f7b1d5``).
+FOLLOW_UP_TEMPLATES = [
+    ("follow_up", "en", "Following up on your inquiry ({reference})",
+     "Dear {investor_name},\n\nI am writing to follow up on my last message about {interests}. Have you had a "
+     "chance to consider it? I will be glad to answer your questions, send more information or arrange a call or "
+     "a site visit for {company}.\n\nKind regards,\n{officer_name}\n{officer_email}"),
+    ("follow_up", "vi", "Tiếp nối yêu cầu tư vấn của Quý vị ({reference})",
+     "Kính gửi {investor_name},\n\nTôi xin viết thư tiếp nối thư trước về {interests}. Quý vị đã có thời gian "
+     "xem xét chưa? Tôi rất sẵn lòng giải đáp các câu hỏi, gửi thêm thông tin hoặc sắp xếp một cuộc gọi hay chuyến "
+     "khảo sát thực địa cho {company}.\n\nTrân trọng,\n{officer_name}\n{officer_email}"),
+    ("follow_up", "ko", "문의 관련 후속 연락 ({reference})",
+     "{investor_name} 님께,\n\n{interests}에 관해 지난번 보내 드린 메시지와 관련하여 다시 연락드립니다. 검토해 보실 "
+     "시간이 있으셨는지요? 궁금하신 점에 답변드리고, 추가 자료를 보내 드리거나 통화 또는 현장 방문 일정을 기꺼이 "
+     "마련하겠습니다.\n\n감사합니다.\n{officer_name}\n{officer_email}"),
+    ("follow_up", "ja", "お問い合わせについてのご連絡（{reference}）",
+     "{investor_name} 様\n\n先日お送りした{interests}に関するご連絡の件で、改めてご連絡いたしました。ご検討いただけ"
+     "ましたでしょうか。ご質問へのご回答、追加資料のご送付、お電話や現地視察の手配など、貴社のご検討をお手伝いいたします。"
+     "\n\nよろしくお願いいたします。\n{officer_name}\n{officer_email}"),
+]
+
 # purpose, lang, subject, body
 DEFAULT_REPLY_TEMPLATES = [
     ("first_answer", "en", "Your inquiry {reference}: {interests}",
@@ -97,7 +117,7 @@ DEFAULT_REPLY_TEMPLATES = [
      "{investor_name} 様\n\n貴社の投資登録証明書のご取得、誠におめでとうございます。建設から生産開始まで、センターが"
      "引き続きお手伝いいたします。お困りの際はいつでもご連絡ください。\n\nよろしくお願いいたします。\n{officer_name}\n"
      "{officer_email}"),
-]
+] + FOLLOW_UP_TEMPLATES
 
 
 def reply_template_rows() -> list[dict]:

@@ -1,12 +1,16 @@
 """The message to the investor and the reply template editor."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from flask_babel import gettext as _, lazy_gettext as _l
-from wtforms import HiddenField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal import clock
 from portal.auth.forms import StaffForm
+from portal.clock import VIETNAM
 from portal.form_messages import REQUIRED
 from portal.leads.correspondence.filling import PLACEHOLDERS, unknown_placeholders
 
@@ -17,10 +21,21 @@ class MessageForm(StaffForm):
     brochures = SelectMultipleField(_l("Attach brochures"), coerce=int, widget=ListWidget(prefix_label=False),
                                     option_widget=CheckboxInput())
     template = HiddenField(validators=[Optional(), Length(max=30)])
+    send_at = DateTimeLocalField(_l("Send later, on (Vietnam time)"), [Optional()], format=["%Y-%m-%dT%H:%M"])
 
     def __init__(self, brochure_choices: list[tuple[int, str]], *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.brochures.choices = brochure_choices
+
+    def validate_send_at(self, field) -> None:
+        if field.data is not None and self.send_at_utc() <= clock.now():
+            raise ValidationError(_("Choose a time in the future, or leave it empty to send now."))
+
+    def send_at_utc(self) -> datetime | None:
+        """The time chosen, read as Vietnam time, in UTC; None: send now."""
+        if self.send_at.data is None:
+            return None
+        return self.send_at.data.replace(tzinfo=VIETNAM).astimezone(timezone.utc)
 
 
 def known_placeholders(form, field) -> None:

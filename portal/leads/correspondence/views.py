@@ -12,12 +12,13 @@ from portal import audit
 from portal.auth.access import staff_required
 from portal.auth.models import Role
 from portal.extensions import db
-from portal.i18n import LANGUAGES, current_language
+from portal.i18n import LANGUAGES, current_language, format_moment
 from portal.leads import queries
 from portal.leads.correspondence.filling import PLACEHOLDERS, fill, template_for, values_for
 from portal.leads.correspondence.forms import MessageForm, ReplyTemplateForm
-from portal.leads.correspondence.operations import brochures_for, write_to_investor
-from portal.leads.models import REPLY_PURPOSE_LABELS, Lead, ReplyPurpose, ReplyTemplate
+from portal.leads.correspondence.operations import (brochures_for, cancel_follow_up, schedule_follow_up,
+                                                    write_to_investor)
+from portal.leads.models import REPLY_PURPOSE_LABELS, Lead, ReplyPurpose, ReplyTemplate, ScheduledMessage
 from portal.leads.rules.access import can_work_on
 
 bp = Blueprint("correspondence", __name__, url_prefix="/staff")
@@ -60,13 +61,32 @@ def write(reference: str):
         form.template.data = purpose
     if form.validate_on_submit():
         chosen = [media for media in brochures if media.id in (form.brochures.data or [])]
-        write_to_investor(lead, form.subject.data.strip(), form.body.data.strip(), chosen, current_user,
-                          template=form.template.data or "")
+        subject, body, send_at = form.subject.data.strip(), form.body.data.strip(), form.send_at_utc()
+        if send_at is None:
+            write_to_investor(lead, subject, body, chosen, current_user, template=form.template.data or "")
+            flash(_("Your message to the investor is on its way."), "success")
+        else:
+            schedule_follow_up(lead, subject, body, chosen, send_at, current_user, template=form.template.data or "")
+            flash(_("Your message will be sent on %(when)s, unless the investor writes first.",
+                    when=format_moment(send_at)), "success")
         db.session.commit()
-        flash(_("Your message to the investor is on its way."), "success")
         return redirect(url_for("pipeline.lead", reference=reference, _anchor="timeline"))
     return render_template("leads/correspondence/write.html", lead=lead, form=form, purposes=REPLY_PURPOSE_LABELS,
                            purpose=purpose, template=template, missing=missing), 400 if form.is_submitted() else 200
+
+
+@bp.post("/leads/<reference>/scheduled/<int:scheduled_id>/cancel")
+def cancel_scheduled(reference: str, scheduled_id: int):
+    lead = _writable_lead(reference)
+    scheduled = db.session.get(ScheduledMessage, scheduled_id)
+    if scheduled is None or scheduled.lead_id != lead.id:
+        abort(404)
+    if cancel_follow_up(lead, scheduled, current_user):
+        flash(_("The scheduled e-mail is cancelled."), "success")
+    else:
+        flash(_("The scheduled e-mail was already sent or cancelled."), "error")
+    db.session.commit()
+    return redirect(url_for("pipeline.lead", reference=reference, _anchor="scheduled"))
 
 
 @bp.get("/templates")

@@ -13,6 +13,7 @@ from portal import audit, clock
 from portal.auth.models import User
 from portal.extensions import db
 from portal.leads import queries
+from portal.leads.correspondence.operations import call_off_follow_ups
 from portal.leads.follow.operations import document_dir
 from portal.leads.mailbox.matching import Reply, references_in
 from portal.leads.models import (Activity, ActivityKind, InvestorDocument, Lead, LeadStatus, MailboxMessage,
@@ -91,13 +92,14 @@ def _keep_attachments(lead: Lead, activity: Activity, reply: Reply) -> tuple[lis
 
 def add_reply(lead: Lead, reply: Reply) -> Activity:
     """The reply on the lead's timeline (text only), its attachments kept, the lead marked "investor
-    replied, waiting for us", and the owner (or the centre's address) told through the outbox."""
+    replied, waiting for us", its waiting follow-ups called off, and the owner (or the centre's address) told through the outbox."""
     now = clock.now()
     activity = Activity(kind=ActivityKind.REPLY, body=reply.text, created_at=now)
     lead.activities.append(activity)
     lead.last_message_at = now
     lead.investor_replied_at = now
     db.session.flush()
+    call_off_follow_ups(lead)
     kept, refused = _keep_attachments(lead, activity, reply)
     activity.details = {
         "message_id": reply.message_id, "from": reply.sender, "subject": reply.subject,

@@ -28,6 +28,8 @@ class ActivityKind(enum.StrEnum):
     MERGE = "merge"
     #: An e-mail from the investor read from the centre's mailbox (``portal.leads.mailbox``).
     REPLY = "reply"
+    #: A scheduled follow-up e-mail or an automatic follow-up task called off (``details``: what, why).
+    FOLLOW_UP_CANCELLED = "follow_up_cancelled"
 
 
 #: What staff log by hand; the first of these on a lead stops the first-response clock.
@@ -47,6 +49,7 @@ ACTIVITY_LABELS = {
     ActivityKind.ASSIGNMENT: _l("Assigned"),
     ActivityKind.MERGE: _l("Merged with a duplicate"),
     ActivityKind.REPLY: _l("Investor replied"),
+    ActivityKind.FOLLOW_UP_CANCELLED: _l("Follow-up called off"),
 }
 
 

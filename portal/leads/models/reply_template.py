@@ -19,6 +19,8 @@ class ReplyPurpose(enum.StrEnum):
     DOCUMENTS = "documents"
     AFTER_VISIT = "after_visit"
     AFTER_REGISTRATION = "after_registration"
+    #: No word from the investor since our answer (what a scheduled follow-up usually starts from).
+    FOLLOW_UP = "follow_up"
 
 
 REPLY_PURPOSE_LABELS = {
@@ -28,6 +30,7 @@ REPLY_PURPOSE_LABELS = {
     ReplyPurpose.DOCUMENTS: _l("Sending documents"),
     ReplyPurpose.AFTER_VISIT: _l("After a visit"),
     ReplyPurpose.AFTER_REGISTRATION: _l("After registration"),
+    ReplyPurpose.FOLLOW_UP: _l("Follow-up"),
 }
 
 

@@ -218,6 +218,7 @@ def _lead_page(lead: Lead, status: int = 200, **forms):
     return render_template("leads/pipeline/lead.html", lead=lead, stages={s.id: s for s in stages},
                            users={u.id: u for u in users}, can_work=can_work_on(current_user, lead),
                            can_see=can_see, company_link=company_queries.company_of_lead(lead),
+                           scheduled=queries.waiting_follow_ups(lead),
                            now=clock.now(), today=clock.today_in_vietnam(), **forms), status
 
 

@@ -15,12 +15,14 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 
 from sqlalchemy import Date, DateTime, Integer, case, func, literal, literal_column, or_, select, tuple_, union_all
+from sqlalchemy.orm import aliased
 
 from portal import clock
 from portal.auth.models import User
 from portal.clock import start_of_day
 from portal.extensions import db
-from portal.leads.models import Event, Lead, LeadStatus, LostReason, Referrer, Stage, StageChange, lead_sectors
+from portal.leads.models import (ANSWER_KINDS, Activity, ActivityKind, Event, Lead, LeadStatus, LostReason, Referrer,
+                                 Stage, StageChange, Task, lead_sectors)
 from portal.leads.reports.sql import seconds_between, vietnam_month  # noqa: F401  (re-exported)
 from portal.projects.models import Sector
 
@@ -359,6 +361,12 @@ class Report:
     def time_in_stages(self) -> list[StageTime]:
         return time_in_stages(self.filters, self.now)
 
+    def follow_ups(self) -> FollowUps:
+        return follow_ups(self.filters)
+
+    def reply_answers(self) -> ReplyAnswers:
+        return reply_answers(self.filters)
+
 
 # --- response time ---------------------------------------------------------------------------
 
@@ -475,6 +483,63 @@ def response_by_officer(filters: ReportFilters) -> list[ResponseTimes]:
 def response_by_month(filters: ReportFilters) -> list[ResponseTimes]:
     """Per month the leads were received in."""
     return Report(filters).response_by_month()
+
+
+# --- follow-ups and answers to the investors' replies -----------------------------------------
+
+
+@dataclass
+class FollowUps:
+    """Of the leads answered, those followed up: an e-mail to the investor after the first answer
+    (written from the lead, scheduled, or logged), or an automatic follow-up task done."""
+
+    answered: int
+    followed_up: int
+
+    @property
+    def share(self) -> float | None:
+        return self.followed_up * 100 / self.answered if self.answered else None
+
+
+def follow_ups(filters: ReportFilters) -> FollowUps:
+    later_email = (select(Activity.id).where(Activity.lead_id == Lead.id, Activity.kind == ActivityKind.EMAIL,
+                                             Activity.created_at > Lead.first_responded_at)
+                   .correlate(Lead).exists())
+    task_done = (select(Task.id).where(Task.lead_id == Lead.id, Task.follow_up.is_(True), Task.done_at.is_not(None))
+                 .correlate(Lead).exists())
+    followed = case((Lead.first_responded_at.is_not(None) & or_(later_email, task_done), 1))
+    answered, followed_up = db.session.execute(
+        select(func.count(Lead.first_responded_at), func.count(followed)).where(*lead_conditions(filters))).one()
+    return FollowUps(int(answered), int(followed_up))
+
+
+@dataclass
+class ReplyAnswers:
+    """Each reply read from the investor's e-mail, to the next e-mail, call or meeting on the lead (what
+    clears "investor replied, waiting for us"), in clock time: nights and weekends count."""
+
+    replies: int
+    answered: int
+    median_seconds: float | None
+
+
+def reply_answers(filters: ReportFilters) -> ReplyAnswers:
+    reply, answer = aliased(Activity), aliased(Activity)
+    next_answer = (select(func.min(answer.created_at))
+                   .where(answer.lead_id == reply.lead_id, answer.kind.in_(ANSWER_KINDS),
+                          answer.created_at > reply.created_at)
+                   .correlate(reply).scalar_subquery())
+    waits = (select(seconds_between(reply.created_at, next_answer).label("waited"))
+             .join(Lead, Lead.id == reply.lead_id).where(reply.kind == ActivityKind.REPLY, *lead_conditions(filters)))
+    if _sorts_within_group():
+        rows = waits.subquery()
+        replies, answered, median = db.session.execute(
+            select(func.count(), func.count(rows.c.waited), _percentile_of(rows, "waited", MEDIAN))).one()
+    else:
+        found = list(db.session.scalars(waits.order_by(literal_column("waited"))))
+        ordered = [waited for waited in found if waited is not None]
+        replies, answered, median = len(found), len(ordered), _percentile(ordered, MEDIAN)
+    return ReplyAnswers(int(replies), int(answered), _seconds_or_none(median, answered))
 
 
 # --- time in each stage ----------------------------------------------------------------------

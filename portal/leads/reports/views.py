@@ -53,7 +53,8 @@ def index():
     return render_template(
         "leads/reports/index.html", form=form, filters=filters, sees_everyone=sees_everyone(),
         shown=report_tables.shown,
-        totals=report.totals(), response=report.response_overall(),
+        totals=report.totals(), response=report.response_overall(), follow_ups=report.follow_ups(),
+        reply_answers=report.reply_answers(),
         tables=[report_tables.build(section, report) for section in report_tables.SECTIONS],
         query=request.query_string.decode(),
     )

@@ -32,3 +32,13 @@ def add_working_hours(start: datetime, hours: float, holidays: Container[date] =
                 remaining -= period_end - cursor
                 cursor = period_end
         cursor = _at(cursor + timedelta(days=1), time(0))
+
+
+def add_working_days(day: date, days: int, holidays: Container[date] = ()) -> date:
+    """The ``days``-th working day after ``day`` (Monday to Friday, not in ``holidays``)."""
+    cursor = day
+    while days > 0:
+        cursor += timedelta(days=1)
+        if cursor.weekday() < 5 and cursor not in holidays:
+            days -= 1
+    return cursor

@@ -15,17 +15,8 @@ from portal.outbox.delivery import deliver_next
 from portal.outbox.models import OutboxMessage, reply_address
 from portal.projects.models import MediaFile
 from tests import factories
+from tests.mails import Catcher
 from tests.staff import log_in, post
-
-
-class Catcher:
-    """A transport that keeps the e-mails ``delivery.build_email`` built."""
-
-    def __init__(self):
-        self.sent = []
-
-    def send(self, message, outbox_id):
-        self.sent.append(message)
 
 
 @pytest.fixture

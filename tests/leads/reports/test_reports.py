@@ -347,7 +347,8 @@ def test_the_page_shows_the_figures_formatted_for_the_reader(staff_client, centr
     figures_text = text_of(re.search(r'<ul class="figures">.*?</ul>', html, re.S).group(0))
     assert figures_text == ("12 leads received 2 registered their investment US$80M registered capital "
                             "33.3% win rate (registered of those decided) 6 hr median time to the first answer "
-                            "72.7% answered within the deadline 1 not yet answered")
+                            "72.7% answered within the deadline 1 not yet answered "
+                            "0% of the answered leads followed up – median time to answer an investor's reply")
     assert table_rows(html, "funnel") == [
         ["Stage", "Leads that reached it", "Went on to the next stage"],
         ["New", "12", "66.7%"], ["Contacted", "8", "75%"], ["Qualified", "6", "66.7%"], ["Site visit", "4", "75%"],
