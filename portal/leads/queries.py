@@ -24,6 +24,8 @@ from portal.leads.models import (
     Referrer,
     SavedFilter,
     SiteNeeds,
+    SiteVisit,
+    SiteVisitStop,
     Stage,
     StageChange,
     Tag,
@@ -370,6 +372,8 @@ def lead_by_reference(reference: str) -> Lead | None:
         selectinload(Lead.activities).joinedload(Activity.user),
         selectinload(Lead.tasks).joinedload(Task.assignee),
         selectinload(Lead.site_needs).joinedload(SiteNeeds.sector),
+        selectinload(Lead.site_visits).selectinload(SiteVisit.stops).joinedload(SiteVisitStop.park)
+        .selectinload(IndustrialPark.texts),
     )
     return db.session.scalars(stmt).first()
 
