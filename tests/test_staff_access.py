@@ -49,6 +49,9 @@ def routes(team):
         ("POST", f"/staff/leads/{theirs}/stage", 400, 403, 302, 302),
         ("POST", f"/staff/leads/{theirs}/tasks", 400, 403, 302, 302),
         ("POST", f"/staff/leads/{theirs}/assign", 400, 403, 302, 302),
+        ("GET", f"/staff/leads/{theirs}/visit", 302, 403, 200, 200),
+        ("POST", f"/staff/leads/{theirs}/visit", 400, 403, 400, 400),
+        ("POST", f"/staff/leads/{theirs}/visit/cancel", 400, 403, 404, 404),
         ("POST", f"/staff/leads/{mine}/activities", 400, 302, 302, 302),
         ("GET", "/staff/catalogue/key-figures", 302, 403, 200, 200),
         # managers keep the key figures current; only administrators delete, as everywhere in the catalogue
@@ -62,6 +65,8 @@ FORMS = {
     "tasks": {"title": "Send the land price list", "due_date": "2030-01-01"},
     "assign": {"owner": ""},
     "delete": {},
+    "visit": {"starts_at": "2020-01-01T09:00"},  # in the past: refused with its message
+    "cancel": {},
 }
 
 
