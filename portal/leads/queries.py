@@ -378,6 +378,11 @@ def lead_by_reference(reference: str) -> Lead | None:
     return db.session.scalars(stmt).first()
 
 
+def parks_to_visit() -> list[IndustrialPark]:
+    """Every park of the catalogue with its names, published or not (staff may show a park early)."""
+    return list(db.session.scalars(select(IndustrialPark).options(selectinload(IndustrialPark.texts))))
+
+
 def stages() -> list[Stage]:
     return list(db.session.scalars(select(Stage).order_by(Stage.position, Stage.id)))
 

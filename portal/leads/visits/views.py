@@ -5,16 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from portal.auth.access import staff_required
 from portal.extensions import db
 from portal.i18n import current_language
+from portal.leads import queries
 from portal.leads.correspondence.views import writable_lead
 from portal.leads.visits.forms import CancelVisitForm, VisitForm, form_data
 from portal.leads.visits.operations import cancel_visit, plan_visit
-from portal.projects.models import IndustrialPark
 
 bp = Blueprint("visits", __name__, url_prefix="/staff")
 
@@ -25,16 +23,11 @@ def require_staff():
     """Every page here needs a logged-in staff member."""
 
 
-def parks_to_visit() -> list[IndustrialPark]:
-    """Every park of the catalogue with its names, published or not (staff may show a park early)."""
-    return list(db.session.scalars(select(IndustrialPark).options(selectinload(IndustrialPark.texts))))
-
-
 @bp.route("/leads/<reference>/visit", methods=["GET", "POST"])
 def plan(reference: str):
     lead = writable_lead(reference)
     visit = lead.current_visit
-    form = VisitForm(parks_to_visit(), current_language(), data=form_data(lead, visit))
+    form = VisitForm(queries.parks_to_visit(), current_language(), data=form_data(lead, visit))
     if form.validate_on_submit():
         visit = plan_visit(lead, form.plan(), current_user, confirm=bool(form.confirm.data))
         db.session.commit()

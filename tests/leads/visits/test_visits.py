@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.audit import AuditEntry
-from portal.leads.models import Activity, SiteVisit
+from portal.leads.models import SiteVisit
 from portal.outbox.delivery import OutgoingMail, build_email
 from portal.outbox.models import OutboxMessage
 from tests import factories
@@ -216,3 +216,17 @@ def test_erasing_the_investors_data_erases_the_invitation(staff_client, session,
     erase(find(lead.email), manager)
     session.commit()
     assert invitations(session)[0].calendar is None
+
+
+def test_a_merged_duplicates_visit_moves_to_the_surviving_lead(staff_client, session, manager):
+    from portal.leads.operations import merge_leads
+
+    duplicate, vsip, bau_bang = arrange(session)
+    plan(staff_client, duplicate, vsip, bau_bang, button="propose")
+    survivor = factories.lead("Hanbit Chips Co.", name="Kim Min-jun")
+    session.commit()
+    merge_leads(survivor, duplicate, set(), manager)
+    session.commit()
+    assert survivor.current_visit is not None and survivor.current_visit.stops[0].park == vsip
+    page = html_lib.unescape(staff_client.get(f"/staff/leads/{survivor.reference}").text)
+    assert "Lobby, Becamex Hotel" in page and "Change or cancel the visit" in page
