@@ -17,6 +17,8 @@ WTFORMS_MESSAGES = (
     _l("Not a valid decimal value."),
     _l("Not a valid integer value."),
     _l("Not a valid date value."),
+    _l("Not a valid datetime value."),
+    _l("Not a valid time value."),
     _l("Invalid email address."),
     _l("Invalid input."),
 )

@@ -37,6 +37,8 @@ RULES = {
     ("correspondence.cancel_scheduled", "POST"): OFFICER,  # on a lead they may work on
     ("correspondence.templates", "GET"): ADMIN,
     ("correspondence.edit_template", "GET"): ADMIN, ("correspondence.edit_template", "POST"): ADMIN,
+    ("visits.plan", "GET"): OFFICER, ("visits.plan", "POST"): OFFICER,  # on a lead they may work on
+    ("visits.cancel", "POST"): OFFICER,
     ("pipeline.investor_document", "GET"): OFFICER,  # and only on a lead whose messages they may read
     ("mailbox.unmatched", "GET"): OFFICER, ("mailbox.attach", "POST"): OFFICER,  # attach: a lead they may work on
     ("mailbox.discard", "POST"): OFFICER,

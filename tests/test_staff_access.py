@@ -52,6 +52,9 @@ def routes(team):
         ("POST", f"/staff/leads/{theirs}/stage", 400, 403, 302, 302),
         ("POST", f"/staff/leads/{theirs}/tasks", 400, 403, 302, 302),
         ("POST", f"/staff/leads/{theirs}/assign", 400, 403, 302, 302),
+        ("GET", f"/staff/leads/{theirs}/visit", 302, 403, 200, 200),
+        ("POST", f"/staff/leads/{theirs}/visit", 400, 403, 400, 400),
+        ("POST", f"/staff/leads/{theirs}/visit/cancel", 400, 403, 404, 404),
         ("POST", f"/staff/leads/{mine}/activities", 400, 302, 302, 302),
         ("GET", "/staff/companies", 302, 200, 200, 200),
         ("GET", "/staff/companies/due", 302, 200, 200, 200),
@@ -73,6 +76,8 @@ FORMS = {
     "assign": {"owner": ""},
     "delete": {},
     "visits": {"visited_on": "2026-01-05", "kind": "meeting", "summary": "Customs clearance times"},
+    "visit": {"starts_at": "2020-01-01T09:00"},  # in the past: refused with its message
+    "cancel": {},
 }
 
 

@@ -25,9 +25,10 @@ def init_app(app: Flask) -> None:
     from portal.leads.reminders import reminders_cli
     from portal.leads.reports.cli import reports_cli
     from portal.leads.reports.views import bp as reports
+    from portal.leads.visits.views import bp as visits
 
     for blueprint in (capture, follow, pipeline, correspondence, pipeline_settings, partners, imports, personal_data,
-                      reports, mailbox, companies):
+                      reports, mailbox, companies, visits):
         app.register_blueprint(blueprint)
     template_helpers.register(app)
     when_sent(SCHEDULED_KIND, record_sent_follow_up)

@@ -459,7 +459,7 @@ MERGEABLE_FIELDS = ("name", "company", "job_title", "country", "email", "phone",
 
 def merge_leads(survivor: Lead, duplicate: Lead, take_from_duplicate: set[str], user: User) -> None:
     """Fold a duplicate into the surviving lead: chosen values, the whole timeline, consents,
-    tasks, interests, the investor's documents and private links, and site needs the survivor lacks
+    tasks, site visits, interests, the investor's documents and private links, and site needs the survivor lacks
     move over; the duplicate is kept, marked merged, and leaves every list."""
     now = clock.now()
     previous_status = duplicate.status
@@ -471,7 +471,7 @@ def merge_leads(survivor: Lead, duplicate: Lead, take_from_duplicate: set[str], 
     survivor.email_normalized = queries.normalize_email(survivor.email)
     survivor.activities.append(Activity(kind=ActivityKind.MESSAGE, submission_kind=duplicate.kind,
                                         body=duplicate.message, created_at=duplicate.created_at))
-    for collection in ("activities", "consents", "tasks"):
+    for collection in ("activities", "consents", "tasks", "site_visits"):
         for item in list(getattr(duplicate, collection)):
             item.lead = survivor
     for model in (InvestorDocument, InquiryLink):  # the investor's private link now opens the survivor

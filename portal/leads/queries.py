@@ -25,6 +25,8 @@ from portal.leads.models import (
     SavedFilter,
     ScheduledMessage,
     SiteNeeds,
+    SiteVisit,
+    SiteVisitStop,
     Stage,
     StageChange,
     Tag,
@@ -372,8 +374,15 @@ def lead_by_reference(reference: str) -> Lead | None:
         selectinload(Lead.activities).joinedload(Activity.user),
         selectinload(Lead.tasks).joinedload(Task.assignee),
         selectinload(Lead.site_needs).joinedload(SiteNeeds.sector),
+        selectinload(Lead.site_visits).selectinload(SiteVisit.stops).joinedload(SiteVisitStop.park)
+        .selectinload(IndustrialPark.texts),
     )
     return db.session.scalars(stmt).first()
+
+
+def parks_to_visit() -> list[IndustrialPark]:
+    """Every park of the catalogue with its names, published or not (staff may show a park early)."""
+    return list(db.session.scalars(select(IndustrialPark).options(selectinload(IndustrialPark.texts))))
 
 
 def stages() -> list[Stage]:

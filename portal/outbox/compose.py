@@ -36,7 +36,8 @@ def render_when_sent(kind: str, save: Callable[..., dict], load: Callable[[dict]
     RENDERED_WHEN_SENT[kind] = Rendering(save, load)
 
 
-def _render(kind: str, language: str, context: dict) -> tuple[str, str]:
+def render_mail(kind: str, language: str, context: dict) -> tuple[str, str]:
+    """The subject (on one line) and the text of ``email/<kind>`` in ``language``."""
     with force_locale(language):
         subject = " ".join(render_template(f"email/{kind}.subject.txt", language=language, **context).split())
         body = render_template(f"email/{kind}.txt", language=language, **context)
@@ -51,7 +52,7 @@ def queue_mail(kind: str, recipient: str, language: str, lead_id: int | None = N
     with everything else."""
     rendering = RENDERED_WHEN_SENT.get(kind)
     if rendering is None:
-        subject, body = _render(kind, language, context)
+        subject, body = render_mail(kind, language, context)
         saved = None
     else:
         subject, body, saved = "", "", rendering.save(**context)
@@ -61,13 +62,15 @@ def queue_mail(kind: str, recipient: str, language: str, lead_id: int | None = N
 
 def queue_written(recipient: str, subject: str, body: str, language: str, lead_id: int | None, *,
                   reply_to: str = "", thread: list[str] | None = None, attachments: list[int] | None = None,
-                  kind: str = "written", not_before: datetime | None = None) -> OutboxMessage:
-    """Queue a message staff wrote themselves (no template to render), with its reply address, the
-    Message-IDs it answers and the ``MediaFile`` ids to attach when sending; with ``not_before``, no
-    sender takes it before that time (it is its first ``next_attempt_at``)."""
+                  calendar: str | None = None, kind: str = "written",
+                  not_before: datetime | None = None) -> OutboxMessage:
+    """Queue a message whose text is final (staff wrote it, or it was rendered for a conversation),
+    with its reply address, the Message-IDs it answers, the ``MediaFile`` ids to attach when sending
+    and a calendar invitation; with ``not_before``, no sender takes it before that time (it is its
+    first ``next_attempt_at``)."""
     message = OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body, language=language,
                             lead_id=lead_id, message_id=new_message_id(), reply_to=reply_to, thread=thread or None,
-                            attachments=attachments or None)
+                            attachments=attachments or None, calendar=calendar)
     if not_before is not None:
         message.next_attempt_at = not_before
     return _enqueue(message)
@@ -90,5 +93,5 @@ def render_saved(message: OutboxMessage) -> None:
     if message.context is None:
         return
     rendering: Any = RENDERED_WHEN_SENT[message.kind]
-    message.subject, message.body = _render(message.kind, message.language, rendering.load(message.context))
+    message.subject, message.body = render_mail(message.kind, message.language, rendering.load(message.context))
     message.context = None

@@ -11,6 +11,7 @@ message but before recording it sends it again once its claim expires, with the 
 """
 from __future__ import annotations
 
+import re
 import smtplib
 import threading
 from dataclasses import dataclass
@@ -72,12 +73,15 @@ class OutgoingMail:
     attachments: tuple[int, ...] = ()
     #: (stored name, download name, content type) of each attachment, looked up when claimed.
     files: tuple[tuple[str, str, str], ...] = ()
+    #: An iCalendar invitation, sent as a ``text/calendar`` alternative and as ``invite.ics``.
+    calendar: str = ""
 
     @classmethod
     def of(cls, message: OutboxMessage) -> OutgoingMail:
         return cls(message.id, message.kind, message.recipient, message.subject, message.body,
                    message.language, message.message_id, message.reply_to or "",
-                   tuple(message.thread or ()), tuple(message.attachments or ()), _files(message.attachments or ()))
+                   tuple(message.thread or ()), tuple(message.attachments or ()), _files(message.attachments or ()),
+                   message.calendar or "")
 
 
 def _files(ids) -> tuple[tuple[str, str, str], ...]:
@@ -142,6 +146,8 @@ def build_email(mail: OutgoingMail) -> EmailMessage:
         email["In-Reply-To"] = mail.thread[-1]
         email["References"] = " ".join(mail.thread)
     email.set_content(mail.body)
+    if mail.calendar:
+        add_calendar(email, mail.calendar)
     email["Content-Language"] = mail.language  # after set_content, which resets Content-* headers
     for stored_name, download_name, content_type in mail.files:
         path = Path(current_app.config["UPLOAD_DIR"]) / stored_name
@@ -151,6 +157,19 @@ def build_email(mail: OutgoingMail) -> EmailMessage:
         email.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype or "octet-stream",
                              filename=download_name)
     return email
+
+
+_METHOD = re.compile(r"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
+
+
+def add_calendar(email: EmailMessage, calendar: str) -> None:
+    """The invitation as mail clients expect it (RFC 6047): a ``text/calendar`` alternative to the
+    text, with the calendar's METHOD, which offers "add to calendar" in one click, and the same file
+    as ``invite.ics`` for the clients that only show attachments."""
+    found = _METHOD.search(calendar)
+    method = found.group(1) if found else "PUBLISH"
+    email.add_alternative(calendar, subtype="calendar", params={"method": method})
+    email.add_attachment(calendar.encode(), maintype="application", subtype="ics", filename="invite.ics")
 
 
 def _due(now):

@@ -65,6 +65,9 @@ class OutboxMessage(db.Model):
     thread: Mapped[list | None] = mapped_column(JSON)
     #: ``MediaFile`` ids to attach: the files are read when sending, so nothing big sits in the database.
     attachments: Mapped[list | None] = mapped_column(JSON)
+    #: An iCalendar invitation (RFC 5545) sent with the text, as a ``text/calendar`` part and as
+    #: ``invite.ics``: its METHOD (REQUEST, CANCEL) is the part's ``method``.
+    calendar: Mapped[str | None] = mapped_column(Text)
 
 
 def reply_address(reference: str) -> str:

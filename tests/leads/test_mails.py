@@ -11,7 +11,7 @@ from portal.leads import mails
 from portal.leads.models import LeadKind
 from portal.leads.operations import Introducer, Submission, receive_submission
 from portal.outbox import send_due
-from portal.outbox.compose import RENDERED_WHEN_SENT, _render
+from portal.outbox.compose import RENDERED_WHEN_SENT, render_mail
 from portal.outbox.models import OutboxMessage, OutboxStatus
 from tests import factories
 from tests.forms import inquiry, submit
@@ -55,7 +55,7 @@ def test_the_intake_mails_rendered_when_sent_are_those_rendered_at_once(app, ses
     for kind in mails.INTAKE_KINDS:
         for language in ("vi", "en", "ko", "ja"):
             loaded = mails.load_intake(through_json(mails.save_intake(**context)))
-            assert _render(kind, language, loaded) == _render(kind, language, context), (kind, language)
+            assert render_mail(kind, language, loaded) == render_mail(kind, language, context), (kind, language)
 
 
 @pytest.mark.parametrize("by_manager", [True, False])
@@ -69,7 +69,7 @@ def test_the_assignment_mail_rendered_when_sent_is_the_one_rendered_at_once(app,
     loaded = mails.load_assignment(through_json(mails.save_assignment(**context)))
 
     for language in ("vi", "en", "ko", "ja"):
-        assert _render("lead_assigned", language, loaded) == _render("lead_assigned", language, context)
+        assert render_mail("lead_assigned", language, loaded) == render_mail("lead_assigned", language, context)
 
 
 def test_an_inquirys_mails_wait_unrendered_and_go_out_complete(app, client, session, catalogue):

@@ -30,7 +30,8 @@ def require_staff():
     """Every page here needs a logged-in staff member; templates need an administrator."""
 
 
-def _writable_lead(reference: str) -> Lead:
+def writable_lead(reference: str) -> Lead:
+    """The lead, if the signed-in officer may work on it and it was not merged away."""
     lead = queries.lead_by_reference(reference) or abort(404)
     if not can_work_on(current_user, lead):
         abort(403)
@@ -48,7 +49,7 @@ def _brochure_label(media, lang: str) -> str:
 
 @bp.route("/leads/<reference>/write", methods=["GET", "POST"])
 def write(reference: str):
-    lead = _writable_lead(reference)
+    lead = writable_lead(reference)
     brochures = brochures_for(lead)
     form = MessageForm([(media.id, _brochure_label(media, current_language())) for media in brochures])
     purpose = request.args.get("template", "")

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from portal.leads.models.pipeline import LostReason, Stage, Task
     from portal.leads.models.privacy import Consent
     from portal.leads.models.site_needs import SiteNeeds
+    from portal.leads.models.site_visit import SiteVisit
 
 
 class LeadKind(enum.StrEnum):
@@ -257,6 +258,14 @@ class Lead(TimestampMixin, db.Model):
                                              order_by="Task.due_date")
     #: What their site must offer, when they wrote from the site finder.
     site_needs: Mapped[SiteNeeds | None] = relationship(cascade="all, delete-orphan", single_parent=True)
+    #: The site visits planned for the investor, the latest last (``current_visit``).
+    site_visits: Mapped[list[SiteVisit]] = relationship(back_populates="lead", cascade="all, delete-orphan",
+                                                        order_by="SiteVisit.id")
+
+    @property
+    def current_visit(self) -> SiteVisit | None:
+        """The latest visit not cancelled: the one a change or a cancellation applies to."""
+        return next((visit for visit in reversed(self.site_visits) if visit.status != "cancelled"), None)
 
     @validates("email", "phone", "company")
     def _keep_keys(self, name: str, value: str) -> str:

@@ -99,6 +99,7 @@ def erase(holdings: Holdings, user: User) -> int:
     mails = db.session.scalars(select(OutboxMessage).where(func.lower(OutboxMessage.recipient) == holdings.email))
     for mail in mails:
         mail.recipient, mail.body, mail.subject, mail.context = ERASED, ERASED, ERASED, None
+        mail.calendar = None  # the invitation names the investor too
         mail.thread, mail.reply_to = None, ""  # the investor's own Message-IDs can name their mail domain
         if mail.status != OutboxStatus.SENT:
             mail.status, mail.last_error = OutboxStatus.FAILED, "not sent: the person's data was erased"
