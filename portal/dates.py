@@ -56,6 +56,11 @@ def format_moment(moment: datetime | None, lang: str | None = None) -> str:
                                      time=format_datetime(moment, patterns["time"]))
 
 
+def format_clock(moment: datetime | None, lang: str | None = None) -> str:
+    """The time of day in Vietnam's time zone as each language writes it: "17:00", Korean "오후 5:00"."""
+    return format_datetime(moment, _patterns(lang)["time"]) if moment else ""
+
+
 def format_age(moment, now) -> str:
     """How long ago: "3 days", "2 giờ" ..."""
     return format_timedelta(as_utc(now) - as_utc(moment), granularity="hour", threshold=1.2) if moment else ""

@@ -78,7 +78,7 @@ def write(reference: str):
 
 @bp.post("/leads/<reference>/scheduled/<int:scheduled_id>/cancel")
 def cancel_scheduled(reference: str, scheduled_id: int):
-    lead = _writable_lead(reference)
+    lead = writable_lead(reference)
     scheduled = db.session.get(ScheduledMessage, scheduled_id)
     if scheduled is None or scheduled.lead_id != lead.id:
         abort(404)

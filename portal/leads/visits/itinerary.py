@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from babel.lists import format_list
 from flask import current_app
-from flask_babel import force_locale, format_date, format_time, gettext as _
+from flask_babel import force_locale, format_date, gettext as _
 
 from portal.clock import VIETNAM, as_utc
+from portal.dates import format_clock, format_day
 from portal.i18n import language_name
 from portal.leads.models import Lead, SiteVisit, VisitStatus
 from portal.leads.visits.calendar import Invitation, build_invitation
@@ -24,14 +25,14 @@ def _when(visit: SiteVisit) -> str:
     starts, ends = as_utc(visit.starts_at), as_utc(visit.ends_at)
     if starts.astimezone(VIETNAM).date() == ends.astimezone(VIETNAM).date():
         return _("%(day)s, %(start)s – %(end)s (Vietnam time, UTC+7)", day=format_date(starts, "full"),
-                 start=format_time(starts, "short"), end=format_time(ends, "short"))
+                 start=format_clock(starts), end=format_clock(ends))
     return _("%(start)s – %(end)s (Vietnam time, UTC+7)",
-             start=f"{format_date(starts, 'full')} {format_time(starts, 'short')}",
-             end=f"{format_date(ends, 'full')} {format_time(ends, 'short')}")
+             start=f"{format_date(starts, 'full')} {format_clock(starts)}",
+             end=f"{format_date(ends, 'full')} {format_clock(ends)}")
 
 
 def _stops(visit: SiteVisit, lang: str) -> list[tuple[str, str]]:
-    return [(format_time(as_utc(stop.arrives_at), "short") if stop.arrives_at else "", park_name(stop.park, lang))
+    return [(format_clock(as_utc(stop.arrives_at)) if stop.arrives_at else "", park_name(stop.park, lang))
             for stop in visit.stops]
 
 
@@ -40,7 +41,7 @@ def mail_context(lead: Lead, visit: SiteVisit, officer) -> dict:
     lang = lead.preferred_language
     return {"investor_name": lead.name, "reference": lead.reference, "status": visit.status,
             "changed": visit.sequence > 0, "when": _when(visit),
-            "day": format_date(as_utc(visit.starts_at), "long"), "stops": _stops(visit, lang),
+            "day": format_day(as_utc(visit.starts_at), "long"), "stops": _stops(visit, lang),
             "meeting_point": visit.meeting_point, "guide_language": language_name(visit.guide_language),
             "note": visit.note, "officer_name": officer.name, "officer_email": officer.email}
 

@@ -91,7 +91,7 @@ def test_confirming_sends_the_itinerary_with_an_invitation_in_vietnam_time_and_m
     assert str(event["ORGANIZER"]) == f"mailto:invest+{lead.reference}@centre.example"
     assert str(event["ATTENDEE"]) == f"mailto:{lead.email}"
     assert "VSIP III 산업단지" in str(event["SUMMARY"]) and "바우방 산업단지" in str(event["SUMMARY"])
-    assert "1. AM 9:30 VSIP III 산업단지\n2. PM 1:30 바우방 산업단지" in str(event["DESCRIPTION"])
+    assert "1. 오전 9:30 VSIP III 산업단지\n2. 오후 1:30 바우방 산업단지" in str(event["DESCRIPTION"])
     assert str(event["LOCATION"]) == "Lobby, Becamex Hotel"
     assert "VSIP III 산업단지" in message.body and "AM 9:00" in message.body
 
@@ -127,7 +127,7 @@ def test_the_proposal_names_the_parks_and_dates_in_the_investors_language(staff_
     plan(staff_client, lead, vsip, bau_bang, button="propose")
     session.expire_all()
     [message] = invitations(session)
-    greeting = {"vi": "Kính gửi Kim Min-jun", "en": "Dear Kim Min-jun", "ko": "Kim Min-jun 님께",
+    greeting = {"vi": "Kính gửi Ông/Bà Kim Min-jun", "en": "Dear Kim Min-jun", "ko": "Kim Min-jun 님께",
                 "ja": "Kim Min-jun 様"}[lang]
     assert greeting in message.body
     assert PARK_NAMES[lang] in message.body and OTHER_NAMES[lang] in message.body
