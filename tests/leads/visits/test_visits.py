@@ -93,7 +93,7 @@ def test_confirming_sends_the_itinerary_with_an_invitation_in_vietnam_time_and_m
     assert "VSIP III 산업단지" in str(event["SUMMARY"]) and "바우방 산업단지" in str(event["SUMMARY"])
     assert "1. 오전 9:30 VSIP III 산업단지\n2. 오후 1:30 바우방 산업단지" in str(event["DESCRIPTION"])
     assert str(event["LOCATION"]) == "Lobby, Becamex Hotel"
-    assert "VSIP III 산업단지" in message.body and "AM 9:00" in message.body
+    assert "VSIP III 산업단지" in message.body and "오전 9:00" in message.body
 
     timeline = html_lib.unescape(staff_client.get(f"/staff/leads/{lead.reference}").text)
     assert message.subject in timeline and "invite.ics" in timeline
