@@ -133,16 +133,24 @@ def _query_args(path_args: dict) -> dict[str, list[str]]:
     return {k: v for k, v in request.args.lists() if k not in in_path and not k.startswith("_")}
 
 
+#: The query parameters a canonical or hreflang link keeps: page 2 of a list is its own page.
+PAGE_DEFINING_ARGS = ("page",)
+
+
 def url_in_language(lang: str, keep_query: bool = True, external: bool = False) -> str:
-    """This page in another language; with ``keep_query`` its filters too; ``external`` (canonical
-    and hreflang links) on ``PORTAL_BASE_URL``. After a server error, the home page in that
-    language: the page itself may be what failed."""
+    """This page in another language; with ``keep_query`` its filters too, else only the
+    parameters that make it another page (``PAGE_DEFINING_ARGS``, but not page 1); ``external``
+    (canonical and hreflang links) on ``PORTAL_BASE_URL``. After a server error, the home page in
+    that language: the page itself may be what failed."""
     build = external_url if external else url_for
     endpoint, args = _current_page_args()
     if endpoint is None:
         return build("public.home", lang=lang)
-    if keep_query:
-        args.update(_query_args(args))
+    query = _query_args(args)
+    if not keep_query:
+        query = {name: values for name, values in query.items()
+                 if name in PAGE_DEFINING_ARGS and values not in (["1"], [""])}
+    args.update(query)
     return build(endpoint, lang=lang, **args)
 
 
