@@ -12,6 +12,7 @@ from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from babel import Locale, numbers, units
+from babel.lists import format_list
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale, gettext
 from werkzeug.routing import BaseConverter
@@ -110,6 +111,8 @@ def init_app(app: Flask) -> None:
         date=format_date,
         years=format_year_range,
         language_name=language_name,
+        items=format_items,
+        with_note=with_note,
         datetime_vn=format_moment,
         age=format_age,
     )
@@ -174,6 +177,28 @@ def url_with(**changes) -> str:
 def language_name(code: str) -> str:
     """The name of a language in the reader's language ("tiếng Anh", "영어")."""
     return Locale.parse(code).get_display_name(locale_code())
+
+
+# --- lists and notes in running text: the reader's punctuation ------------------------------
+
+
+def format_items(items: Iterable[str]) -> str:
+    """Names in running text, joined as the reader's language joins them (CLDR, through Babel):
+    "Logistics, Electronics and Chips", "물류, 전자 및 반도체", "物流、電子、半導体"."""
+    names = [str(item) for item in items if item]
+    return format_list(names, locale=locale_code()) if names else ""
+
+
+def with_note(text: str, *notes: str) -> str:
+    """``text`` with notes in parentheses: "45 km (Cai Mep port, ships up to 160,000 DWT)"; in
+    Japanese full-width, "45 km（カイメップ港、最大160,000 DWT）", so no half-width punctuation
+    sits in Japanese text."""
+    notes = tuple(note for note in notes if note)
+    if not notes:
+        return text
+    if locale_code().startswith("ja"):
+        return f"{text}（{'、'.join(notes)}）"
+    return f"{text} ({', '.join(notes)})"
 
 
 # --- content in several languages -------------------------------------------------------
