@@ -57,7 +57,7 @@ def test_the_visit_form_groups_parks_by_location_and_projects_by_park_or_sector(
         "바우방": ["VSIP III 산업단지", "바우방 산업단지"],
         "벤깟": ["미푸억 3 산업단지"],
         "VSIP III 산업단지": ["반도체 패키징 공장"],
-        "물류, 산업단지 밖": ["내륙 컨테이너 기지"],
+        "물류, 산업단지 외": ["내륙 컨테이너 기지"],
     }
     # Without JavaScript the filter box stays hidden and every choice is there to tick.
     assert re.search(r'<p class="choice-filter" hidden>', html)
