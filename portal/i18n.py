@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from babel import Locale, numbers, units
+from babel.lists import format_list
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale, gettext
 from werkzeug.routing import BaseConverter
@@ -111,6 +112,8 @@ def init_app(app: Flask) -> None:
         date=format_day,
         years=format_year_range,
         language_name=language_name,
+        items=format_items,
+        with_note=with_note,
         datetime_vn=format_moment,
         age=format_age,
     )
@@ -134,16 +137,24 @@ def _query_args(path_args: dict) -> dict[str, list[str]]:
     return {k: v for k, v in request.args.lists() if k not in in_path and not k.startswith("_")}
 
 
+#: The query parameters a canonical or hreflang link keeps: page 2 of a list is its own page.
+PAGE_DEFINING_ARGS = ("page",)
+
+
 def url_in_language(lang: str, keep_query: bool = True, external: bool = False) -> str:
-    """This page in another language; with ``keep_query`` its filters too; ``external`` (canonical
-    and hreflang links) on ``PORTAL_BASE_URL``. After a server error, the home page in that
-    language: the page itself may be what failed."""
+    """This page in another language; with ``keep_query`` its filters too, else only the
+    parameters that make it another page (``PAGE_DEFINING_ARGS``, but not page 1); ``external``
+    (canonical and hreflang links) on ``PORTAL_BASE_URL``. After a server error, the home page in
+    that language: the page itself may be what failed."""
     build = external_url if external else url_for
     endpoint, args = _current_page_args()
     if endpoint is None:
         return build("public.home", lang=lang)
-    if keep_query:
-        args.update(_query_args(args))
+    query = _query_args(args)
+    if not keep_query:
+        query = {name: values for name, values in query.items()
+                 if name in PAGE_DEFINING_ARGS and values not in (["1"], [""])}
+    args.update(query)
     return build(endpoint, lang=lang, **args)
 
 
@@ -167,6 +178,28 @@ def url_with(**changes) -> str:
 def language_name(code: str) -> str:
     """The name of a language in the reader's language ("tiếng Anh", "영어")."""
     return Locale.parse(code).get_display_name(locale_code())
+
+
+# --- lists and notes in running text: the reader's punctuation ------------------------------
+
+
+def format_items(items: Iterable[str]) -> str:
+    """Names in running text, joined as the reader's language joins them (CLDR, through Babel):
+    "Logistics, Electronics and Chips", "물류, 전자 및 반도체", "物流、電子、半導体"."""
+    names = [str(item) for item in items if item]
+    return format_list(names, locale=locale_code()) if names else ""
+
+
+def with_note(text: str, *notes: str) -> str:
+    """``text`` with notes in parentheses: "45 km (Cai Mep port, ships up to 160,000 DWT)"; in
+    Japanese full-width, "45 km（カイメップ港、最大160,000 DWT）", so no half-width punctuation
+    sits in Japanese text."""
+    notes = tuple(note for note in notes if note)
+    if not notes:
+        return text
+    if locale_code().startswith("ja"):
+        return f"{text}（{'、'.join(notes)}）"
+    return f"{text} ({', '.join(notes)})"
 
 
 # --- content in several languages -------------------------------------------------------

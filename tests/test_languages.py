@@ -50,8 +50,8 @@ def test_unknown_language_prefix_is_a_translated_404(client):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_page_declares_its_language_and_alternates(client, session, lang):
-    park = factories.park("vsip-test")
-    factories.project("chip-plant", in_park=park)
+    park = factories.park("vsip-test", texts={code: f"VSIP {code}" for code in LANGS})
+    factories.project("chip-plant", in_park=park, texts={code: f"Chip plant {code}" for code in LANGS})
     session.commit()
     for path in ("", "projects/", "projects/chip-plant", "parks/", "parks/vsip-test",
                  "parks/compare?park=vsip-test"):
@@ -64,6 +64,55 @@ def test_every_page_declares_its_language_and_alternates(client, session, lang):
             assert f'hreflang="{other}" href="http://localhost/{other}/{path_only}"' in html
         assert f'hreflang="x-default" href="http://localhost/en/{path_only}"' in html
         assert f'<link rel="canonical" href="http://localhost/{lang}/{path_only}">' in html
+
+
+def alternates(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html))
+
+
+def canonical(html: str) -> str:
+    return re.search(r'<link rel="canonical" href="([^"]+)">', html).group(1)
+
+
+def test_a_page_shown_in_english_for_want_of_korean_is_not_announced_as_korean(client, session):
+    park = factories.park("vsip-test", texts={"en": "VSIP test park", "vi": "KCN VSIP"})
+    factories.project("chip-plant", in_park=park, texts={"en": "Chip plant", "ja": "半導体工場"})
+    session.commit()
+
+    korean = client.get("/ko/parks/vsip-test").text
+    assert '<html lang="ko">' in korean and '<article class="detail" lang="en">' in korean  # the text says its language
+    assert alternates(korean) == {"vi": "http://localhost/vi/parks/vsip-test", "en": "http://localhost/en/parks/vsip-test",
+                                  "x-default": "http://localhost/en/parks/vsip-test"}
+    assert canonical(korean) == "http://localhost/en/parks/vsip-test"  # a copy of the English page
+    english = client.get("/en/parks/vsip-test").text
+    assert "hreflang=\"ko\"" not in english.split("</head>")[0] and canonical(english).endswith("/en/parks/vsip-test")
+
+    project = client.get("/ko/projects/chip-plant").text
+    assert alternates(project) == {"en": "http://localhost/en/projects/chip-plant",
+                                   "ja": "http://localhost/ja/projects/chip-plant",
+                                   "x-default": "http://localhost/en/projects/chip-plant"}
+    assert canonical(client.get("/ja/projects/chip-plant").text) == "http://localhost/ja/projects/chip-plant"
+
+
+def test_the_sitemap_lists_an_item_only_in_the_languages_it_is_written_in(client, session):
+    factories.park("vsip-test", texts={"en": "VSIP test park", "ko": "VSIP 시험 산업단지"})
+    session.commit()
+    sitemap = client.get("/sitemap.xml").text
+    assert "<loc>http://localhost/ko/parks/vsip-test</loc>" in sitemap
+    assert "<loc>http://localhost/ja/parks/vsip-test</loc>" not in sitemap
+    assert 'hreflang="ja" href="http://localhost/ja/parks/vsip-test"' not in sitemap
+    assert "<loc>http://localhost/ja/parks/</loc>" in sitemap  # the directory is written in every language
+
+
+def test_page_two_of_the_catalogue_is_its_own_canonical_page(client, session):
+    for number in range(14):
+        factories.project(f"project-{number}")
+    session.commit()
+    second = client.get("/ko/projects/?page=2&sort=newest").text
+    assert canonical(second) == "http://localhost/ko/projects/?page=2"
+    assert alternates(second)["ja"] == "http://localhost/ja/projects/?page=2"
+    first = client.get("/ko/projects/?page=1").text
+    assert canonical(first) == "http://localhost/ko/projects/"
 
 
 def test_language_switcher_keeps_page_and_filters(client, session):

@@ -122,11 +122,14 @@ def published_parks_by_slug(slugs: list[str]) -> list[IndustrialPark]:
 
 
 def visit_choices() -> tuple[list[IndustrialPark], list[InvestmentProject]]:
-    """Every published park and project with its names, for the site-visit form."""
+    """Every published park and project with its names, the parks' locations and the projects'
+    sectors (the form groups them), for the site-visit form."""
     parks = select(IndustrialPark).where(IndustrialPark.published.is_(True)).order_by(IndustrialPark.id)
     projects = select(InvestmentProject).where(InvestmentProject.published.is_(True)).order_by(InvestmentProject.id)
-    return (list(db.session.scalars(parks.options(selectinload(IndustrialPark.texts)))),
-            list(db.session.scalars(projects.options(selectinload(InvestmentProject.texts)))))
+    return (list(db.session.scalars(parks.options(joinedload(IndustrialPark.location),
+                                                  selectinload(IndustrialPark.texts)))),
+            list(db.session.scalars(projects.options(joinedload(InvestmentProject.sector),
+                                                     selectinload(InvestmentProject.texts)))))
 
 
 # --- the back office ---------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relation
 
 from portal.extensions import db
 from portal.model_mixins import NamedInFourLanguages, TimestampMixin
-from portal.i18n import LocalizedText, pick_translation
+from portal.i18n import LANGUAGES, LocalizedText, pick_translation
 from portal.search_text import fold
 
 
@@ -100,6 +100,11 @@ class TranslatedItem:
 
     def text(self, lang: str) -> LocalizedText:
         return pick_translation(self.texts, lang)
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the item is written in: its page in any other language shows a stand-in."""
+        return [code for code in LANGUAGES if code in self.texts]
 
 
 class TextInOneLanguage:

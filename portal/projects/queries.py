@@ -13,6 +13,8 @@ from portal.projects.models import (
     IndustrialPark,
     InvestmentProject,
     Location,
+    ParkText,
+    ProjectText,
     Sector,
     park_target_sectors,
 )
@@ -231,15 +233,26 @@ def park_choices() -> list[IndustrialPark]:
     return list(db.session.scalars(stmt))
 
 
-def sitemap_items() -> tuple[list[tuple[str, object]], list[tuple[str, object]]]:
+def _with_languages(rows) -> list[tuple[str, object, list[str]]]:
+    """(slug, updated, lang) rows, one per text, as (slug, updated, languages written in)."""
+    items: dict[str, tuple[str, object, list[str]]] = {}
+    for slug, updated, lang in rows:
+        items.setdefault(slug, (slug, updated, []))[2].append(lang)
+    return list(items.values())
+
+
+def sitemap_items() -> tuple[list[tuple[str, object, list[str]]], list[tuple[str, object, list[str]]]]:
+    """Published projects and parks: slug, last change, and the languages each is written in."""
     projects = db.session.execute(
-        _published_projects().with_only_columns(InvestmentProject.slug, InvestmentProject.updated_at)
+        _published_projects().join(InvestmentProject.texts)
+        .with_only_columns(InvestmentProject.slug, InvestmentProject.updated_at, ProjectText.lang)
         .order_by(InvestmentProject.id)
     ).all()
     parks = db.session.execute(
-        _published_parks().with_only_columns(IndustrialPark.slug, IndustrialPark.updated_at).order_by(IndustrialPark.id)
+        _published_parks().join(IndustrialPark.texts)
+        .with_only_columns(IndustrialPark.slug, IndustrialPark.updated_at, ParkText.lang).order_by(IndustrialPark.id)
     ).all()
-    return projects, parks
+    return _with_languages(projects), _with_languages(parks)
 
 
 @dataclass(frozen=True)

@@ -55,16 +55,15 @@ def privacy():
 @bp.get("/sitemap.xml")
 def sitemap():
     projects, parks = catalogue.sitemap_items()
-    pages = [("public.home", {}, None), ("projects.index", {}, None), ("parks.index", {}, None),
-             ("site_finder.find", {}, None),
-             ("map.index", {}, None),
-             ("capture.inquire", {}, None), ("capture.visit", {}, None), ("capture.refer", {}, None),
-             ("public.privacy", {}, None)]
+    endpoints = ["public.home", "projects.index", "parks.index", "site_finder.find", "map.index", "capture.inquire",
+                 "capture.visit", "capture.refer", "public.privacy"]
     if current_app.extensions["region"].why_invest:
-        pages.insert(1, ("public.why_invest", {}, None))
-    pages += [("projects.detail", {"slug": slug}, updated) for slug, updated in projects]
-    pages += [("parks.detail", {"slug": slug}, updated) for slug, updated in parks]
-    xml = render_template("public/sitemap.xml", pages=pages, languages=LANGUAGES)
+        endpoints.insert(1, "public.why_invest")
+    pages = [(endpoint, {}, None, LANGUAGES) for endpoint in endpoints]
+    # An item's page is listed in the languages it is written in (elsewhere it shows a stand-in).
+    pages += [("projects.detail", {"slug": slug}, updated, written) for slug, updated, written in projects]
+    pages += [("parks.detail", {"slug": slug}, updated, written) for slug, updated, written in parks]
+    xml = render_template("public/sitemap.xml", pages=pages, all_languages=LANGUAGES)
     return Response(xml, mimetype="application/xml")
 
 

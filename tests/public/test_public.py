@@ -61,9 +61,9 @@ def test_region_is_read_from_the_file_named_in_the_environment(tmp_path, monkeyp
 
 
 def test_sitemap_lists_every_public_page_in_every_language(client, session):
-    factories.project("chip-fab")
+    factories.project("chip-fab", texts={code: f"Chip fab {code}" for code in ("vi", "en", "ko", "ja")})
     factories.project("draft", published=False)
-    factories.park("vsip-3")
+    factories.park("vsip-3", texts={code: f"VSIP III {code}" for code in ("vi", "en", "ko", "ja")})
     session.commit()
     response = client.get("/sitemap.xml")
     assert response.mimetype == "application/xml"

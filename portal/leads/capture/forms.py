@@ -260,6 +260,7 @@ class VisitForm(InvestorDetails):
         super().__init__(lang, sectors, **kwargs)
         self.parks.choices = [SelectChoice(park.slug, park.text(lang).text.name) for park in parks]
         self.projects.choices = [SelectChoice(project.slug, project.text(lang).text.title) for project in projects]
+        self.park_groups, self.project_groups = visit_choice_groups(parks, projects, lang)
         self.guide_language.choices = language_choices()
         if not self.is_submitted():
             self.guide_language.data = lang
@@ -275,6 +276,27 @@ class VisitForm(InvestorDetails):
     def validate_visit_to(self, field):
         if field.data and self.visit_from.data and field.data < self.visit_from.data:
             raise ValidationError(_l("The last day cannot be before the first day."))
+
+
+def visit_choice_groups(parks, projects, lang: str) -> tuple[list[tuple[str, list[str]]], list[tuple[str, list[str]]]]:
+    """The visit form's choices as (heading, slugs) groups, so a phone shows short lists: parks by
+    location; projects by the park they lie in, then those outside the parks by sector."""
+    by_location: dict = {}
+    for park in parks:
+        by_location.setdefault(park.location, []).append(park.slug)
+    park_groups = [(location.name(lang), slugs)
+                   for location, slugs in sorted(by_location.items(), key=lambda item: (item[0].position, item[0].id))]
+    in_park: dict[int, list[str]] = {}
+    by_sector: dict = {}
+    for project in projects:
+        if project.park_id is not None and any(park.id == project.park_id for park in parks):
+            in_park.setdefault(project.park_id, []).append(project.slug)
+        else:
+            by_sector.setdefault(project.sector, []).append(project.slug)
+    project_groups = [(park.text(lang).text.name, in_park[park.id]) for park in parks if park.id in in_park]
+    project_groups += [(_l("%(sector)s, outside the parks", sector=sector.name(lang)), slugs)
+                       for sector, slugs in sorted(by_sector.items(), key=lambda item: (item[0].position, item[0].id))]
+    return park_groups, project_groups
 
 
 class ReferralForm(PublicForm):

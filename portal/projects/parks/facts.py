@@ -11,7 +11,7 @@ from typing import Callable
 from flask_babel import gettext as _, lazy_gettext as _l
 
 from portal.dates import format_day
-from portal.i18n import format_hectares, format_km, format_number, format_percent
+from portal.i18n import format_hectares, format_items, format_km, format_number, format_percent, with_note
 from portal.money import format_usd, format_usd_range
 from portal.projects.models import IndustrialPark
 
@@ -52,9 +52,10 @@ def _seaport(park: IndustrialPark, lang: str) -> str:
     if park.seaport_distance_km is None:
         return ""
     port = park.text(lang).text.nearest_seaport
-    if port and park.seaport_max_vessel_dwt:
-        port = f"{port}, " + _("ships up to %(dwt)s DWT", dwt=format_number(park.seaport_max_vessel_dwt, 0))
-    return f"{format_km(park.seaport_distance_km)} ({port})" if port else format_km(park.seaport_distance_km)
+    if not port:
+        return format_km(park.seaport_distance_km)
+    ships = park.seaport_max_vessel_dwt and _("ships up to %(dwt)s DWT", dwt=format_number(park.seaport_max_vessel_dwt, 0))
+    return with_note(format_km(park.seaport_distance_km), port, ships)
 
 
 def _per_day(value: int | None) -> str:
@@ -95,7 +96,7 @@ FACTS: dict[str, Fact] = {
     "water": Fact(_l("Water supply"), lambda park, lang: _per_day(park.water_capacity_m3_day)),
     "wastewater": Fact(_l("Waste-water treatment capacity"), lambda park, lang: _per_day(park.wastewater_capacity_m3_day)),
     "factories": Fact(_l("Ready-built factories"), lambda park, lang: _("Yes") if park.ready_built_factories else _("No")),
-    "sectors": Fact(_l("Target sectors"), lambda park, lang: ", ".join(s.name(lang) for s in park.target_sectors)),
+    "sectors": Fact(_l("Target sectors"), lambda park, lang: format_items(s.name(lang) for s in park.target_sectors)),
 }
 
 #: The profile page: (section heading, rows).
