@@ -488,18 +488,41 @@ class StageTime:
     median_seconds: float | None
 
 
+def stay_conditions(filters: ReportFilters) -> list:
+    """``lead_conditions`` on the copies of the lead's columns each stage change keeps."""
+    conditions = [StageChange.lead_status != LeadStatus.MERGED]
+    if filters.received_from:
+        conditions.append(StageChange.lead_received_at >= start_of_day(filters.received_from))
+    if filters.received_to:
+        conditions.append(StageChange.lead_received_at < start_of_day(filters.received_to + timedelta(days=1)))
+    if filters.sector:
+        conditions.append(StageChange.lead_id.in_(
+            select(lead_sectors.c.lead_id).join(Sector, Sector.id == lead_sectors.c.sector_id)
+            .where(Sector.code == filters.sector)))
+    if filters.country:
+        conditions.append(StageChange.lead_country == filters.country)
+    if filters.source:
+        conditions.append(StageChange.lead_source == filters.source)
+    if filters.owner == "none":
+        conditions.append(StageChange.lead_owner_id.is_(None))
+    elif filters.owner.isdigit():
+        conditions.append(StageChange.lead_owner_id == int(filters.owner))
+    return conditions
+
+
 def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[StageTime]:
     """Median time a lead stayed in each open stage: from entering it to the next move (each
-    change's ``left_at``); a stay still going on counts up to ``now``."""
+    change's ``stay_seconds``); a stay still going on counts up to ``now``. Read from the stage
+    changes alone, which copy the lead's columns the filters need (``stay_conditions``)."""
     now = now or clock.now()
     open_stages = [stage for stage in stages() if stage.is_open]
-    until = func.coalesce(StageChange.left_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True)))
-    stayed = seconds_between(StageChange.changed_at, until)
+    stayed = func.coalesce(StageChange.stay_seconds, seconds_between(
+        StageChange.changed_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True))))
     stays = (
         select(StageChange.to_stage_id.label("stage_id"), stayed.label("stayed"))
-        .join(Lead, Lead.id == StageChange.lead_id)
         .where(StageChange.to_stage_id.in_([stage.id for stage in open_stages]),
-               or_(StageChange.left_at.is_not(None), Lead.status == LeadStatus.OPEN), *lead_conditions(filters))
+               or_(StageChange.stay_seconds.is_not(None), StageChange.lead_status == LeadStatus.OPEN),
+               *stay_conditions(filters))
     )
     if _sorts_within_group():
         stays = stays.subquery()
