@@ -407,18 +407,21 @@ def _answers(filters: ReportFilters):
 
 def _response_rows_sorted(filters: ReportFilters) -> list[tuple]:
     """SQLite: the rows of ``_response_statement`` from the leads' waiting times, sorted once by
-    the database and added up here (``_percentile``)."""
-    answers = db.session.execute(_answers(filters).order_by(literal_column("waited"))).all()
-    groups: dict[tuple, list] = {("_all", 0, None): []}
-    for row in answers:
-        for key in (("_all", 0, None), ("_owner", row.owner, None), ("_month", None, row.month)):
-            groups.setdefault(key, []).append(row)
-    found = []
-    for (kind, owner, month), members in groups.items():
-        waited = [row.waited for row in members if row.waited is not None]
-        found.append((kind, owner, month, len(waited), len(members) - len(waited),
-                      sum(row.in_time for row in members), _percentile(waited, MEDIAN), _percentile(waited, NINETIETH)))
-    return found
+    the database and added up here (``_percentile``), each row read once as a plain tuple."""
+    everyone = ("_all", 0, None)
+    # Per group: the answered leads' waiting times in order, the unanswered ones, those in time
+    groups: dict[tuple, list] = {everyone: [[], 0, 0]}
+    for owner, month, waited, in_time in db.session.execute(_answers(filters).order_by(literal_column("waited"))):
+        for key in (everyone, ("_owner", owner, None), ("_month", None, month)):
+            group = groups.get(key) or groups.setdefault(key, [[], 0, 0])
+            if waited is None:
+                group[1] += 1
+            else:
+                group[0].append(waited)
+            group[2] += in_time
+    return [(kind, owner, month, len(waited), not_answered, in_time, _percentile(waited, MEDIAN),
+             _percentile(waited, NINETIETH))
+            for (kind, owner, month), (waited, not_answered, in_time) in groups.items()]
 
 
 def _response_statement(filters: ReportFilters):
