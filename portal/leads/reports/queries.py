@@ -76,23 +76,30 @@ def default_period(today: date) -> tuple[date, date]:
     return date(year, month + 12 if month < 1 else month, 1), today
 
 
-def lead_conditions(filters: ReportFilters) -> list:
-    conditions = [Lead.status != LeadStatus.MERGED]
+def _conditions(filters: ReportFilters, received_at, status, country, source, owner, in_sector) -> list:
+    """The filters as conditions on these columns (the lead's own, or a stage change's copies of
+    them); ``in_sector(code)``: the condition that the lead is interested in that sector."""
+    conditions = [status != LeadStatus.MERGED]
     if filters.received_from:
-        conditions.append(Lead.created_at >= start_of_day(filters.received_from))
+        conditions.append(received_at >= start_of_day(filters.received_from))
     if filters.received_to:
-        conditions.append(Lead.created_at < start_of_day(filters.received_to + timedelta(days=1)))
+        conditions.append(received_at < start_of_day(filters.received_to + timedelta(days=1)))
     if filters.sector:
-        conditions.append(Lead.sectors.any(Sector.code == filters.sector))
+        conditions.append(in_sector(filters.sector))
     if filters.country:
-        conditions.append(Lead.country == filters.country)
+        conditions.append(country == filters.country)
     if filters.source:
-        conditions.append(Lead.source == filters.source)
+        conditions.append(source == filters.source)
     if filters.owner == "none":
-        conditions.append(Lead.owner_id.is_(None))
+        conditions.append(owner.is_(None))
     elif filters.owner.isdigit():
-        conditions.append(Lead.owner_id == int(filters.owner))
+        conditions.append(owner == int(filters.owner))
     return conditions
+
+
+def lead_conditions(filters: ReportFilters) -> list:
+    return _conditions(filters, Lead.created_at, Lead.status, Lead.country, Lead.source, Lead.owner_id,
+                       lambda code: Lead.sectors.any(Sector.code == code))
 
 
 def stages() -> list[Stage]:
@@ -493,24 +500,12 @@ class StageTime:
 
 def stay_conditions(filters: ReportFilters) -> list:
     """``lead_conditions`` on the copies of the lead's columns each stage change keeps."""
-    conditions = [StageChange.lead_status != LeadStatus.MERGED]
-    if filters.received_from:
-        conditions.append(StageChange.lead_received_at >= start_of_day(filters.received_from))
-    if filters.received_to:
-        conditions.append(StageChange.lead_received_at < start_of_day(filters.received_to + timedelta(days=1)))
-    if filters.sector:
-        conditions.append(StageChange.lead_id.in_(
-            select(lead_sectors.c.lead_id).join(Sector, Sector.id == lead_sectors.c.sector_id)
-            .where(Sector.code == filters.sector)))
-    if filters.country:
-        conditions.append(StageChange.lead_country == filters.country)
-    if filters.source:
-        conditions.append(StageChange.lead_source == filters.source)
-    if filters.owner == "none":
-        conditions.append(StageChange.lead_owner_id.is_(None))
-    elif filters.owner.isdigit():
-        conditions.append(StageChange.lead_owner_id == int(filters.owner))
-    return conditions
+    def in_sector(code: str):
+        interested = select(lead_sectors.c.lead_id).join(Sector, Sector.id == lead_sectors.c.sector_id)
+        return StageChange.lead_id.in_(interested.where(Sector.code == code))
+
+    return _conditions(filters, StageChange.lead_received_at, StageChange.lead_status, StageChange.lead_country,
+                       StageChange.lead_source, StageChange.lead_owner_id, in_sector)
 
 
 def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[StageTime]:

@@ -185,7 +185,8 @@ def test_the_migration_fills_the_stays_and_the_copies_of_existing_histories(tmp_
         app = make_app(url, tmp_path / "instance")
         with app.app_context():
             upgrade(revision="b3d8f1a6c4e2")  # before the stays kept their length and the lead's columns
-            stage_ids = dict(db.session.execute(select(column("code"), column("id")).select_from(table("stages"))).all())
+            stages = select(column("code"), column("id")).select_from(table("stages"))
+            stage_ids = dict(db.session.execute(stages).all())
             with warnings.catch_warnings():  # reflecting ``leads``: SQLite cannot read its expression index
                 warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
                 old = lead_at_this_revision("IP-OLD-1")
