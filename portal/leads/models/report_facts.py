@@ -1,9 +1,10 @@
-"""Each lead's reporting facts (``Lead.received_month``, ``response_seconds``, ``reached_position``),
+"""Each lead's reporting facts (``Lead.received_month``, ``response_seconds``, ``reached_position``)
+and the copies of its filter columns on its stage changes (``StageChange.lead_received_at`` ...),
 kept in step by the database session itself like ``models.upkeep``: after every flush that wrote
-a lead's arrival, first answer or last open stage, its stage history, or the stages themselves,
-one UPDATE recomputes them from the rows as stored, with the very expressions the reports used
-to evaluate for 100,000 leads on every request. ``refresh`` also backfills (the migration, bulk
-loads that bypass the session)."""
+a lead's arrival, first answer, last open stage, status, country, source or owner, its stage
+history, or the stages themselves, one UPDATE recomputes them from the rows as stored, with the
+very expressions the reports used to evaluate for 100,000 leads on every request. ``refresh`` and
+``refresh_copies`` also backfill (the migrations, bulk loads that bypass the session)."""
 from __future__ import annotations
 
 from functools import cache
@@ -12,15 +13,15 @@ from sqlalchemy import Connection, event, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, attributes
 
 from portal.leads.models.lead import Lead
-from portal.leads.models.pipeline import Stage, StageChange
+from portal.leads.models.pipeline import LEAD_COPIES, Stage, StageChange
 from portal.leads.reports.sql import seconds_between, vietnam_month
 
 _PENDING = "leads_report_facts_pending"
 #: In ``_PENDING``: every lead (a stage was added, moved, deleted or became lost or not).
 EVERY_LEAD = 0
 FACTS = ("received_month", "response_seconds", "reached_position")
-#: The lead columns the facts are derived from.
-_SOURCES = ("created_at", "first_responded_at", "last_open_stage_id")
+#: The lead columns the facts are derived from, and those its stage changes copy.
+_SOURCES = ("created_at", "first_responded_at", "last_open_stage_id", *LEAD_COPIES.values())
 
 
 def reached_position():
@@ -57,6 +58,13 @@ def refresh(connection: Connection, lead_ids=None):
                               .returning(Lead.id, *(getattr(Lead, name) for name in FACTS)))
 
 
+def refresh_copies(connection: Connection, lead_ids=None) -> None:
+    """Copy the leads' filter columns onto their stage changes: of these leads, or of every lead."""
+    statement = (update(StageChange).where(StageChange.lead_id == Lead.id)
+                 .values({copy: getattr(Lead, column) for copy, column in LEAD_COPIES.items()}))
+    connection.execute(statement if lead_ids is None else statement.where(Lead.id.in_(lead_ids)))
+
+
 def _changed(item, names) -> bool:
     state = inspect(item)
     return any(state.attrs[name].history.has_changes() for name in names)
@@ -81,10 +89,17 @@ def _note_leads_whose_facts_may_change(session: Session, _context) -> None:
 @event.listens_for(Session, "after_flush_postexec")
 def _refresh_facts(session: Session, _context) -> None:
     """One UPDATE for the leads noted (all of them after a change of stages); it returns the values,
-    so the loaded leads get them without another query."""
+    so the loaded leads get them without another query. Another copies the noted leads' columns
+    onto their stage changes."""
     lead_ids = session.info.pop(_PENDING, None)
     if not lead_ids:
         return
+    named = lead_ids - {EVERY_LEAD}
+    if named:
+        refresh_copies(session.connection(), named)
+        for item in list(session.identity_map.values()):
+            if isinstance(item, StageChange) and item.lead_id in named:
+                session.expire(item, list(LEAD_COPIES))
     if EVERY_LEAD in lead_ids:
         refresh(session.connection())
         for item in list(session.identity_map.values()):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, aliased, attributes
 
 from portal.leads.models.lead import Lead
 from portal.leads.models.pipeline import StageChange, Task
+from portal.leads.reports.sql import seconds_between
 
 _PENDING = "leads_next_due_pending"
 _HISTORY_PENDING = "leads_stage_history_pending"
@@ -81,6 +82,12 @@ def next_change_at():
             .correlate(StageChange).scalar_subquery())
 
 
+def stay_values() -> dict:
+    """When each stay ended and how long it lasted, for an UPDATE of ``stage_changes``."""
+    left_at = next_change_at()
+    return {"left_at": left_at, "stay_seconds": seconds_between(StageChange.changed_at, left_at)}
+
+
 @event.listens_for(Session, "after_flush_postexec")
 def _refresh_stays(session: Session, _context) -> None:
     """Every stay of the leads whose history was written, from the history as stored (a change
@@ -89,8 +96,7 @@ def _refresh_stays(session: Session, _context) -> None:
     if not lead_ids:
         return
     connection = session.connection()
-    connection.execute(update(StageChange).where(StageChange.lead_id.in_(lead_ids))
-                       .values(left_at=next_change_at()))
+    connection.execute(update(StageChange).where(StageChange.lead_id.in_(lead_ids)).values(**stay_values()))
     for item in list(session.identity_map.values()):
         if isinstance(item, StageChange) and item.lead_id in lead_ids:
-            session.expire(item, ["left_at"])
+            session.expire(item, ["left_at", "stay_seconds"])

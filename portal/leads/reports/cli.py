@@ -6,7 +6,7 @@ from sqlalchemy import update
 
 from portal.extensions import db
 from portal.leads.models import StageChange, report_facts
-from portal.leads.models.upkeep import next_change_at
+from portal.leads.models.upkeep import stay_values
 
 reports_cli = AppGroup("reports", help="The staff reports.")
 
@@ -16,7 +16,8 @@ def refresh_command() -> None:
     """Recompute each lead's month received, first-answer time and furthest stage, and when each
     stay in a stage ended, from the rows as stored."""
     connection = db.session.connection()
-    connection.execute(update(StageChange).values(left_at=next_change_at()))
+    connection.execute(update(StageChange).values(**stay_values()))
     report_facts.refresh(connection)
+    report_facts.refresh_copies(connection)
     db.session.commit()
     click.echo("Reports: every lead's facts and stays recomputed.")

@@ -78,23 +78,30 @@ def default_period(today: date) -> tuple[date, date]:
     return date(year, month + 12 if month < 1 else month, 1), today
 
 
-def lead_conditions(filters: ReportFilters) -> list:
-    conditions = [Lead.status != LeadStatus.MERGED]
+def _conditions(filters: ReportFilters, received_at, status, country, source, owner, in_sector) -> list:
+    """The filters as conditions on these columns (the lead's own, or a stage change's copies of
+    them); ``in_sector(code)``: the condition that the lead is interested in that sector."""
+    conditions = [status != LeadStatus.MERGED]
     if filters.received_from:
-        conditions.append(Lead.created_at >= start_of_day(filters.received_from))
+        conditions.append(received_at >= start_of_day(filters.received_from))
     if filters.received_to:
-        conditions.append(Lead.created_at < start_of_day(filters.received_to + timedelta(days=1)))
+        conditions.append(received_at < start_of_day(filters.received_to + timedelta(days=1)))
     if filters.sector:
-        conditions.append(Lead.sectors.any(Sector.code == filters.sector))
+        conditions.append(in_sector(filters.sector))
     if filters.country:
-        conditions.append(Lead.country == filters.country)
+        conditions.append(country == filters.country)
     if filters.source:
-        conditions.append(Lead.source == filters.source)
+        conditions.append(source == filters.source)
     if filters.owner == "none":
-        conditions.append(Lead.owner_id.is_(None))
+        conditions.append(owner.is_(None))
     elif filters.owner.isdigit():
-        conditions.append(Lead.owner_id == int(filters.owner))
+        conditions.append(owner == int(filters.owner))
     return conditions
+
+
+def lead_conditions(filters: ReportFilters) -> list:
+    return _conditions(filters, Lead.created_at, Lead.status, Lead.country, Lead.source, Lead.owner_id,
+                       lambda code: Lead.sectors.any(Sector.code == code))
 
 
 def stages() -> list[Stage]:
@@ -415,18 +422,21 @@ def _answers(filters: ReportFilters):
 
 def _response_rows_sorted(filters: ReportFilters) -> list[tuple]:
     """SQLite: the rows of ``_response_statement`` from the leads' waiting times, sorted once by
-    the database and added up here (``_percentile``)."""
-    answers = db.session.execute(_answers(filters).order_by(literal_column("waited"))).all()
-    groups: dict[tuple, list] = {("_all", 0, None): []}
-    for row in answers:
-        for key in (("_all", 0, None), ("_owner", row.owner, None), ("_month", None, row.month)):
-            groups.setdefault(key, []).append(row)
-    found = []
-    for (kind, owner, month), members in groups.items():
-        waited = [row.waited for row in members if row.waited is not None]
-        found.append((kind, owner, month, len(waited), len(members) - len(waited),
-                      sum(row.in_time for row in members), _percentile(waited, MEDIAN), _percentile(waited, NINETIETH)))
-    return found
+    the database and added up here (``_percentile``), each row read once as a plain tuple."""
+    everyone = ("_all", 0, None)
+    # Per group: the answered leads' waiting times in order, the unanswered ones, those in time
+    groups: dict[tuple, list] = {everyone: [[], 0, 0]}
+    for owner, month, waited, in_time in db.session.execute(_answers(filters).order_by(literal_column("waited"))):
+        for key in (everyone, ("_owner", owner, None), ("_month", None, month)):
+            group = groups.get(key) or groups.setdefault(key, [[], 0, 0])
+            if waited is None:
+                group[1] += 1
+            else:
+                group[0].append(waited)
+            group[2] += in_time
+    return [(kind, owner, month, len(waited), not_answered, in_time, _percentile(waited, MEDIAN),
+             _percentile(waited, NINETIETH))
+            for (kind, owner, month), (waited, not_answered, in_time) in groups.items()]
 
 
 def _response_statement(filters: ReportFilters):
@@ -553,18 +563,29 @@ class StageTime:
     median_seconds: float | None
 
 
+def stay_conditions(filters: ReportFilters) -> list:
+    """``lead_conditions`` on the copies of the lead's columns each stage change keeps."""
+    def in_sector(code: str):
+        interested = select(lead_sectors.c.lead_id).join(Sector, Sector.id == lead_sectors.c.sector_id)
+        return StageChange.lead_id.in_(interested.where(Sector.code == code))
+
+    return _conditions(filters, StageChange.lead_received_at, StageChange.lead_status, StageChange.lead_country,
+                       StageChange.lead_source, StageChange.lead_owner_id, in_sector)
+
+
 def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[StageTime]:
     """Median time a lead stayed in each open stage: from entering it to the next move (each
-    change's ``left_at``); a stay still going on counts up to ``now``."""
+    change's ``stay_seconds``); a stay still going on counts up to ``now``. Read from the stage
+    changes alone, which copy the lead's columns the filters need (``stay_conditions``)."""
     now = now or clock.now()
     open_stages = [stage for stage in stages() if stage.is_open]
-    until = func.coalesce(StageChange.left_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True)))
-    stayed = seconds_between(StageChange.changed_at, until)
+    stayed = func.coalesce(StageChange.stay_seconds, seconds_between(
+        StageChange.changed_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True))))
     stays = (
         select(StageChange.to_stage_id.label("stage_id"), stayed.label("stayed"))
-        .join(Lead, Lead.id == StageChange.lead_id)
         .where(StageChange.to_stage_id.in_([stage.id for stage in open_stages]),
-               or_(StageChange.left_at.is_not(None), Lead.status == LeadStatus.OPEN), *lead_conditions(filters))
+               or_(StageChange.stay_seconds.is_not(None), StageChange.lead_status == LeadStatus.OPEN),
+               *stay_conditions(filters))
     )
     if _sorts_within_group():
         stays = stays.subquery()
