@@ -38,6 +38,7 @@ from portal.leads.models import (
     LeadStatus,
     Referrer,
     SavedFilter,
+    ScheduledMessage,
     SiteNeeds,
     Stage,
     StageChange,
@@ -51,6 +52,7 @@ from portal.leads.rules.stage_facts import MissingFacts, StageFacts, missing_fac
 from portal.leads.rules.tags import tag_key
 from portal.money import usd_from_millions
 from portal.outbox import queue_mail
+from portal.outbox.models import OutboxMessage
 from portal.privacy import NOTICE_VERSION
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
 from portal.projects.site_finder.fit import Requirements
@@ -329,6 +331,10 @@ def move_to_stage(lead: Lead, stage: Stage, user: User, facts: StageFacts | None
                  user_id=user.id)
     if stage.is_won and not previous.is_won:
         _thank_referrers(lead)
+    if previous.is_open and not stage.is_open:
+        from portal.leads.correspondence.operations import call_off_when_closed  # it builds on this module
+
+        call_off_when_closed(lead, user)
     db.session.flush()
 
 
@@ -458,8 +464,9 @@ MERGEABLE_FIELDS = ("name", "company", "job_title", "country", "email", "phone",
 
 
 def merge_leads(survivor: Lead, duplicate: Lead, take_from_duplicate: set[str], user: User) -> None:
-    """Fold a duplicate into the surviving lead: chosen values, the whole timeline, consents,
-    tasks, site visits, interests, the investor's documents and private links, and site needs the survivor lacks
+    """Fold a duplicate into the surviving lead: chosen values, the whole timeline, consents, tasks,
+    site visits, scheduled follow-ups, interests, the investor's documents and private links, and site
+    needs the survivor lacks
     move over; the duplicate is kept, marked merged, and leaves every list."""
     now = clock.now()
     previous_status = duplicate.status
@@ -474,7 +481,11 @@ def merge_leads(survivor: Lead, duplicate: Lead, take_from_duplicate: set[str], 
     for collection in ("activities", "consents", "tasks", "site_visits"):
         for item in list(getattr(duplicate, collection)):
             item.lead = survivor
-    for model in (InvestorDocument, InquiryLink):  # the investor's private link now opens the survivor
+    waiting = select(ScheduledMessage.outbox_id).where(ScheduledMessage.lead_id == duplicate.id,
+                                                       ScheduledMessage.cancelled_at.is_(None))
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(waiting)).values(lead_id=survivor.id))
+    # the investor's private link now opens the survivor; follow-ups still to send go out from it
+    for model in (InvestorDocument, InquiryLink, ScheduledMessage):
         db.session.execute(update(model).where(model.lead_id == duplicate.id).values(lead_id=survivor.id))
     if survivor.site_needs is None and duplicate.site_needs is not None:
         survivor.site_needs, duplicate.site_needs = duplicate.site_needs, None

@@ -92,10 +92,11 @@ def schedule_follow_up(lead: Lead, subject: str, body: str, attachments: list[Me
     return scheduled
 
 
-def cancel_follow_up(lead: Lead, scheduled: ScheduledMessage, user: User | None) -> bool:
-    """Call the e-mail off (``user`` None: because the investor replied), unless a sender has already
-    taken it: the conditional UPDATE and the senders' claim exclude each other, so it is either sent or
-    cancelled, never both. Says so on the timeline."""
+def cancel_follow_up(lead: Lead, scheduled: ScheduledMessage, user: User | None, because: str = "") -> bool:
+    """Call the e-mail off (``user`` None: because the investor replied; ``because="closed"``: the lead
+    was lost or registered), unless a sender has already taken it: the conditional UPDATE and the
+    senders' claim exclude each other, so it is either sent or cancelled, never both. Says so on the
+    timeline."""
     if scheduled.cancelled_at is not None:
         return False
     called_off = db.session.execute(
@@ -104,7 +105,7 @@ def cancel_follow_up(lead: Lead, scheduled: ScheduledMessage, user: User | None)
         .values(status=OutboxStatus.CANCELLED, last_error="")).rowcount
     if called_off != 1:
         return False
-    because = "staff" if user is not None else "reply"
+    because = because or ("staff" if user is not None else "reply")
     now = clock.now()
     scheduled.cancelled_at, scheduled.cancelled_because = now, because
     _called_off(lead, {"what": "email", "subject": scheduled.message.subject, "because": because}, user, now)
@@ -135,6 +136,12 @@ def call_off_follow_ups(lead: Lead) -> None:
         else:
             db.session.delete(task)
     db.session.flush()
+
+
+def call_off_when_closed(lead: Lead, user: User) -> None:
+    """A lead lost or registered gets no more follow-up e-mails: those still waiting are cancelled."""
+    for scheduled in queries.waiting_follow_ups(lead):
+        cancel_follow_up(lead, scheduled, user, because="closed")
 
 
 def record_sent_follow_up(message: OutboxMessage) -> None:

@@ -16,9 +16,10 @@ from portal.leads.correspondence.operations import cancel_follow_up, schedule_fo
 from portal.leads.mailbox.matching import Reply
 from portal.leads.mailbox.operations import attach, record
 from portal.auth.models import User
-from portal.leads.models import (SCHEDULED_KIND, Activity, ActivityKind, Holiday, Lead, MailboxMessage,
-                                 ScheduledMessage, Task)
-from portal.leads.operations import log_activity
+from portal.leads import queries
+from portal.leads.models import (SCHEDULED_KIND, Activity, ActivityKind, Holiday, Lead, LostReason, MailboxMessage,
+                                 ScheduledMessage, Stage, Task)
+from portal.leads.operations import log_activity, merge_leads
 from portal.outbox.delivery import WHEN_SENT, claim_next, deliver_next, send_due
 from portal.outbox.models import OutboxMessage, reply_address
 from tests import factories
@@ -251,6 +252,37 @@ def test_a_follow_up_a_sender_has_taken_is_sent_not_cancelled(app, session, at, 
     assert scheduled.cancelled_at is None
     assert session.get(OutboxMessage, scheduled.outbox_id).status == "sending"
     assert cancel_follow_up(lead, scheduled, manager) is False
+
+
+def test_a_lead_marked_lost_sends_no_follow_up(app, session, at, replies_to, manager, staff_client):
+    lead = factories.lead("Hanbit Chips", owner=manager, stage="contacted")
+    session.commit()
+    manager_id = manager.id
+    scheduled = schedule(session, lead, manager, THURSDAY + timedelta(days=5))
+    lost = session.scalars(select(Stage.id).where(Stage.code == "lost")).one()
+    reason = session.scalars(select(LostReason).where(LostReason.code == "other_location")).one()
+    moved = post(staff_client, f"/staff/leads/{lead.reference}/stage", stage=str(lost), lost_reason=str(reason.id))
+    assert moved.status_code == 302
+    assert session.get(OutboxMessage, scheduled.outbox_id).status == "cancelled"
+    assert session.get(ScheduledMessage, scheduled.id).cancelled_because == "closed"
+    at(THURSDAY + timedelta(days=6))
+    catcher = Catcher()
+    assert deliver_next(catcher) is None and catcher.sent == []
+    assert "The scheduled e-mail was not sent: the lead was closed." in staff_page(app, manager_id, moved.location)
+
+
+def test_a_merged_duplicates_follow_up_goes_out_from_the_surviving_lead(app, session, at, replies_to, manager):
+    survivor = factories.lead("Hanbit Chips", owner=manager)
+    duplicate = factories.lead("Hanbit Chips Vina", owner=manager)
+    session.commit()
+    scheduled = schedule(session, duplicate, manager, THURSDAY + timedelta(days=5))
+    merge_leads(survivor, duplicate, set(), manager)
+    session.commit()
+    survivor_id = survivor.id
+    assert [waiting.id for waiting in queries.waiting_follow_ups(survivor)] == [scheduled.id]
+    investor_replies(survivor)  # the investor answers the surviving lead: the follow-up is called off
+    assert session.get(OutboxMessage, scheduled.outbox_id).status == "cancelled"
+    assert session.get(OutboxMessage, scheduled.outbox_id).lead_id == survivor_id
 
 
 def test_a_time_in_the_past_is_refused_and_nothing_typed_is_lost(session, at, manager, staff_client):
