@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     from portal.leads import mails, promise, template_helpers
     from portal.leads.capture import site_needs
     from portal.leads.capture.views import bp as capture
+    from portal.leads.companies.issues.views import bp as issues, public_bp as investor_support
     from portal.leads.companies.views import bp as companies
     from portal.leads.correspondence.views import bp as correspondence
     from portal.leads.follow.views import bp as follow
@@ -24,7 +25,7 @@ def init_app(app: Flask) -> None:
     from portal.leads.reports.views import bp as reports
 
     for blueprint in (capture, follow, pipeline, correspondence, pipeline_settings, partners, imports, personal_data,
-                      reports, mailbox, companies):
+                      reports, mailbox, companies, issues, investor_support):
         app.register_blueprint(blueprint)
     template_helpers.register(app)
     app.add_template_global(promise.response_promise)

@@ -59,6 +59,7 @@ def sitemap():
              ("site_finder.find", {}, None),
              ("map.index", {}, None),
              ("capture.inquire", {}, None), ("capture.visit", {}, None), ("capture.refer", {}, None),
+             ("investor_support.support", {}, None),
              ("public.privacy", {}, None)]
     if current_app.extensions["region"].why_invest:
         pages.insert(1, ("public.why_invest", {}, None))

@@ -18,6 +18,7 @@ from portal.i18n import current_language
 from portal.leads import queries as lead_queries
 from portal.i18n import LANGUAGES
 from portal.leads.companies import imports, operations, queries
+from portal.leads.companies.issues.forms import IssueForm
 from portal.leads.companies.forms import (
     CompanyContactForm,
     CompanyUploadForm,
@@ -108,6 +109,7 @@ def _company_page(company: Company, status: int = 200, visit_form: VisitForm | N
         warnings=queries.warnings_of(company, today), referred=queries.referred_leads(company),
         history=audit.history("company", company.id, limit=20),
         visit_form=visit_form or VisitForm(today, visited_on=today),
+        issue_form=IssueForm(_assignable(), owner=str(company.owner_id or "")),
         rhythm=queries.rhythm_of(company)), status
 
 
