@@ -11,8 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from portal.auth.models import Role, User
 from portal.extensions import db
-from portal.leads.models import (FINISHED_STATUSES, Company, CompanyContact, CompanyLead, Holiday, Issue, Lead,
-                                 Referrer, RegisteredProject, Visit)
+from portal.leads.models import (FINISHED_STATUSES, Company, CompanyContact, CompanyLead, EventCompany, Holiday,
+                                 Issue, Lead, Referrer, RegisteredProject, Visit)
 from portal.leads.rules.aftercare import (ENDING_WITHIN_MONTHS, EarlyWarning, Rhythm, add_months, company_warnings,
                                          parse_rhythm, rhythm_months)
 from portal.projects.models import IndustrialPark
@@ -258,3 +258,15 @@ def parks() -> list[IndustrialPark]:
 
 def referrer_codes() -> set[str]:
     return set(db.session.scalars(select(Referrer.code)))
+
+
+def invited(event_id: int) -> list[EventCompany]:
+    """The companies invited to an event (the yearly FDI enterprise meeting), with their contacts."""
+    return list(db.session.scalars(select(EventCompany).join(EventCompany.company).where(EventCompany.event_id == event_id)
+                                   .options(selectinload(EventCompany.company).selectinload(Company.owner))
+                                   .order_by(Company.name, Company.id)))
+
+
+def companies_by_name() -> list[Company]:
+    """Every company, by name: whom an event may invite."""
+    return list(db.session.scalars(select(Company).order_by(Company.name, Company.id)))

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.auth.forms import StaffForm
 from portal.form_messages import REQUIRED
-from portal.leads.capture.forms import PublicForm, _email, _message, _phone, _text
+from portal.leads.capture.forms import PublicForm, _checkboxes, _email, _message, _phone, _text
 from portal.leads.companies.issues.queries import SORTS, IssueFilters
 from portal.leads.models import AGENCY_LABELS, ISSUE_CATEGORY_LABELS, ISSUE_STATUS_LABELS, IssueStatus
 from portal.query_form import QueryForm
@@ -72,6 +72,26 @@ class IssueEditForm(IssueForm):
 
     def values(self) -> dict:
         return {**super().values(), "company_id": int(self.company.data) if self.company.data else None}
+
+
+class EventIssueForm(IssueForm):
+    """An issue a company raised at an event (the yearly FDI enterprise meeting)."""
+
+    company = SelectField(_l("Company"), [DataRequired(message=CHOOSE_ONE)], default="")
+
+    def __init__(self, users, companies, **kwargs):
+        super().__init__(users, **kwargs)
+        self.company.choices = [SelectChoice("", _l("Choose one"))] + [
+            SelectChoice(str(c.id), c.name) for c in companies]
+
+
+class InviteForm(StaffForm):
+    companies = _checkboxes(_l("Invite companies"))
+
+    def __init__(self, companies, invited, **kwargs):
+        super().__init__(**kwargs)
+        already = {link.company_id for link in invited}
+        self.companies.choices = [SelectChoice(str(c.id), c.name) for c in companies if c.id not in already]
 
 
 class IssueStatusForm(StaffForm):

@@ -102,3 +102,10 @@ def issues_raised_by(email: str) -> list[Issue]:
     """Every issue this person raised (personal-data requests)."""
     return list(db.session.scalars(select(Issue).where(Issue.email_normalized == email.strip().lower())
                                    .order_by(Issue.id)))
+
+
+def raised_at(event_id: int, viewer: User) -> list[Issue]:
+    """The issues raised at an event that this staff member may work on."""
+    return list(db.session.scalars(select(Issue).where(Issue.event_id == event_id, workable_by(viewer))
+                                   .options(selectinload(Issue.company), selectinload(Issue.owner))
+                                   .order_by(Issue.id)))

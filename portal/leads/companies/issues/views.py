@@ -17,9 +17,9 @@ from portal.leads import queries as lead_queries
 from portal.leads.capture.views import _rate_limit
 from portal.leads.companies import queries as company_queries
 from portal.leads.companies.issues import operations, queries
-from portal.leads.companies.issues.forms import (IssueEditForm, IssueFilterForm, IssueForm, IssueStatusForm,
-                                                 InvestorSupportForm)
-from portal.leads.models import Issue, IssueSource, IssueStatus
+from portal.leads.companies.issues.forms import (EventIssueForm, IssueEditForm, IssueFilterForm, IssueForm,
+                                                 IssueStatusForm, InvestorSupportForm)
+from portal.leads.models import Event, Issue, IssueSource, IssueStatus
 from portal.leads.rules.access import can_work_on_company, can_work_on_issue
 
 bp = Blueprint("issues", __name__, url_prefix="/staff")
@@ -136,12 +136,34 @@ def log_for_company(company_id: int):
     if not form.validate():
         flash(_("Please give the issue a category, an agency and a subject."), "error")
         return redirect(url_for("companies.show", company_id=company.id, _anchor="issues"))
+    issue = _log(company, form, IssueSource.STAFF, None)
+    return redirect(url_for("issues.show", issue_reference=issue.reference))
+
+
+def _log(company, form: IssueForm, source: IssueSource, event_id: int | None) -> Issue:
+    """Record an issue staff heard from the company, in its first contact's language, and commit."""
     values = form.values()
     contact = company.contacts[0] if company.contacts else None
     issue = operations.raise_issue(operations.IssueDraft(
         category=values["category"], agency=values["agency"], subject=values["subject"],
-        description=values["description"], language=contact.language if contact else "en",
-        company=company, contact=contact, owner_id=values["owner_id"], due_on=values["due_on"]), current_user)
+        description=values["description"], language=contact.language if contact else "en", source=source,
+        company=company, contact=contact, owner_id=values["owner_id"], due_on=values["due_on"],
+        event_id=event_id), current_user)
     db.session.commit()
     flash(_("The issue %(reference)s is logged.", reference=issue.reference), "success")
-    return redirect(url_for("issues.show", issue_reference=issue.reference))
+    return issue
+
+
+@bp.post("/events/<int:event_id>/issues")
+def log_at_event(event_id: int):
+    """An issue a company raised at the event (the yearly FDI enterprise meeting)."""
+    event = db.session.get(Event, event_id) or abort(404)
+    invited = [link.company for link in company_queries.invited(event.id)]
+    workable = [company for company in invited if can_work_on_company(current_user, company)]
+    form = EventIssueForm(lead_queries.staff_members(), workable)
+    if not form.validate():
+        flash(_("Please choose the company and give the issue a category, an agency and a subject."), "error")
+        return redirect(url_for("companies.event_companies", event_id=event.id, _anchor="issues"))
+    company = company_queries.company(int(form.company.data)) or abort(404)
+    _log(company, form, IssueSource.EVENT, event.id)
+    return redirect(url_for("companies.event_companies", event_id=event.id, _anchor="issues"))
