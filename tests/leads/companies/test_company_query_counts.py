@@ -27,9 +27,10 @@ def add_companies(session, count: int, officer) -> int:
     return first
 
 
-def counts(client, count_queries, first: int) -> dict[str, int]:
+def counts(client, count_queries, first, pages=PAGES) -> dict[str, int]:
+    """The statements each page runs (``{first}`` in a page: the first item's id or reference)."""
     found = {}
-    for page in PAGES:
+    for page in pages:
         url = page.format(first=first)
         with count_queries() as counter:
             assert client.get(url).status_code == 200, url

@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 
 from portal.leads.models import Issue, IssueNote
 from tests import factories
+from tests.leads.companies.test_company_query_counts import counts
 
 PAGES = ("/staff/issues", "/staff/issues?overdue=y&sort=raised", "/staff/issues?status=open&owner=me",
          "/staff/issues/{first}")
@@ -26,19 +27,9 @@ def add_issues(session, count: int, officer) -> str:
     return first
 
 
-def counts(client, count_queries, first: str) -> dict[str, int]:
-    found = {}
-    for page in PAGES:
-        url = page.format(first=first)
-        with count_queries() as counter:
-            assert client.get(url).status_code == 200, url
-        found[page] = counter.count
-    return found
-
-
 def test_statements_do_not_grow_with_the_issues(session, staff_client, manager, count_queries):
     first = add_issues(session, 3, manager)
-    few = counts(staff_client, count_queries, first)
+    few = counts(staff_client, count_queries, first, PAGES)
     for n in range(40):
         company = factories.company(f"More {n}", owner=manager)
         issue = Issue(reference=f"IS-26-M{n:05d}", company=company, category="land", agency="finance",
@@ -46,6 +37,6 @@ def test_statements_do_not_grow_with_the_issues(session, staff_client, manager, 
         issue.notes.append(IssueNote(at=datetime(2026, 11, 2, tzinfo=timezone.utc), user_id=manager.id, body="x"))
         session.add(issue)
     session.commit()
-    many = counts(staff_client, count_queries, first)
+    many = counts(staff_client, count_queries, first, PAGES)
     assert many == few
     assert max(many.values()) <= 10, many

@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal import audit, clock
-from portal.antispam import form_started_token, sent_too_fast
+from portal.antispam import form_started_token
 from portal.auth.access import staff_required
 from portal.clean_input import page_number
 from portal.extensions import csrf, db, limiter
 from portal.i18n import current_language
 from portal.leads import queries as lead_queries
-from portal.leads.capture.views import _rate_limit
+from portal.leads.capture.views import _rate_limit, spam_problem
 from portal.leads.companies import queries as company_queries
 from portal.leads.companies.issues import operations, queries
 from portal.leads.companies.issues.forms import (EventIssueForm, IssueEditForm, IssueFilterForm, IssueForm,
@@ -38,10 +38,7 @@ def support():
     form = InvestorSupportForm(current_language())
     problem = None
     if form.is_submitted():
-        if form.is_spam_bait_taken:
-            problem = "rejected"
-        elif sent_too_fast(form.started.data):
-            problem = "too_fast"
+        problem = spam_problem(form)
         if form.validate() and problem is None:
             company, contact = operations.match_company(form.email.data, form.company.data)
             issue = operations.raise_issue(operations.IssueDraft(
