@@ -52,6 +52,7 @@ def upgrade():
     sa.Column('email_normalized', sa.String(length=254), nullable=False),
     sa.Column('raised_by_company', sa.String(length=200), nullable=False),
     sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('form_key', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.ForeignKeyConstraint(['company_id'], ['companies.id'], name=op.f('fk_investor_issues_company_id_companies'), ondelete='SET NULL'),
@@ -59,6 +60,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_investor_issues_event_id_events'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_investor_issues_owner_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_investor_issues')),
+    sa.UniqueConstraint('form_key', name=op.f('uq_investor_issues_form_key')),
     sa.UniqueConstraint('reference', name=op.f('uq_investor_issues_reference'))
     )
     with op.batch_alter_table('investor_issues', schema=None) as batch_op:

@@ -123,6 +123,8 @@ class Issue(TimestampMixin, db.Model):
     raised_by_company: Mapped[str] = mapped_column(String(200), default="")
     #: The language the investor wrote in and is answered in.
     language: Mapped[str] = mapped_column(String(5), default="en")
+    #: The public form's key (``PublicForm.form_key``): the same form sent twice is one issue.
+    form_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     company: Mapped[Company | None] = relationship(back_populates="issues")
     contact: Mapped[CompanyContact | None] = relationship()

@@ -10,7 +10,7 @@ from portal.leads.rules.aftercare import add_working_days
 from portal.outbox.models import OutboxMessage
 from tests import factories
 from tests.conftest import logged_in_client
-from tests.forms import submit
+from tests.forms import hidden_fields, submit
 from tests.staff import post
 
 TODAY = date(2026, 12, 7)  # a Monday
@@ -132,3 +132,14 @@ def test_an_officer_works_on_the_issues_of_their_companies_and_free_ones_only(ap
     assert me.get(f"/staff/issues/{open_one.reference}").status_code == 200
     listed = me.get("/staff/issues").text
     assert open_one.reference in listed and taken.reference not in listed
+
+
+def test_the_same_form_sent_twice_is_one_issue_with_one_acknowledgement(client, session):
+    page = client.get("/en/investor-support")
+    payload = {**hidden_fields(page.text), **support()}
+    first = client.post("/en/investor-support", data=payload)
+    again = client.post("/en/investor-support", data=payload)
+    assert first.status_code == again.status_code == 302
+    issue = session.scalars(select(Issue)).one()
+    assert len(mails(session, "issue_received")) == 1
+    assert issue.reference in client.get(again.headers["Location"]).text

@@ -39,6 +39,8 @@ class IssueDraft:
     event_id: int | None = None
     owner_id: int | None = None
     due_on: date | None = None
+    #: The public form's key: a second sending of the same form is refused by the database.
+    form_key: str | None = None
 
 
 def new_issue_reference() -> str:
@@ -80,6 +82,7 @@ def raise_issue(draft: IssueDraft, user: User | None) -> Issue:
         owner_id=draft.owner_id or (company.owner_id if company else None),
         raised_by_name=draft.raised_by_name, raised_by_email=draft.raised_by_email,
         raised_by_company=draft.raised_by_company or (company.name_latin or company.name if company else ""),
+        form_key=draft.form_key,
     )
     db.session.add(issue)
     db.session.flush()

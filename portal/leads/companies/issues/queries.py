@@ -109,3 +109,7 @@ def raised_at(event_id: int, viewer: User) -> list[Issue]:
     return list(db.session.scalars(select(Issue).where(Issue.event_id == event_id, workable_by(viewer))
                                    .options(selectinload(Issue.company), selectinload(Issue.owner))
                                    .order_by(Issue.id)))
+
+
+def reference_for_form_key(form_key: str) -> str | None:
+    return db.session.scalar(select(Issue.reference).where(Issue.form_key == form_key))

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, session, u
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from portal import audit, clock
 from portal.antispam import form_started_token
@@ -40,18 +41,31 @@ def support():
     if form.is_submitted():
         problem = spam_problem(form)
         if form.validate() and problem is None:
-            company, contact = operations.match_company(form.email.data, form.company.data)
-            issue = operations.raise_issue(operations.IssueDraft(
-                category=form.category.data, agency="centre", subject=form.subject.data,
-                description=form.message.data, language=form.lang, source=IssueSource.FORM,
-                raised_by_name=form.name.data, raised_by_email=form.email.data, raised_by_company=form.company.data,
-                company=company, contact=contact), None)
-            db.session.commit()
-            session["issue_reference"] = issue.reference
+            session["issue_reference"] = _raise_once(form)
             return redirect(url_for("investor_support.received", lang=form.lang))
+    form.keep_or_give_key()
     form.started.data = form_started_token()
     return render_template("leads/issues/support.html", form=form, problem=problem), \
         400 if form.is_submitted() else 200
+
+
+def _raise_once(form: InvestorSupportForm) -> str:
+    """Store the issue and commit, once per form (as ``capture.views._receive_once``): the same form
+    sent again is refused by its unique key and answered with the first one's reference."""
+    company, contact = operations.match_company(form.email.data, form.company.data)
+    draft = operations.IssueDraft(
+        category=form.category.data, agency="centre", subject=form.subject.data, description=form.message.data,
+        language=form.lang, source=IssueSource.FORM, raised_by_name=form.name.data, raised_by_email=form.email.data,
+        raised_by_company=form.company.data, company=company, contact=contact, form_key=form.keep_or_give_key())
+    try:
+        reference = operations.raise_issue(draft, None).reference
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        reference = queries.reference_for_form_key(draft.form_key)
+        if reference is None:
+            raise
+    return reference
 
 
 @public_bp.get("/<lang:lang>/investor-support/received")
