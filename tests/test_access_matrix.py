@@ -83,7 +83,7 @@ RULES = {
     ("companies.import_run", "POST"): MANAGER,
     # Investors' issues: as their companies; an issue no company is linked to yet, every officer (test_issues.py)
     ("issues.index", "GET"): OFFICER, ("issues.show", "GET"): OFFICER, ("issues.change_status", "POST"): OFFICER,
-    ("issues.edit", "GET"): OFFICER, ("issues.edit", "POST"): OFFICER, ("issues.log_for_company", "POST"): OFFICER,
+    ("issues.edit", "GET"): OFFICER, ("issues.edit", "POST"): OFFICER, ("companies.log_issue", "POST"): OFFICER,
     # The yearly FDI enterprise meeting: managers invite and record who came; an officer logs their companies' issues
     ("companies.event_companies", "GET"): OFFICER, ("companies.invite", "POST"): MANAGER,
     ("companies.attendance", "POST"): MANAGER, ("issues.log_at_event", "POST"): OFFICER,

@@ -18,7 +18,7 @@ from portal.i18n import current_language
 from portal.leads import queries as lead_queries
 from portal.i18n import LANGUAGES
 from portal.leads.companies import imports, operations, queries
-from portal.leads.companies.issues import queries as issue_queries
+from portal.leads.companies.issues import operations as issue_operations, queries as issue_queries
 from portal.leads.companies.issues.forms import EventIssueForm, InviteForm, IssueForm
 from portal.leads.companies.forms import (
     CompanyContactForm,
@@ -103,14 +103,15 @@ def show(company_id: int):
     return _company_page(_company(company_id))
 
 
-def _company_page(company: Company, status: int = 200, visit_form: VisitForm | None = None):
+def _company_page(company: Company, status: int = 200, visit_form: VisitForm | None = None,
+                  issue_form: IssueForm | None = None):
     today = clock.today_in_vietnam()
     return render_template(
         "leads/companies/show.html", company=company, today=today,
         warnings=queries.warnings_of(company, today), referred=queries.referred_leads(company),
         history=audit.history("company", company.id, limit=20),
         visit_form=visit_form or VisitForm(today, visited_on=today),
-        issue_form=IssueForm(_assignable(), owner=str(company.owner_id or "")),
+        issue_form=issue_form or IssueForm(lead_queries.staff_members(), owner=str(company.owner_id or "")),
         rhythm=queries.rhythm_of(company)), status
 
 
@@ -171,6 +172,19 @@ def log_visit(company_id: int):
     db.session.commit()
     flash(_("The contact is logged."), "success")
     return redirect(url_for("companies.show", company_id=company.id, _anchor="visits"))
+
+
+@bp.post("/companies/<int:company_id>/issues")
+def log_issue(company_id: int):
+    """An issue the company raised with staff (a call, a visit): logged on its page."""
+    company = _company(company_id)
+    form = IssueForm(lead_queries.staff_members())
+    if not form.validate():
+        return _company_page(company, 400, issue_form=form)
+    issue = issue_operations.log_issue(company, form.values(), current_user)
+    db.session.commit()
+    flash(_("The issue %(reference)s is logged.", reference=issue.reference), "success")
+    return redirect(url_for("issues.show", issue_reference=issue.reference))
 
 
 @bp.post("/companies/<int:company_id>/expansion")

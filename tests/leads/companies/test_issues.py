@@ -143,3 +143,13 @@ def test_the_same_form_sent_twice_is_one_issue_with_one_acknowledgement(client, 
     issue = session.scalars(select(Issue)).one()
     assert len(mails(session, "issue_received")) == 1
     assert issue.reference in client.get(again.headers["Location"]).text
+
+
+def test_an_issue_logged_without_a_subject_keeps_what_was_typed(session, staff_client):
+    company = factories.company("Sakura Seiki", country="JP")
+    session.commit()
+    response = post(staff_client, f"/staff/companies/{company.id}/issues", category="customs", agency="customs",
+                    subject="", description="Parts held at the port since May", owner="", due_on="")
+    assert response.status_code == 400
+    assert "Parts held at the port since May" in response.text and "Please fill in this field." in response.text
+    assert session.scalars(select(Issue)).all() == []

@@ -96,6 +96,18 @@ def raise_issue(draft: IssueDraft, user: User | None) -> Issue:
     return issue
 
 
+def log_issue(company: Company, values: dict, user: User, source: str = IssueSource.STAFF,
+              event_id: int | None = None) -> Issue:
+    """An issue staff heard from the company (a call, a visit, the yearly meeting), in the language of
+    its first contact; ``values`` from ``IssueForm.values``."""
+    contact = company.contacts[0] if company.contacts else None
+    return raise_issue(IssueDraft(
+        category=values["category"], agency=values["agency"], subject=values["subject"],
+        description=values["description"], language=contact.language if contact else "en", source=source,
+        company=company, contact=contact, owner_id=values["owner_id"], due_on=values["due_on"],
+        event_id=event_id), user)
+
+
 def recipient(issue: Issue) -> str:
     """Whom the centre tells about the issue: who raised it, else the company contact it concerns."""
     return issue.raised_by_email or (issue.contact.email if issue.contact else "")

@@ -18,8 +18,8 @@ from portal.leads import queries as lead_queries
 from portal.leads.capture.views import _rate_limit, spam_problem
 from portal.leads.companies import queries as company_queries
 from portal.leads.companies.issues import operations, queries
-from portal.leads.companies.issues.forms import (EventIssueForm, IssueEditForm, IssueFilterForm, IssueForm,
-                                                 IssueStatusForm, InvestorSupportForm)
+from portal.leads.companies.issues.forms import (EventIssueForm, IssueEditForm, IssueFilterForm, IssueStatusForm,
+                                                 InvestorSupportForm)
 from portal.leads.models import Event, Issue, IssueSource, IssueStatus
 from portal.leads.rules.access import can_work_on_company, can_work_on_issue
 
@@ -126,7 +126,10 @@ def change_status(issue_reference: str):
 @bp.route("/issues/<issue_reference>/edit", methods=["GET", "POST"])
 def edit(issue_reference: str):
     issue = _issue(issue_reference)
-    form = IssueEditForm(lead_queries.staff_members(), queries.companies_to_link(current_user), obj=issue)
+    companies = queries.companies_to_link(current_user)
+    if issue.company is not None and issue.company not in companies:
+        companies.insert(0, issue.company)  # an owner keeps the link a colleague's company gave the issue
+    form = IssueEditForm(lead_queries.staff_members(), companies, obj=issue)
     if not form.is_submitted():
         form.owner.data, form.company.data = str(issue.owner_id or ""), str(issue.company_id or "")
     if form.validate_on_submit():
@@ -135,34 +138,6 @@ def edit(issue_reference: str):
         flash(_("The issue is saved."), "success")
         return redirect(url_for("issues.show", issue_reference=issue.reference))
     return render_template("leads/issues/edit.html", form=form, issue=issue), 400 if form.errors else 200
-
-
-@bp.post("/companies/<int:company_id>/issues")
-def log_for_company(company_id: int):
-    """An issue the company raised with staff (a call, a visit): logged on the company's page."""
-    company = company_queries.company(company_id) or abort(404)
-    if not can_work_on_company(current_user, company):
-        abort(403)
-    form = IssueForm(lead_queries.staff_members())
-    if not form.validate():
-        flash(_("Please give the issue a category, an agency and a subject."), "error")
-        return redirect(url_for("companies.show", company_id=company.id, _anchor="issues"))
-    issue = _log(company, form, IssueSource.STAFF, None)
-    return redirect(url_for("issues.show", issue_reference=issue.reference))
-
-
-def _log(company, form: IssueForm, source: IssueSource, event_id: int | None) -> Issue:
-    """Record an issue staff heard from the company, in its first contact's language, and commit."""
-    values = form.values()
-    contact = company.contacts[0] if company.contacts else None
-    issue = operations.raise_issue(operations.IssueDraft(
-        category=values["category"], agency=values["agency"], subject=values["subject"],
-        description=values["description"], language=contact.language if contact else "en", source=source,
-        company=company, contact=contact, owner_id=values["owner_id"], due_on=values["due_on"],
-        event_id=event_id), current_user)
-    db.session.commit()
-    flash(_("The issue %(reference)s is logged.", reference=issue.reference), "success")
-    return issue
 
 
 @bp.post("/events/<int:event_id>/issues")
@@ -176,5 +151,7 @@ def log_at_event(event_id: int):
         flash(_("Please choose the company and give the issue a category, an agency and a subject."), "error")
         return redirect(url_for("companies.event_companies", event_id=event.id, _anchor="issues"))
     company = company_queries.company(int(form.company.data)) or abort(404)
-    _log(company, form, IssueSource.EVENT, event.id)
+    issue = operations.log_issue(company, form.values(), current_user, IssueSource.EVENT, event.id)
+    db.session.commit()
+    flash(_("The issue %(reference)s is logged.", reference=issue.reference), "success")
     return redirect(url_for("companies.event_companies", event_id=event.id, _anchor="issues"))
