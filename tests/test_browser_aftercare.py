@@ -77,3 +77,25 @@ def test_japanese_investor_raises_a_customs_issue_an_officer_resolves_it_and_the
     boss.goto(warned)
     expect(boss.locator("main")).not_to_contain_text("さくら精機株式会社")
     boss.context.close()
+
+
+def test_the_issue_list_company_page_and_meeting_page_are_accessible(live_server, page, session):
+    from datetime import date
+
+    from portal.leads.models import Event, EventCompany
+
+    manager = factories.user(role="manager", language="en")
+    company = factories.company("Hanbit Electronics", visit_due_on=date(2026, 1, 5))
+    meeting = Event(name="FDI enterprise meeting", kind="fdi_meeting", starts_on=date(2026, 12, 2))
+    session.add(meeting)
+    session.flush()
+    session.add(EventCompany(event_id=meeting.id, company_id=company.id, attended=True))
+    session.add(Issue(reference="IS-26-WCAG22", company=company, category="land", agency="finance",
+                      subject="Land lease papers", raised_on=date(2026, 11, 2), due_on=date(2026, 11, 16)))
+    session.commit()
+    sign_in(page, live_server, manager)
+    for path in ("/staff/issues", f"/staff/companies/{company.id}", f"/staff/events/{meeting.id}/companies",
+                 "/staff/issues/IS-26-WCAG22/edit"):
+        page.goto(f"{live_server.url}{path}")
+        page.locator("details").evaluate_all("(all) => all.forEach(d => d.open = true)")
+        assert wcag_violations(page) == "", path
