@@ -104,6 +104,8 @@ class Section:
     load: Callable[[reports.Report], list]
     #: The columns drawn as bars.
     bars: tuple[int, ...] = (1,)
+    #: What an empty section says, when it is not about leads.
+    empty: Any = None
 
 
 @dataclass
@@ -265,6 +267,7 @@ def _issue_columns(label, name: Callable[[str], Any]) -> tuple[Column, ...]:
     )
 
 
+NO_ISSUE = _l("No issue raised in this period.")
 ISSUES_NOTE = _l("Issues raised by investors in the period (by the day they were raised). On time: resolved by "
                  "their due day; days to resolve are calendar days from raising to resolving.")
 
@@ -295,13 +298,13 @@ SECTIONS += (
              Column(_l("On rhythm"), "count", lambda row: row.on_rhythm),
              Column(_l("Overdue for a contact"), "count", lambda row: row.overdue),
              Column(_l("Share on rhythm"), "percent", lambda row: row.share)),
-            lambda report: report.visited_on_rhythm(), bars=(2, 3)),
+            lambda report: report.visited_on_rhythm(), bars=(2, 3), empty=_l("No company matches.")),
     Section("issues-categories", _l("Investors' issues by category"), ISSUES_NOTE,
             _issue_columns(_l("Category"), lambda key: str(ISSUE_CATEGORY_LABELS[IssueCategory(key)])),
-            lambda report: report.issues["category"], bars=(1, 2)),
+            lambda report: report.issues["category"], bars=(1, 2), empty=NO_ISSUE),
     Section("issues-agencies", _l("Investors' issues by agency"), ISSUES_NOTE,
             _issue_columns(_l("Agency"), lambda key: str(AGENCY_LABELS[Agency(key)])),
-            lambda report: report.issues["agency"], bars=(1, 2)),
+            lambda report: report.issues["agency"], bars=(1, 2), empty=NO_ISSUE),
     Section("investor-referrals", _l("Referrals brought by existing investors"),
             _l("Leads received in the period that companies already here introduced (referrers of the kind "
                "\"existing investor\")."),
