@@ -47,6 +47,8 @@ class Config:
         #: Aftercare: months between contacts by registered capital, "US$ million:months,..."
         #: (``portal.leads.rules.aftercare``).
         self.AFTERCARE_VISIT_RHYTHM = os.environ.get("AFTERCARE_VISIT_RHYTHM", "50:6,10:12,0:24")
+        #: Working days the centre gives itself to resolve an investor's issue (its due date when raised).
+        self.ISSUE_DUE_WORKING_DAYS = int(os.environ.get("ISSUE_DUE_WORKING_DAYS", "10"))
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", self.is_production)
         # "__Host-": the browser keeps it only if Secure, for Path=/ and this host alone (no Domain)
         self.SESSION_COOKIE_NAME = "__Host-session" if self.SESSION_COOKIE_SECURE else "session"

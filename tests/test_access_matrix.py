@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from werkzeug.routing.converters import AnyConverter
 
-from portal.leads.models import CompanyContact, DataRequest, Event, Holiday, LostReason, Referrer, SavedFilter, Stage, Task
+from portal.leads.models import CompanyContact, DataRequest, Issue, Event, Holiday, LostReason, Referrer, SavedFilter, Stage, Task
 from tests import factories
 from tests.forms import hidden_fields
 from tests.staff import csrf_token, log_in
@@ -84,6 +84,12 @@ RULES = {
     ("companies.import_upload", "GET"): MANAGER, ("companies.import_upload", "POST"): MANAGER,
     ("companies.import_mapping", "GET"): MANAGER, ("companies.import_check", "POST"): MANAGER,
     ("companies.import_run", "POST"): MANAGER,
+    # Investors' issues: as their companies; an issue no company is linked to yet, every officer (test_issues.py)
+    ("issues.index", "GET"): OFFICER, ("issues.show", "GET"): OFFICER, ("issues.change_status", "POST"): OFFICER,
+    ("issues.edit", "GET"): OFFICER, ("issues.edit", "POST"): OFFICER, ("companies.log_issue", "POST"): OFFICER,
+    # The yearly FDI enterprise meeting: managers invite and record who came; an officer logs their companies' issues
+    ("companies.event_companies", "GET"): OFFICER, ("companies.invite", "POST"): MANAGER,
+    ("companies.attendance", "POST"): MANAGER, ("issues.log_at_event", "POST"): OFFICER,
 }
 
 
@@ -126,6 +132,8 @@ def world(session):
         "media_id": 999_999, "document_id": 999_999, "message_id": 999_999, "token": "no-such-token",
         "company_id": company, "contact_id": contact, "project_id": company.projects[0],
         "scheduled_id": 999_999,
+        "issue_reference": Issue(reference="IS-26-AAAAAA", company=company, category="customs", agency="customs",
+                       subject="Held at customs", raised_on=date(2026, 12, 1), due_on=date(2026, 12, 15)),
         "section": "funnel", "purpose": "first_answer", "language": "ko",
     }
     for name, value in values.items():
@@ -133,6 +141,7 @@ def world(session):
             session.add(value)
     session.flush()
     values = {name: (value.id if hasattr(value, "__table__") else value) for name, value in values.items()}
+    values["issue_reference"] = "IS-26-AAAAAA"
     session.commit()
     return people, values
 

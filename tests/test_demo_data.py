@@ -100,3 +100,24 @@ def test_demo_companies_show_every_aftercare_situation_and_load_twice(session):
     hanbit = next(company for company in companies if company.referrer is not None)
     assert session.scalars(select(Lead).where(Lead.referrer_id == hanbit.referrer_id)).all()
     assert all(company.visit_due_on for company in companies)
+
+
+def test_demo_issues_in_every_state_and_the_yearly_meeting_load_twice(session):
+    from portal import clock
+    from portal.demo import load_demo_companies, load_demo_issues, load_demo_pipeline, load_demo_staff
+    from portal.leads.companies.queries import warnings_of
+    from portal.leads.models import Company, EventCompany, Issue
+    from portal.leads.rules.aftercare import EarlyWarning
+
+    load_demo_catalogue()
+    users = load_demo_staff()
+    load_demo_pipeline(users)
+    load_demo_companies(users)
+    assert load_demo_issues(users) == 6 and load_demo_issues(users) == 0
+    issues = list(session.scalars(select(Issue)))
+    assert {issue.status for issue in issues} == {"open", "in_progress", "waiting_for_agency", "resolved", "closed"}
+    today = clock.today_in_vietnam()
+    assert any(issue.overdue(today) for issue in issues) and any(issue.event_id for issue in issues)
+    assert any(EarlyWarning.ISSUE_OVERDUE in warnings_of(company, today) for company in session.scalars(select(Company)))
+    links = list(session.scalars(select(EventCompany)))
+    assert len(links) == 5 and sum(link.attended for link in links) == 3

@@ -299,6 +299,53 @@ def load_demo_companies(users: dict[str, User]) -> int:
     return added
 
 
+def load_demo_issues(users: dict[str, User]) -> int:
+    """Investors' issues in every state for the demo companies (one overdue, one resolved, ...), and
+    the yearly meeting with the FDI enterprises with who came. Loading twice adds nothing."""
+    from portal.leads.companies.issues.operations import new_issue_reference
+    from portal.leads.models import Company, Event, EventCompany, Issue, IssueNote
+
+    data = _read("aftercare_issues.json")
+    now = clock.now()
+    today = now.astimezone(VIETNAM).date()
+    companies = {company.name_latin: company for company in db.session.scalars(select(Company))}
+    meeting_data = data["meeting"]
+    meeting = db.session.scalars(select(Event).where(Event.name == meeting_data["name"])).first()
+    if meeting is None:
+        meeting = Event(name=meeting_data["name"], kind="fdi_meeting", place=meeting_data["place"], country="VN",
+                        starts_on=today - timedelta(days=meeting_data["days_ago"]))
+        db.session.add(meeting)
+        db.session.flush()
+        for name in meeting_data["invited"]:
+            if name in companies:
+                db.session.add(EventCompany(event_id=meeting.id, company_id=companies[name].id,
+                                            attended=name in meeting_data["attended"]))
+    added = 0
+    for item in data["issues"]:
+        company = companies.get(item["company"])
+        if company is None or db.session.scalar(select(Issue.id).where(Issue.company_id == company.id,
+                                                                       Issue.subject == item["subject"])):
+            continue
+        contact = company.contacts[0] if company.contacts else None
+        raised = today - timedelta(days=item["raised_days_ago"])
+        issue = Issue(reference=new_issue_reference(), company=company, contact=contact, source=item["source"],
+                      event_id=meeting.id if item["source"] == "event" else None, category=item["category"],
+                      agency=item["agency"], subject=item["subject"], description=item["description"],
+                      status=item["status"], owner=users.get(item["by"]), raised_on=raised,
+                      due_on=today + timedelta(days=item["due_in_days"]),
+                      resolved_on=today - timedelta(days=item["resolved_days_ago"]) if "resolved_days_ago" in item
+                      else None, language=contact.language if contact else "en",
+                      raised_by_company=company.name_latin or company.name)
+        issue.notes.append(IssueNote(at=now - timedelta(days=item["raised_days_ago"]), status_to="open"))
+        for note in item["notes"]:
+            issue.notes.append(IssueNote(at=now - timedelta(days=note["days_ago"]), user=users.get(item["by"]),
+                                         status_to=note["status"], body=note["text"]))
+        db.session.add(issue)
+        added += 1
+    db.session.flush()
+    return added
+
+
 @click.command("demo-data")
 @click.option("--if-empty", is_flag=True, help="Only load when the catalogue has no project yet (first start).")
 @with_appcontext
@@ -313,6 +360,7 @@ def demo_data_command(if_empty: bool) -> None:
         users = load_demo_staff()
         click.echo(f"Demo pipeline: {load_demo_pipeline(users)} leads added.")
         click.echo(f"Demo companies (aftercare): {load_demo_companies(users)} added.")
+        click.echo(f"Demo investors' issues: {load_demo_issues(users)} added, and the yearly FDI enterprise meeting.")
         click.echo(f"Demo staff: log in at /staff/login as {DEMO_STAFF['admin'][0]} (or manager@demo.example, "
                    f"officer.ko@demo.example ...) with the password {DEMO_PASSWORD!r}, then the code of "
                    f"`flask --app app demo-code` (or add the key {DEMO_TOTP_SECRET} to an authenticator app).")

@@ -9,6 +9,7 @@ def init_app(app: Flask) -> None:
     from portal.leads import mails, promise, template_helpers
     from portal.leads.capture import site_needs
     from portal.leads.capture.views import bp as capture
+    from portal.leads.companies.issues.views import bp as issues, public_bp as investor_support
     from portal.leads.companies.views import bp as companies
     from portal.leads.correspondence.operations import record_sent_follow_up
     from portal.leads.correspondence.views import bp as correspondence
@@ -28,7 +29,7 @@ def init_app(app: Flask) -> None:
     from portal.leads.visits.views import bp as visits
 
     for blueprint in (capture, follow, pipeline, correspondence, pipeline_settings, partners, imports, personal_data,
-                      reports, mailbox, companies, visits):
+                      reports, mailbox, companies, visits, issues, investor_support):
         app.register_blueprint(blueprint)
     template_helpers.register(app)
     when_sent(SCHEDULED_KIND, record_sent_follow_up)

@@ -56,7 +56,7 @@ def privacy():
 def sitemap():
     projects, parks = catalogue.sitemap_items()
     endpoints = ["public.home", "projects.index", "parks.index", "site_finder.find", "map.index", "capture.inquire",
-                 "capture.visit", "capture.refer", "public.privacy"]
+                 "capture.visit", "capture.refer", "investor_support.support", "public.privacy"]
     if current_app.extensions["region"].why_invest:
         endpoints.insert(1, "public.why_invest")
     pages = [(endpoint, {}, None, LANGUAGES) for endpoint in endpoints]

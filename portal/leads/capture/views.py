@@ -102,14 +102,21 @@ def _blank_when_kept(view):
     return serve
 
 
+def spam_problem(form: PublicForm) -> str | None:
+    """Why a public form sent is refused before it is read: "rejected" (the honeypot was filled in),
+    "too_fast" (sent quicker than a person types), else None."""
+    if form.is_spam_bait_taken:
+        return "rejected"
+    if sent_too_fast(form.started.data):
+        return "too_fast"
+    return None
+
+
 def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submission], **context):
     """Validate, store, confirm; or show the form again with every typed value and a reason."""
     problem = None
     if form.is_submitted():
-        if form.is_spam_bait_taken:
-            problem = "rejected"
-        elif sent_too_fast(form.started.data):
-            problem = "too_fast"
+        problem = spam_problem(form)
         valid = form.validate()
         if valid and problem is None:
             submission = build(form)

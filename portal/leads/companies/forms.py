@@ -47,7 +47,7 @@ class CompanyFilterForm(QueryForm):
         self.owner.choices = _choices(_l("Anyone"), [("me", _l("Mine")), ("none", _l("Nobody"))]
                                       + [(u.id, u.name) for u in users])
         self.warning.choices = _choices(_l("With or without warnings"), [("any", _l("Any warning"))] + [
-            (w.value, WARNING_LABELS[w]) for w in EarlyWarning if w != EarlyWarning.ISSUE_OVERDUE])
+            (w.value, WARNING_LABELS[w]) for w in EarlyWarning])
 
     def filters(self) -> CompanyFilters:
         """The valid filters; an invalid one is shown beside its field and left out."""

@@ -14,6 +14,8 @@ from portal.leads.models import (
     CompanyContact,
     CompanyLead,
     CompanyLeadRelation,
+    Event,
+    EventCompany,
     Lead,
     LeadKind,
     LeadSource,
@@ -174,3 +176,32 @@ def make_referrer(company: Company, user: User) -> Referrer:
 def due_horizon(today: date) -> date:
     """The "due for a visit" list looks a month ahead."""
     return today + timedelta(days=30)
+
+
+def invite(event: Event, company_ids: list[int], invited: list[EventCompany], user: User) -> int:
+    """Invite companies to the event (those already invited stay as they are); how many were added."""
+    already = {link.company_id for link in invited}
+    added = [company_id for company_id in dict.fromkeys(company_ids) if company_id not in already]
+    for company_id in added:
+        db.session.add(EventCompany(event_id=event.id, company_id=company_id))
+    if added:
+        audit.record("event", event.id, "invite", {"company_ids": (None, added)}, user_id=user.id)
+    db.session.flush()
+    return len(added)
+
+
+def record_attendance(event: Event, invited: list[EventCompany], came: set[int], user: User) -> None:
+    """Who came: the invited companies in ``came`` attended, the others did not. Coming to the meeting
+    is a contact with the company, on the event's day."""
+    changed = {}
+    for link in invited:
+        if link.attended != (link.company_id in came):
+            changed[link.company_id] = (link.attended, not link.attended)
+            link.attended = not link.attended
+            company = link.company
+            if link.attended and (company.last_contact_on is None or event.starts_on > company.last_contact_on):
+                company.last_contact_on = event.starts_on
+                refresh_visit_due(company)
+    if changed:
+        audit.record("event", event.id, "attendance", {str(k): v for k, v in changed.items()}, user_id=user.id)
+    db.session.flush()

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from portal.auth.models import Role, User
 from portal.extensions import db
-from portal.leads.models import (Company, CompanyContact, CompanyLead, Holiday, Lead, Referrer, RegisteredProject,
-                                 Visit)
+from portal.leads.models import (FINISHED_STATUSES, Company, CompanyContact, CompanyLead, EventCompany, Holiday,
+                                 Issue, Lead, Referrer, RegisteredProject, Visit)
 from portal.leads.rules.aftercare import (ENDING_WITHIN_MONTHS, EarlyWarning, Rhythm, add_months, company_warnings,
                                          parse_rhythm, rhythm_months)
 from portal.projects.models import IndustrialPark
@@ -115,11 +115,13 @@ def warning_condition(warning: str, next_end, today: date) -> ColumnElement[bool
     horizon = add_months(today, ENDING_WITHIN_MONTHS)
     overdue = Company.visit_due_on < today
     ending = _ending_exists(today, horizon)
+    late_issue = select(Issue.id).where(Issue.company_id == Company.id, issue_overdue(today)).exists()
     conditions = {
         EarlyWarning.NO_RECENT_CONTACT.value: overdue,
         EarlyWarning.INCENTIVE_ENDING.value: ending(RegisteredProject.incentive_ends_on),
         EarlyWarning.LEASE_ENDING.value: ending(RegisteredProject.land_lease_ends_on),
-        "any": or_(overdue, next_end.c.next_end <= horizon),
+        EarlyWarning.ISSUE_OVERDUE.value: late_issue,
+        "any": or_(overdue, next_end.c.next_end <= horizon, late_issue),
     }
     return conditions.get(warning, Company.id.isnot(None))
 
@@ -171,17 +173,29 @@ def search_companies(filters: CompanyFilters, viewer: User, today: date, page: i
     rows = db.session.execute(stmt.options(selectinload(Company.owner), selectinload(Company.sector),
                                            selectinload(Company.projects))
                               .limit(per_page).offset((page - 1) * per_page)).all()
-    return CompanyPage([_row(company, capital, next_end, today) for company, capital, next_end in rows],
-                       page, per_page, total)
+    late = companies_with_overdue_issues([company.id for company, _, _ in rows], today)
+    return CompanyPage([CompanyRow(company, capital, next_end, warnings_of(company, today, company.id in late))
+                        for company, capital, next_end in rows], page, per_page, total)
 
 
-def _row(company: Company, capital: int, next_end: date | None, today: date) -> CompanyRow:
-    return CompanyRow(company, capital, next_end, warnings_of(company, today))
+def issue_overdue(today: date) -> ColumnElement[bool]:
+    """Past its due day and not yet resolved or closed (as ``Issue.overdue``)."""
+    return and_(Issue.status.not_in(FINISHED_STATUSES), Issue.due_on < today)
 
 
-def warnings_of(company: Company, today: date) -> list[EarlyWarning]:
+def companies_with_overdue_issues(company_ids: list[int], today: date) -> set[int]:
+    if not company_ids:
+        return set()
+    return set(db.session.scalars(select(Issue.company_id).distinct()
+                                  .where(Issue.company_id.in_(company_ids), issue_overdue(today))))
+
+
+def warnings_of(company: Company, today: date, late_issue: bool | None = None) -> list[EarlyWarning]:
+    """The company's early warnings; ``late_issue`` None: from its issues (loaded with the page)."""
+    if late_issue is None:
+        late_issue = any(issue.overdue(today) for issue in company.issues)
     return company_warnings(company.visit_due_on, [p.incentive_ends_on for p in company.projects],
-                            [p.land_lease_ends_on for p in company.projects], today)
+                            [p.land_lease_ends_on for p in company.projects], today, late_issue)
 
 
 def due_for_a_visit(viewer: User, until: date) -> list[Company]:
@@ -198,6 +212,7 @@ def company(company_id: int) -> Company | None:
             .options(selectinload(Company.owner), selectinload(Company.sector), selectinload(Company.referrer),
                      selectinload(Company.contacts), selectinload(Company.projects).selectinload(RegisteredProject.park),
                      selectinload(Company.visits).selectinload(Visit.user),
+                     selectinload(Company.issues).selectinload(Issue.owner),
                      selectinload(Company.lead_links).selectinload(CompanyLead.lead).selectinload(Lead.stage)))
     return db.session.scalars(stmt).one_or_none()
 
@@ -243,3 +258,15 @@ def parks() -> list[IndustrialPark]:
 
 def referrer_codes() -> set[str]:
     return set(db.session.scalars(select(Referrer.code)))
+
+
+def invited(event_id: int) -> list[EventCompany]:
+    """The companies invited to an event (the yearly FDI enterprise meeting), with their contacts."""
+    return list(db.session.scalars(select(EventCompany).join(EventCompany.company).where(EventCompany.event_id == event_id)
+                                   .options(selectinload(EventCompany.company).selectinload(Company.owner))
+                                   .order_by(Company.name, Company.id)))
+
+
+def companies_by_name() -> list[Company]:
+    """Every company, by name: whom an event may invite."""
+    return list(db.session.scalars(select(Company).order_by(Company.name, Company.id)))

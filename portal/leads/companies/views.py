@@ -4,7 +4,7 @@ from a registered lead."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 
 from portal import audit, clock
@@ -18,6 +18,8 @@ from portal.i18n import current_language
 from portal.leads import queries as lead_queries
 from portal.i18n import LANGUAGES
 from portal.leads.companies import imports, operations, queries
+from portal.leads.companies.issues import operations as issue_operations, queries as issue_queries
+from portal.leads.companies.issues.forms import EventIssueForm, InviteForm, IssueForm
 from portal.leads.companies.forms import (
     CompanyContactForm,
     CompanyUploadForm,
@@ -26,7 +28,7 @@ from portal.leads.companies.forms import (
     RegisteredProjectForm,
     VisitForm,
 )
-from portal.leads.models import Company, CompanyContact, RegisteredProject
+from portal.leads.models import Company, CompanyContact, Event, RegisteredProject
 from portal.leads.rules.access import can_work_on, can_work_on_company
 from portal.leads.rules.aftercare import WARNING_LABELS, EarlyWarning
 from portal.projects import queries as catalogue
@@ -101,13 +103,15 @@ def show(company_id: int):
     return _company_page(_company(company_id))
 
 
-def _company_page(company: Company, status: int = 200, visit_form: VisitForm | None = None):
+def _company_page(company: Company, status: int = 200, visit_form: VisitForm | None = None,
+                  issue_form: IssueForm | None = None):
     today = clock.today_in_vietnam()
     return render_template(
         "leads/companies/show.html", company=company, today=today,
         warnings=queries.warnings_of(company, today), referred=queries.referred_leads(company),
         history=audit.history("company", company.id, limit=20),
         visit_form=visit_form or VisitForm(today, visited_on=today),
+        issue_form=issue_form or IssueForm(lead_queries.staff_members(), owner=str(company.owner_id or "")),
         rhythm=queries.rhythm_of(company)), status
 
 
@@ -168,6 +172,19 @@ def log_visit(company_id: int):
     db.session.commit()
     flash(_("The contact is logged."), "success")
     return redirect(url_for("companies.show", company_id=company.id, _anchor="visits"))
+
+
+@bp.post("/companies/<int:company_id>/issues")
+def log_issue(company_id: int):
+    """An issue the company raised with staff (a call, a visit): logged on its page."""
+    company = _company(company_id)
+    form = IssueForm(lead_queries.staff_members())
+    if not form.validate():
+        return _company_page(company, 400, issue_form=form)
+    issue = issue_operations.log_issue(company, form.values(), current_user)
+    db.session.commit()
+    flash(_("The issue %(reference)s is logged.", reference=issue.reference), "success")
+    return redirect(url_for("issues.show", issue_reference=issue.reference))
 
 
 @bp.post("/companies/<int:company_id>/expansion")
@@ -265,3 +282,48 @@ def import_run(token: str):
     flash(_("Imported: %(created)s new companies, %(projects)s registered projects, %(skipped)s rows skipped.",
             created=created, projects=projects, skipped=sum(not row.valid for row in rows)), "success")
     return redirect(url_for("companies.index"))
+
+
+# --- the yearly FDI enterprise meeting: an event's invited companies, who came, the issues raised --
+
+
+def _event(event_id: int) -> Event:
+    return db.session.get(Event, event_id) or abort(404)
+
+
+@bp.get("/events/<int:event_id>/companies")
+def event_companies(event_id: int):
+    event = _event(event_id)
+    invited = queries.invited(event.id)
+    workable = [link.company for link in invited if can_work_on_company(current_user, link.company)]
+    return render_template(
+        "leads/companies/event.html", event=event, invited=invited, today=clock.today_in_vietnam(),
+        issues=issue_queries.raised_at(event.id, current_user),
+        issue_form=EventIssueForm(lead_queries.staff_members(), workable),
+        invite_form=InviteForm(queries.companies_by_name(), invited) if current_user.can(Role.MANAGER) else None)
+
+
+@bp.post("/events/<int:event_id>/companies")
+@staff_required(Role.MANAGER)
+def invite(event_id: int):
+    event = _event(event_id)
+    invited = queries.invited(event.id)
+    form = InviteForm(queries.companies_by_name(), invited)
+    if form.validate():
+        added = operations.invite(event, [int(value) for value in form.companies.data], invited, current_user)
+        db.session.commit()
+        flash(ngettext("%(num)s company invited.", "%(num)s companies invited.", added), "success")
+    return redirect(url_for("companies.event_companies", event_id=event.id))
+
+
+@bp.post("/events/<int:event_id>/attendance")
+@staff_required(Role.MANAGER)
+def attendance(event_id: int):
+    event = _event(event_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    came = {int(value) for value in request.form.getlist("attended") if value.isdigit()}
+    operations.record_attendance(event, queries.invited(event.id), came, current_user)
+    db.session.commit()
+    flash(_("Who came is saved."), "success")
+    return redirect(url_for("companies.event_companies", event_id=event.id))

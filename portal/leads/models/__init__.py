@@ -10,6 +10,19 @@ from portal.leads.models.company import (
     Visit,
     VisitKind,
 )
+from portal.leads.models.issue import (
+    AGENCY_LABELS,
+    FINISHED_STATUSES,
+    ISSUE_CATEGORY_LABELS,
+    ISSUE_STATUS_LABELS,
+    Agency,
+    EventCompany,
+    Issue,
+    IssueCategory,
+    IssueNote,
+    IssueSource,
+    IssueStatus,
+)
 from portal.leads.models.follow import InquiryLink, InvestorDocument
 from portal.leads.models.lead import (
     LEAD_KIND_LABELS,
@@ -54,6 +67,8 @@ from portal.leads.models.submission import FormSubmission
 __all__ = [
     "VISIT_KIND_LABELS", "Company", "CompanyContact", "CompanyLead", "CompanyLeadRelation", "RegisteredProject",
     "Visit", "VisitKind",
+    "AGENCY_LABELS", "FINISHED_STATUSES", "ISSUE_CATEGORY_LABELS", "ISSUE_STATUS_LABELS", "Agency", "EventCompany",
+    "Issue", "IssueCategory", "IssueNote", "IssueSource", "IssueStatus",
     "REPLY_PURPOSE_LABELS", "ReplyPurpose", "ReplyTemplate",
     "ACTIVITY_LABELS", "CONSENT_PURPOSE_LABELS", "CONTACT_KINDS", "DATA_REQUEST_LABELS", "EVENT_KIND_LABELS",
     "FormSubmission", "LEAD_KIND_LABELS", "SOURCE_LABELS", "REFERRER_KIND_LABELS", "TIMELINE_LABELS", "Activity", "ActivityKind", "Consent",

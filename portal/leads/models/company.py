@@ -20,6 +20,7 @@ from portal.model_mixins import TimestampMixin
 from portal.projects.models import IndustrialPark, Sector
 
 if TYPE_CHECKING:
+    from portal.leads.models.issue import Issue
     from portal.leads.models.lead import Lead
     from portal.leads.models.partners import Referrer
 
@@ -83,6 +84,7 @@ class Company(TimestampMixin, db.Model):
                                                order_by="[Visit.visited_on.desc(), Visit.id.desc()]")
     lead_links: Mapped[list[CompanyLead]] = relationship(back_populates="company", cascade="all, delete-orphan",
                                                          order_by="CompanyLead.id")
+    issues: Mapped[list[Issue]] = relationship(back_populates="company", order_by="[Issue.raised_on.desc(), Issue.id.desc()]")
 
     @validates("name", "name_latin")
     def _keep_key(self, field: str, value: str) -> str:

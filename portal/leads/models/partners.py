@@ -37,6 +37,8 @@ class EventKind(enum.StrEnum):
     FAIR = "fair"
     SEMINAR = "seminar"
     GATHERING = "gathering"
+    #: The province's leaders meet the FDI enterprises already here (invited and attending companies).
+    FDI_MEETING = "fdi_meeting"
 
 
 EVENT_KIND_LABELS = {
@@ -45,6 +47,7 @@ EVENT_KIND_LABELS = {
     EventKind.FAIR: _l("Trade fair or exhibition"),
     EventKind.SEMINAR: _l("Investment seminar"),
     EventKind.GATHERING: _l("Diplomatic or community gathering"),
+    EventKind.FDI_MEETING: _l("Yearly meeting with the FDI enterprises"),
 }
 
 

@@ -96,6 +96,10 @@ def erase(holdings: Holdings, user: User) -> int:
         # The company, its projects and visits stay: the person is gone from its contacts' details
         contact.name, contact.role, contact.email, contact.phone = ERASED, "", "", ""
         audit.record("company_contact", contact.id, "erase_personal_data", {}, user_id=user.id)
+    for issue in holdings.issues:
+        # The issue stays, with its category, agency, company and dates, for the reports
+        issue.raised_by_name, issue.raised_by_email, issue.description = ERASED, "", ERASED if issue.description else ""
+        audit.record("issue", issue.id, "erase_personal_data", {}, user_id=user.id)
     mails = db.session.scalars(select(OutboxMessage).where(func.lower(OutboxMessage.recipient) == holdings.email))
     for mail in mails:
         mail.recipient, mail.body, mail.subject, mail.context = ERASED, ERASED, ERASED, None
@@ -104,4 +108,4 @@ def erase(holdings: Holdings, user: User) -> int:
         if mail.status != OutboxStatus.SENT:
             mail.status, mail.last_error = OutboxStatus.FAILED, "not sent: the person's data was erased"
     db.session.flush()
-    return len(holdings.leads) + len(holdings.introduced) + len(holdings.company_contacts)
+    return len(holdings.leads) + len(holdings.introduced) + len(holdings.company_contacts) + len(holdings.issues)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from portal import clock
 from portal.extensions import db
-from portal.leads.models import CompanyContact, Consent, DataRequest, InvestorDocument, Lead, Referrer
+from portal.leads.models import CompanyContact, Consent, DataRequest, InvestorDocument, Issue, Lead, Referrer
 from portal.outbox.models import OutboxMessage
 from portal.spreadsheets import csv_bytes
 
@@ -28,11 +28,13 @@ class Holdings:
     documents: list[InvestorDocument] = field(default_factory=list)
     #: The person as a contact of an investor company (aftercare).
     company_contacts: list[CompanyContact] = field(default_factory=list)
+    #: The issues the person raised through the form for existing investors.
+    issues: list[Issue] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (self.leads or self.introduced or self.consents or self.referrers or self.mails
-                    or self.company_contacts)
+                    or self.company_contacts or self.issues)
 
 
 def find(email: str) -> Holdings:
@@ -48,7 +50,8 @@ def find(email: str) -> Holdings:
         InvestorDocument.lead_id.in_([lead.id for lead in leads])).order_by(InvestorDocument.id))) if leads else []
     contacts = list(db.session.scalars(select(CompanyContact).where(CompanyContact.email_normalized == email)
                                        .options(selectinload(CompanyContact.company)).order_by(CompanyContact.id)))
-    return Holdings(email, leads, introduced, consents, referrers, mails, documents, contacts)
+    issues = list(db.session.scalars(select(Issue).where(Issue.email_normalized == email).order_by(Issue.id)))
+    return Holdings(email, leads, introduced, consents, referrers, mails, documents, contacts, issues)
 
 
 def as_json(holdings: Holdings) -> str:
@@ -85,6 +88,10 @@ def as_json(holdings: Holdings) -> str:
         "emails_sent_to_this_address": holdings.mails,
         "company_contacts": [{"company": c.company.name, "name": c.name, "role": c.role, "language": c.language,
                               "email": c.email, "phone": c.phone} for c in holdings.company_contacts],
+        "issues_raised": [{"reference": i.reference, "raised_on": i.raised_on.isoformat(), "name": i.raised_by_name,
+                           "company": i.raised_by_company, "email": i.raised_by_email, "language": i.language,
+                           "category": i.category, "subject": i.subject, "description": i.description,
+                           "status": i.status} for i in holdings.issues],
     }, ensure_ascii=False, indent=2)
 
 
@@ -108,6 +115,9 @@ def as_csv(holdings: Holdings) -> bytes:
     for contact in holdings.company_contacts:
         for name in ("name", "role", "language", "email", "phone"):
             rows.append(["company_contact", contact.company.name, name, getattr(contact, name)])
+    for issue in holdings.issues:
+        for name in ("raised_by_name", "raised_by_company", "raised_by_email", "subject", "description"):
+            rows.append(["issue", issue.reference, name, getattr(issue, name)])
     for consent in holdings.consents:
         rows.append(["consent", consent.lead_id, "given_at", consent.given_at.isoformat()])
         rows.append(["consent", consent.lead_id, "purposes", consent.purposes])

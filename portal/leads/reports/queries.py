@@ -22,7 +22,8 @@ from portal.auth.models import User
 from portal.clock import start_of_day
 from portal.extensions import db
 from portal.leads.models import (ANSWER_KINDS, Activity, ActivityKind, Event, Lead, LeadStatus, LostReason, Referrer,
-                                 Stage, StageChange, Task, lead_sectors)
+                                 ReferrerKind, Stage, StageChange, Task, lead_sectors)
+from portal.leads.reports import aftercare
 from portal.leads.reports.sql import seconds_between, vietnam_month  # noqa: F401  (re-exported)
 from portal.projects.models import Sector
 
@@ -373,6 +374,26 @@ class Report:
 
     def reply_answers(self) -> ReplyAnswers:
         return reply_answers(self.filters)
+
+    # --- aftercare ---
+
+    def reinvestment(self) -> list:
+        return aftercare.reinvestment_split(lead_conditions(self.filters))
+
+    def visited_on_rhythm(self) -> list:
+        return aftercare.visited_on_rhythm(clock.as_utc(self.now).astimezone(clock.VIETNAM).date(),
+                                           self.filters.owner)
+
+    @cached_property
+    def issues(self) -> dict[str, list]:
+        return aftercare.issue_tallies(self.filters.received_from, self.filters.received_to, self.filters.owner,
+                                       clock.as_utc(self.now).astimezone(clock.VIETNAM).date())
+
+    def referrals_by_investors(self) -> list[ReferrerRank]:
+        """The leads companies already here brought (referrers of the kind "existing investor")."""
+        return [ReferrerRank(tally.key, tally.leads, tally.registered, tally.registered_capital_usd)
+                for tally in self.breakdown("referrers")
+                if tally.key is not None and tally.key.kind == ReferrerKind.EXISTING_INVESTOR]
 
 
 # --- response time ---------------------------------------------------------------------------

@@ -16,7 +16,8 @@ from portal.i18n import current_language, format_number, format_percent, languag
 from portal.dates import format_month
 from portal.money import format_usd
 from portal.leads.countries import country_name
-from portal.leads.models import SOURCE_LABELS, LeadSource
+from portal.leads.models import (AGENCY_LABELS, ISSUE_CATEGORY_LABELS, SOURCE_LABELS, Agency, IssueCategory,
+                                 LeadSource)
 from portal.leads.reports import queries as reports
 from portal.leads.reports.charts import BarChart, Series, bar_chart
 from portal.spreadsheets import csv_bytes
@@ -46,6 +47,8 @@ def shown(kind: str, value) -> str:
         "usd": format_usd,
         "percent": format_percent,
         "duration": format_duration,
+        "days": lambda days: units.format_unit(days, "duration-day", length="short", format="#,##0.#",
+                                               locale=locale_code()),
     }.get(kind, str)(value)
 
 
@@ -96,6 +99,8 @@ class Section:
     load: Callable[[reports.Report], list]
     #: The columns drawn as bars.
     bars: tuple[int, ...] = (1,)
+    #: What an empty section says, when it is not about leads.
+    empty: Any = None
 
 
 @dataclass
@@ -244,6 +249,66 @@ SECTIONS: tuple[Section, ...] = (
          Column(_l("Share of the lost leads"), "percent", lambda count: count.share)),
         lambda report: report.lost_reasons(),
     ),
+)
+
+def _issue_columns(label, name: Callable[[str], Any]) -> tuple[Column, ...]:
+    return (
+        Column(label, "label", lambda tally: name(tally.key)),
+        Column(_l("Raised"), "count", lambda tally: tally.raised),
+        Column(_l("Resolved"), "count", lambda tally: tally.resolved),
+        Column(_l("Resolved on time"), "percent", lambda tally: tally.share_on_time),
+        Column(_l("Median days to resolve"), "days", lambda tally: tally.median_days),
+        Column(_l("Open and overdue"), "count", lambda tally: tally.open_overdue),
+    )
+
+
+NO_ISSUE = _l("No issue raised in this period.")
+ISSUES_NOTE = _l("Issues raised by investors in the period (by the day they were raised). On time: resolved by "
+                 "their due day; days to resolve are calendar days from raising to resolving.")
+
+
+def _split_columns() -> tuple[Column, ...]:
+    return (
+        Column(_l("Source"), "label", lambda split: _source(split.source)),
+        Column(_l("New investors registered"), "count", lambda split: split.new_registered),
+        Column(_l("New investors' capital"), "usd", lambda split: split.new_capital_usd,
+               _l("New investors' capital (USD)")),
+        Column(_l("New investors' jobs"), "count", lambda split: split.new_jobs),
+        Column(_l("Reinvestments registered"), "count", lambda split: split.reinvest_registered),
+        Column(_l("Reinvestment capital"), "usd", lambda split: split.reinvest_capital_usd,
+               _l("Reinvestment capital (USD)")),
+        Column(_l("Reinvestment jobs"), "count", lambda split: split.reinvest_jobs),
+    )
+
+
+SECTIONS += (
+    Section("reinvestment", _l("Registered capital and jobs: new investors and reinvestment"),
+            _l("Registered leads by source. Reinvestment: a lead started from a company already here (an "
+               "expansion); every other registered lead is a new investor. Jobs as stated on the lead."),
+            _split_columns(), lambda report: report.reinvestment(), bars=(2, 5)),
+    Section("visit-rhythm", _l("Companies seen on their contact rhythm"),
+            _l("Today: each account officer's companies, and those whose next contact is not yet overdue."),
+            (Column(_l("Account officer"), "label", lambda row: _named(row.owner, _l("Nobody"))),
+             Column(_l("Companies"), "count", lambda row: row.companies),
+             Column(_l("On rhythm"), "count", lambda row: row.on_rhythm),
+             Column(_l("Overdue for a contact"), "count", lambda row: row.overdue),
+             Column(_l("Share on rhythm"), "percent", lambda row: row.share)),
+            lambda report: report.visited_on_rhythm(), bars=(2, 3), empty=_l("No company matches.")),
+    Section("issues-categories", _l("Investors' issues by category"), ISSUES_NOTE,
+            _issue_columns(_l("Category"), lambda key: str(ISSUE_CATEGORY_LABELS[IssueCategory(key)])),
+            lambda report: report.issues["category"], bars=(1, 2), empty=NO_ISSUE),
+    Section("issues-agencies", _l("Investors' issues by agency"), ISSUES_NOTE,
+            _issue_columns(_l("Agency"), lambda key: str(AGENCY_LABELS[Agency(key)])),
+            lambda report: report.issues["agency"], bars=(1, 2), empty=NO_ISSUE),
+    Section("investor-referrals", _l("Referrals brought by existing investors"),
+            _l("Leads received in the period that companies already here introduced (referrers of the kind "
+               "\"existing investor\")."),
+            (Column(_l("Referrer"), "label", lambda rank: rank.referrer.name),
+             Column(_l("Leads brought"), "count", lambda rank: rank.leads),
+             Column(_l("Registered"), "count", lambda rank: rank.registered),
+             Column(_l("Registered capital"), "usd", lambda rank: rank.registered_capital_usd,
+                    _l("Registered capital (USD)"))),
+            lambda report: report.referrals_by_investors(), bars=(1, 2)),
 )
 
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}

@@ -23,6 +23,13 @@ def can_work_on_company(user: User, company) -> bool:
     return user.can(Role.MANAGER) or company.owner_id in (None, user.id)
 
 
+def can_work_on_issue(user: User, issue) -> bool:
+    """An investor's issue: its owner, whoever may work on its company, and, while no company is
+    linked, every officer (to link it)."""
+    return (user.can(Role.MANAGER) or issue.owner_id == user.id or issue.company is None
+            or can_work_on_company(user, issue.company))
+
+
 def can_see_contact(user: User, lead: Lead) -> bool:
     """Contact data (name, e-mail, phone, job title, the messages and timeline texts, the introducer)
     follows the work: an officer reaches the investors of their own leads and of those nobody has

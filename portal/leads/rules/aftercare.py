@@ -26,8 +26,7 @@ class EarlyWarning(enum.StrEnum):
     NO_RECENT_CONTACT = "no_recent_contact"
     INCENTIVE_ENDING = "incentive_ending"
     LEASE_ENDING = "lease_ending"
-    #: An investor's issue past its due date: the issues come in a later slice, which fills
-    #: ``company_warnings``' ``issue_overdue`` argument and the list's filter of the same name.
+    #: An investor's issue past its due day and not yet resolved (``Issue.overdue``).
     ISSUE_OVERDUE = "issue_overdue"
 
 
@@ -100,3 +99,12 @@ def company_warnings(visit_due: date | None, incentive_ends: list[date | None], 
     if any(ends_soon(end, today) for end in lease_ends):
         found.append(EarlyWarning.LEASE_ENDING)
     return found
+
+
+def add_working_days(start: date, days: int, holidays: Container[date] = ()) -> date:
+    """The day ``days`` working days after ``start`` (weekends and public holidays not counted):
+    when an investor's issue raised on ``start`` is due."""
+    day = start
+    for _ in range(days):
+        day = next_working_day(day + timedelta(days=1), holidays)
+    return day

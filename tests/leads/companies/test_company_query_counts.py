@@ -27,9 +27,10 @@ def add_companies(session, count: int, officer) -> int:
     return first
 
 
-def counts(client, count_queries, first: int) -> dict[str, int]:
+def counts(client, count_queries, first, pages=PAGES) -> dict[str, int]:
+    """The statements each page runs (``{first}`` in a page: the first item's id or reference)."""
     found = {}
-    for page in PAGES:
+    for page in pages:
         url = page.format(first=first)
         with count_queries() as counter:
             assert client.get(url).status_code == 200, url
@@ -43,4 +44,4 @@ def test_statements_do_not_grow_with_the_companies(session, staff_client, manage
     add_companies(session, 40, manager)
     many = counts(staff_client, count_queries, first)
     assert many == few
-    assert max(many.values()) <= 12, many
+    assert max(many.values()) <= 14, many  # the page: its issues with their owners, and whom to give one

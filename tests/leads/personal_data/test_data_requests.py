@@ -165,3 +165,28 @@ def test_a_company_contact_is_exported_and_erased_while_the_company_keeps_its_fi
     contact = session.scalars(select(CompanyContact)).one()
     assert (contact.name, contact.email, contact.phone, contact.role) == ("[erased]", "", "", "")
     assert company.registered_capital_usd == 32_000_000 and company.jobs == 850 and len(company.visits) == 1
+
+
+def test_the_person_who_raised_an_issue_is_exported_and_erased_while_the_issue_is_counted(staff_client, session):
+    from datetime import date
+
+    from portal.leads.models import Issue
+
+    company = factories.company("Hanbit Electronics")
+    session.add(Issue(reference="IS-26-ABCDEF", company_id=company.id, category="customs", agency="customs",
+                      subject="Parts held", description="Our parts are held at the port.", raised_on=date(2026, 12, 1),
+                      due_on=date(2026, 12, 15), raised_by_name="Kim Min-jun", raised_by_email=EMAIL.upper(),
+                      raised_by_company="Hanbit", language="ko", source="form"))
+    session.commit()
+    request = open_request(staff_client, session, "erasure")
+    assert "IS-26-ABCDEF" in staff_client.get(f"/staff/data-requests/{request.id}").text
+    exported = json.loads(staff_client.get(f"/staff/data-requests/{request.id}/export.json").data)
+    [raised] = exported["issues_raised"]
+    assert (raised["reference"], raised["name"], raised["description"]) == \
+        ("IS-26-ABCDEF", "Kim Min-jun", "Our parts are held at the port.")
+
+    post(staff_client, f"/staff/data-requests/{request.id}/erase", confirm="y")
+    session.expire_all()
+    issue = session.scalars(select(Issue)).one()
+    assert (issue.raised_by_name, issue.raised_by_email, issue.description) == ("[erased]", "", "[erased]")
+    assert (issue.company_id, issue.category, issue.agency) == (company.id, "customs", "customs")

@@ -328,11 +328,13 @@ def table_rows(html: str, key: str) -> list[list[str]]:
 
 SECTION_KEYS = ["funnel", "sources", "referrers", "events", "countries", "sectors", "languages", "months",
                 "response-officers", "response-months", "stage-time", "leaderboard", "lost-reasons"]
+#: After the leads' sections, aftercare's (their figures: ``test_aftercare_reports.py``).
+AFTERCARE_KEYS = ["reinvestment", "visit-rhythm", "issues-categories", "issues-agencies", "investor-referrals"]
 
 
 def test_every_section_has_a_chart_a_table_and_a_csv_link(staff_client, centre):
     html = staff_client.get("/staff/reports?country=KR").text
-    assert re.findall(r'<section class="panel" id="([a-z-]+)"', html) == SECTION_KEYS
+    assert re.findall(r'<section class="panel" id="([a-z-]+)"', html) == SECTION_KEYS + AFTERCARE_KEYS
     for key in SECTION_KEYS:
         part = section(html, key)
         assert f'role="img" aria-labelledby="{key}-chart-title {key}-chart-desc"' in part, key
@@ -474,8 +476,9 @@ def test_the_period_defaults_to_the_last_twelve_months_and_may_be_opened(staff_c
 
 def test_an_empty_centre_still_shows_every_section(staff_client):
     html = staff_client.get("/staff/reports").text
-    assert re.findall(r'<section class="panel" id="([a-z-]+)"', html) == SECTION_KEYS
-    assert html.count("No lead matches these filters.") == 11  # the funnel and stage times list their stages
+    assert re.findall(r'<section class="panel" id="([a-z-]+)"', html) == SECTION_KEYS + AFTERCARE_KEYS
+    assert html.count("No lead matches these filters.") == 13  # the funnel and stage times list their stages
+    assert html.count("No company matches.") == 1 and html.count("No issue raised in this period.") == 2
 
 
 # --- bounded work ------------------------------------------------------------------------
@@ -551,7 +554,9 @@ def test_the_reports_page_has_no_wcag_a_or_aa_violations(live_server, page, sess
     session.commit()
     sign_in(page, live_server, manager)
     page.goto(f"{live_server.url}/staff/reports?from=2026-02-30")  # with an error message beside a field
-    assert page.locator("svg[role=img]").count() == len(SECTION_KEYS)
+    # and two of aftercare's: the registered leads split by new investors and reinvestment, and the
+    # referrals of the existing investor among the referrers
+    assert page.locator("svg[role=img]").count() == len(SECTION_KEYS) + 2
     options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
     results = Axe().run(page, options=options)
     assert results.violations_count == 0, results.generate_report()
