@@ -1,5 +1,5 @@
-"""Spam checks that need no outside service: a honeypot field people never see, and a
-minimum time between opening a form and sending it (signed, so it cannot be forged)."""
+"""Spam checks that need no outside service: a honeypot field people never see, a minimum time
+between opening a form and sending it (signed, so it cannot be forged), and the public forms' rate limit."""
 from __future__ import annotations
 
 import time
@@ -26,3 +26,8 @@ def sent_too_fast(token: str | None) -> bool:
     except BadSignature:
         return True
     return time.time() - float(started) < current_app.config["FORM_MIN_FILL_SECONDS"]
+
+
+def form_rate_limit() -> str:
+    """How often one address may send a public form (``PORTAL_FORM_RATE_LIMIT``), for ``limiter.limit``."""
+    return current_app.config["PORTAL_FORM_RATE_LIMIT"]

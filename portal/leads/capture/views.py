@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy.exc import IntegrityError
 
-from portal.antispam import form_started_token, sent_too_fast
+from portal.antispam import form_rate_limit, form_started_token, sent_too_fast
 from portal.extensions import csrf, db, limiter
 from portal.i18n import current_language, negotiate_language
 from portal.leads import queries
@@ -28,10 +28,6 @@ bp = Blueprint("capture", __name__)
 
 REFERRAL_COOKIE = "referrer"
 REFERRAL_COOKIE_AGE = timedelta(days=90)
-
-
-def _rate_limit() -> str:
-    return current_app.config["PORTAL_FORM_RATE_LIMIT"]
 
 
 def _came_from() -> str:
@@ -136,7 +132,7 @@ def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submi
 
 
 @bp.route("/<lang:lang>/inquire", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(form_rate_limit, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
 @_blank_when_kept
 def inquire():
@@ -165,7 +161,7 @@ def inquire():
 
 
 @bp.route("/<lang:lang>/visit", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(form_rate_limit, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
 @_blank_when_kept
 def visit():
@@ -193,7 +189,7 @@ def visit():
 
 
 @bp.route("/<lang:lang>/refer", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(form_rate_limit, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
 @_blank_when_kept
 def refer():

@@ -10,6 +10,7 @@ from functools import wraps
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 
+from portal.antispam import form_rate_limit
 from portal.extensions import csrf, db, limiter
 from portal.i18n import current_language
 from portal.leads.follow import operations, queries
@@ -17,10 +18,6 @@ from portal.leads.follow.forms import MAX_DOCUMENTS, AddToInquiryForm, SendLinkA
 from portal.projects.media.uploads import REQUEST_MARGIN_BYTES, UploadRejected, checked_document
 
 bp = Blueprint("follow", __name__)
-
-
-def _rate_limit() -> str:
-    return current_app.config["PORTAL_FORM_RATE_LIMIT"]
 
 
 @bp.after_request
@@ -56,7 +53,7 @@ def _checked(file: FileStorage) -> operations.Document:
 
 
 @bp.route("/<lang:lang>/my-inquiry/<token>", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(form_rate_limit, methods=["POST"])
 @_accepts_documents
 def my_inquiry(token: str):
     link, expired = queries.link_for_token(token[:100])
@@ -90,7 +87,7 @@ def ask_for_link():
 
 
 @bp.post("/<lang:lang>/my-inquiry")
-@limiter.limit(_rate_limit)
+@limiter.limit(form_rate_limit)
 def send_link_again():
     form = SendLinkAgainForm()
     if not form.validate():

@@ -15,7 +15,8 @@ from portal.clean_input import page_number
 from portal.extensions import csrf, db, limiter
 from portal.i18n import current_language
 from portal.leads import queries as lead_queries
-from portal.leads.capture.views import _rate_limit, spam_problem
+from portal.antispam import form_rate_limit
+from portal.leads.capture.views import spam_problem
 from portal.leads.companies import queries as company_queries
 from portal.leads.companies.issues import operations, queries
 from portal.leads.companies.issues.forms import (EventIssueForm, IssueEditForm, IssueFilterForm, IssueStatusForm,
@@ -33,7 +34,7 @@ PER_PAGE = 25
 
 
 @public_bp.route("/<lang:lang>/investor-support", methods=["GET", "POST"])
-@limiter.limit(_rate_limit, methods=["POST"])
+@limiter.limit(form_rate_limit, methods=["POST"])
 @csrf.exempt  # the form checks its own token, so a refused investor keeps what they typed
 def support():
     form = InvestorSupportForm(current_language())
