@@ -272,15 +272,20 @@ def _by_model(model, groups: dict) -> list:
     return _most_first(named, lambda thing: (thing is None, thing.name if thing else "", thing.id if thing else 0))
 
 
-def sector_conditions(filters: ReportFilters) -> list:
-    """``lead_conditions`` on the copies of the lead's columns each of its sectors keeps."""
+def _interested_in(lead_id):
+    """The condition, on a column holding the lead's id, that the lead is interested in a sector (by code)."""
     def in_sector(code: str):
         interested = select(lead_sectors.c.lead_id).join(Sector, Sector.id == lead_sectors.c.sector_id)
-        return lead_sectors.c.lead_id.in_(interested.where(Sector.code == code))
+        return lead_id.in_(interested.where(Sector.code == code))
 
+    return in_sector
+
+
+def sector_conditions(filters: ReportFilters) -> list:
+    """``lead_conditions`` on the copies of the lead's columns each of its sectors keeps."""
     copies = lead_sectors.c
     return _conditions(filters, copies.lead_received_at, copies.lead_status, copies.lead_country,
-                       copies.lead_source, copies.lead_owner_id, in_sector)
+                       copies.lead_source, copies.lead_owner_id, _interested_in(copies.lead_id))
 
 
 def _by_sector(filters: ReportFilters, reach: list) -> list:
@@ -586,12 +591,8 @@ class StageTime:
 
 def stay_conditions(filters: ReportFilters) -> list:
     """``lead_conditions`` on the copies of the lead's columns each stage change keeps."""
-    def in_sector(code: str):
-        interested = select(lead_sectors.c.lead_id).join(Sector, Sector.id == lead_sectors.c.sector_id)
-        return StageChange.lead_id.in_(interested.where(Sector.code == code))
-
     return _conditions(filters, StageChange.lead_received_at, StageChange.lead_status, StageChange.lead_country,
-                       StageChange.lead_source, StageChange.lead_owner_id, in_sector)
+                       StageChange.lead_source, StageChange.lead_owner_id, _interested_in(StageChange.lead_id))
 
 
 def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[StageTime]:
