@@ -140,11 +140,13 @@ def generate(count: int, seed: int = 7) -> str:
     for table, rows in ((Lead.__table__, leads), (StageChange.__table__, changes), (lead_sectors, interests)):
         for batch in in_batches(rows):
             db.session.execute(insert(table), batch)
-    # Bulk inserts bypass the session, which keeps each lead's reporting facts: fill them as the
-    # migration does for existing leads
+    # Bulk inserts bypass the session, which keeps each lead's reporting facts and the copies of its
+    # columns on its stage changes and sectors: fill them as the migrations (and ``flask reports
+    # refresh``) do for existing leads
     from portal.leads.models import report_facts
 
     report_facts.refresh(db.session.connection())
+    report_facts.refresh_copies(db.session.connection())
     db.session.commit()
     if db.engine.dialect.name == "postgresql":  # what autovacuum does in production: index-only scans
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -1,27 +1,31 @@
-"""Each lead's reporting facts (``Lead.received_month``, ``response_seconds``, ``reached_position``)
-and the copies of its filter columns on its stage changes (``StageChange.lead_received_at`` ...),
+"""Each lead's reporting facts (``Lead.received_month``, ``response_seconds``, ``reached_position``,
+``has_sector``) and the copies of its filter columns on its stage changes
+(``StageChange.lead_received_at`` ...) and its sectors (``lead_sectors.c.lead_received_at`` ...),
 kept in step by the database session itself like ``models.upkeep``: after every flush that wrote
-a lead's arrival, first answer, last open stage, status, country, source or owner, its stage
-history, or the stages themselves, one UPDATE recomputes them from the rows as stored, with the
-very expressions the reports used to evaluate for 100,000 leads on every request. ``refresh`` and
+a lead's arrival, first answer, last open stage, status, country, source, owner, registered
+capital or sectors, its stage history, or the stages themselves (or deleted a sector), one UPDATE
+recomputes them from the rows as stored, with the very expressions the reports used to evaluate
+for 100,000 leads on every request. ``refresh`` and
 ``refresh_copies`` also backfill (the migrations, bulk loads that bypass the session)."""
 from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Connection, event, func, inspect, or_, select, update
+from sqlalchemy import Connection, event, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, attributes
 
-from portal.leads.models.lead import Lead
+from portal.leads.models.lead import SECTOR_COPIES, Lead, lead_sectors
 from portal.leads.models.pipeline import LEAD_COPIES, Stage, StageChange
 from portal.leads.reports.sql import seconds_between, vietnam_month
+from portal.projects.models import Sector
 
 _PENDING = "leads_report_facts_pending"
 #: In ``_PENDING``: every lead (a stage was added, moved, deleted or became lost or not).
 EVERY_LEAD = 0
-FACTS = ("received_month", "response_seconds", "reached_position")
-#: The lead columns the facts are derived from, and those its stage changes copy.
-_SOURCES = ("created_at", "first_responded_at", "last_open_stage_id", *LEAD_COPIES.values())
+FACTS = ("received_month", "response_seconds", "reached_position", "has_sector")
+#: The lead columns the facts are derived from, and those its stage changes and sectors copy.
+_SOURCES = ("created_at", "first_responded_at", "last_open_stage_id", "sectors",
+            *{*LEAD_COPIES.values(), *SECTOR_COPIES.values()})
 
 
 def reached_position():
@@ -37,7 +41,8 @@ def reached_position():
 def values() -> dict:
     return {"received_month": vietnam_month(Lead.created_at),
             "response_seconds": seconds_between(Lead.created_at, Lead.first_responded_at),
-            "reached_position": reached_position()}
+            "reached_position": reached_position(),
+            "has_sector": exists().where(lead_sectors.c.lead_id == Lead.id)}
 
 
 @cache
@@ -59,10 +64,13 @@ def refresh(connection: Connection, lead_ids=None):
 
 
 def refresh_copies(connection: Connection, lead_ids=None) -> None:
-    """Copy the leads' filter columns onto their stage changes: of these leads, or of every lead."""
-    statement = (update(StageChange).where(StageChange.lead_id == Lead.id)
-                 .values({copy: getattr(Lead, column) for copy, column in LEAD_COPIES.items()}))
-    connection.execute(statement if lead_ids is None else statement.where(Lead.id.in_(lead_ids)))
+    """Copy the leads' filter columns onto their stage changes and their sectors: of these leads,
+    or of every lead."""
+    for statement in (update(StageChange).where(StageChange.lead_id == Lead.id)
+                      .values({copy: getattr(Lead, column) for copy, column in LEAD_COPIES.items()}),
+                      update(lead_sectors).where(lead_sectors.c.lead_id == Lead.id)
+                      .values({copy: getattr(Lead, column) for copy, column in SECTOR_COPIES.items()})):
+        connection.execute(statement if lead_ids is None else statement.where(Lead.id.in_(lead_ids)))
 
 
 def _changed(item, names) -> bool:
@@ -83,6 +91,8 @@ def _note_leads_whose_facts_may_change(session: Session, _context) -> None:
                            if lead_id is not None)
         elif isinstance(item, Stage) and (item in session.new or item in session.deleted
                                           or _changed(item, ("position", "is_lost"))):
+            pending.add(EVERY_LEAD)
+        elif isinstance(item, Sector) and item in session.deleted:  # its interests go with it
             pending.add(EVERY_LEAD)
 
 

@@ -13,8 +13,9 @@ reports_cli = AppGroup("reports", help="The staff reports.")
 
 @reports_cli.command("refresh")
 def refresh_command() -> None:
-    """Recompute each lead's month received, first-answer time and furthest stage, and when each
-    stay in a stage ended, from the rows as stored."""
+    """Recompute each lead's month received, first-answer time, furthest stage and whether it has a
+    sector, when each stay in a stage ended, and the copies of the lead's columns on its stage
+    changes and sectors, from the rows as stored."""
     connection = db.session.connection()
     connection.execute(update(StageChange).values(**stay_values()))
     report_facts.refresh(connection)

@@ -134,13 +134,14 @@ class Tally:
         return _win_rate(self.registered, self.lost)
 
 
-def _tally_columns() -> tuple:
-    won = Lead.status == LeadStatus.WON
+def _tally_columns(lead_id=Lead.id, status=Lead.status, capital=Lead.registered_capital_usd) -> tuple:
+    """Leads, registered, their capital and lost, of the lead's own columns or copies of them."""
+    won = status == LeadStatus.WON
     return (
-        func.count(Lead.id).label("leads"),
-        func.count(Lead.id).filter(won).label("registered"),
-        func.coalesce(func.sum(Lead.registered_capital_usd).filter(won), 0).label("capital"),
-        func.count(Lead.id).filter(Lead.status == LeadStatus.LOST).label("lost"),
+        func.count(lead_id).label("leads"),
+        func.count(lead_id).filter(won).label("registered"),
+        func.coalesce(func.sum(capital).filter(won), 0).label("capital"),
+        func.count(lead_id).filter(status == LeadStatus.LOST).label("lost"),
     )
 
 
@@ -219,9 +220,10 @@ def _most_first(groups: dict, tie=lambda key: key) -> list[tuple]:
 
 _ORIGIN = ("source", "referrer_id", "event_id", "lost_reason_id")
 _PLACE = ("country", "preferred_language", "received_month")
-_REACH = ("reached_position",)
+_REACH = ("reached_position", "has_sector")
 #: The groupings of the leads every tally of the page is added up from: per source, referrer,
-#: event and lost reason together; per country, language and month received; per furthest stage.
+#: event and lost reason together; per country, language and month received; per furthest stage
+#: and whether the lead has a sector.
 _PASSES = {"origins": _ORIGIN, "places_and_months": _PLACE, "reach": _REACH}
 
 
@@ -271,13 +273,37 @@ def _by_model(model, groups: dict) -> list:
     return _most_first(named, lambda thing: (thing is None, thing.name if thing else "", thing.id if thing else 0))
 
 
-def _by_sector(conditions) -> list:
-    stmt = (select(Sector, *_tally_columns()).select_from(Lead)
-            .outerjoin(lead_sectors, lead_sectors.c.lead_id == Lead.id)
-            .outerjoin(Sector, Sector.id == lead_sectors.c.sector_id).where(*conditions)
-            .group_by(Sector.id).order_by(literal_column("leads").desc(), literal_column("registered").desc(),
-                                          Sector.position, Sector.id))
-    return list(db.session.execute(stmt))
+def _interested_in(lead_id):
+    """The condition, on a column holding the lead's id, that the lead is interested in a sector (by code)."""
+    def in_sector(code: str):
+        interested = select(lead_sectors.c.lead_id).join(Sector, Sector.id == lead_sectors.c.sector_id)
+        return lead_id.in_(interested.where(Sector.code == code))
+
+    return in_sector
+
+
+def sector_conditions(filters: ReportFilters) -> list:
+    """``lead_conditions`` on the copies of the lead's columns each of its sectors keeps."""
+    copies = lead_sectors.c
+    return _conditions(filters, copies.lead_received_at, copies.lead_status, copies.lead_country,
+                       copies.lead_source, copies.lead_owner_id, _interested_in(copies.lead_id))
+
+
+def _by_sector(filters: ReportFilters, reach: list) -> list:
+    """Per sector, from ``lead_sectors`` alone (its copies of the lead's columns, one index); the
+    leads without a sector from the pass over the leads (``reach``), last among equals."""
+    copies = lead_sectors.c
+    counts = (select(copies.sector_id, *_tally_columns(copies.lead_id, copies.lead_status,
+                                                      copies.lead_registered_capital_usd))
+              .where(*sector_conditions(filters)).group_by(copies.sector_id).subquery())
+    rows = [(sector, *figures) for sector, *figures in db.session.execute(
+        select(Sector, counts.c.leads, counts.c.registered, counts.c.capital, counts.c.lost)
+        .join(counts, counts.c.sector_id == Sector.id))]
+    without = [row for row in reach if not row.has_sector]
+    if without:
+        rows.append((None, *_counts(without)))
+    return sorted(rows, key=lambda row: (-row[1], -row[2], row[0] is None, row[0].position if row[0] else 0,
+                                         row[0].id if row[0] else 0))
 
 
 def _next_month(month: date) -> date:
@@ -328,7 +354,7 @@ class Report:
             "referrers": lambda: _by_model(Referrer, _grouped(self.origins, lambda row: row.referrer_id)),
             "events": lambda: _by_model(Event, _grouped(self.origins, lambda row: row.event_id)),
             "countries": lambda: _most_first(_grouped(self.places_and_months, lambda row: row.country)),
-            "sectors": lambda: _by_sector(lead_conditions(self.filters)),
+            "sectors": lambda: _by_sector(self.filters, self.passes["reach"]),
             "languages": lambda: _most_first(_grouped(self.places_and_months, lambda row: row.preferred_language)),
             "months": lambda: _every_month(_grouped(self.places_and_months, lambda row: row.month)),
         }[by]()
@@ -586,12 +612,8 @@ class StageTime:
 
 def stay_conditions(filters: ReportFilters) -> list:
     """``lead_conditions`` on the copies of the lead's columns each stage change keeps."""
-    def in_sector(code: str):
-        interested = select(lead_sectors.c.lead_id).join(Sector, Sector.id == lead_sectors.c.sector_id)
-        return StageChange.lead_id.in_(interested.where(Sector.code == code))
-
     return _conditions(filters, StageChange.lead_received_at, StageChange.lead_status, StageChange.lead_country,
-                       StageChange.lead_source, StageChange.lead_owner_id, in_sector)
+                       StageChange.lead_source, StageChange.lead_owner_id, _interested_in(StageChange.lead_id))
 
 
 def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[StageTime]:
