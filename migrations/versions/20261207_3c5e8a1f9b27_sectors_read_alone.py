@@ -6,7 +6,7 @@ joining them to the leads, and the leads without a sector from the pass over the
 leads get theirs now.
 
 Revision ID: 3c5e8a1f9b27
-Revises: 7f0f645befd7
+Revises: f458ed3b9e9f
 Create Date: 2026-12-07 02:20:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3c5e8a1f9b27'
-down_revision = '7f0f645befd7'
+down_revision = 'f458ed3b9e9f'
 branch_labels = None
 depends_on = None
 
