@@ -1,0 +1,31 @@
+"""The investor's answer to a site-visit invitation (the PARTSTAT of their calendar's iTIP REPLY):
+which answer, when, and the SEQUENCE of the invitation it answered.
+
+Revision ID: b3d8f1a6c2e9
+Revises: 7f0f645befd7
+Create Date: 2026-12-07 02:20:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'b3d8f1a6c2e9'
+down_revision = '7f0f645befd7'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('site_visits') as batch_op:
+        batch_op.add_column(sa.Column('answer', sa.String(length=12), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('answer_sequence', sa.Integer(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('site_visits') as batch_op:
+        batch_op.drop_column('answer_sequence')
+        batch_op.drop_column('answered_at')
+        batch_op.drop_column('answer')
