@@ -18,14 +18,11 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('site_visits') as batch_op:
-        batch_op.add_column(sa.Column('answer', sa.String(length=12), nullable=False, server_default=''))
-        batch_op.add_column(sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column('answer_sequence', sa.Integer(), nullable=True))
+    op.add_column('site_visits', sa.Column('answer', sa.String(length=12), nullable=False, server_default=''))
+    op.add_column('site_visits', sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True))
+    op.add_column('site_visits', sa.Column('answer_sequence', sa.Integer(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('site_visits') as batch_op:
-        batch_op.drop_column('answer_sequence')
-        batch_op.drop_column('answered_at')
-        batch_op.drop_column('answer')
+    for column in ('answer_sequence', 'answered_at', 'answer'):
+        op.drop_column('site_visits', column)
