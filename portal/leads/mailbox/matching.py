@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
+from icalendar import Calendar
+
 from portal.outbox.models import plus_reference
 
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
@@ -25,6 +27,19 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class CalendarAnswer:
+    """An attendee's answer to an invitation: one VEVENT of an iTIP ``METHOD:REPLY`` (RFC 5546)."""
+
+    uid: str
+    sequence: int
+    partstat: str  # ACCEPTED, DECLINED or TENTATIVE
+    attendee: str = ""
+
+
+ANSWERS = ("ACCEPTED", "DECLINED", "TENTATIVE")
+
+
+@dataclass(frozen=True)
 class Reply:
     """What the portal keeps of an e-mail."""
 
@@ -35,6 +50,7 @@ class Reply:
     recipients: list[str] = field(default_factory=list)
     thread_ids: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    calendar_answers: list[CalendarAnswer] = field(default_factory=list)
 
 
 def references_in(addresses: list[str]) -> list[str]:
@@ -88,6 +104,40 @@ def attachments_of(message: EmailMessage) -> list[Attachment]:
     return found
 
 
+def calendar_answers(message: EmailMessage) -> list[CalendarAnswer]:
+    """The answers in the message's ``text/calendar`` parts whose METHOD is REPLY (in the calendar or in
+    the part's ``method`` parameter); a part that does not parse, or any other method, is left alone."""
+    found = []
+    for part in message.walk():
+        if part.get_content_type() != "text/calendar":
+            continue
+        try:
+            data = part.get_payload(decode=True) or b""
+            calendar = Calendar.from_ical(data)
+        except ValueError:
+            continue
+        method = str(calendar.get("method") or part.get_param("method") or "").upper()
+        if method != "REPLY":
+            continue
+        for event in calendar.walk("VEVENT"):
+            try:
+                found.extend(_event_answer(event))
+            except (ValueError, TypeError, AttributeError):
+                continue
+    return found
+
+
+def _event_answer(event) -> list[CalendarAnswer]:
+    attendees = event.get("attendee") or []
+    for attendee in attendees if isinstance(attendees, list) else [attendees]:
+        partstat = str(attendee.params.get("PARTSTAT", "")).upper()
+        if event.get("uid") and partstat in ANSWERS:
+            address = re.sub(r"(?i)^mailto:", "", str(attendee))
+            return [CalendarAnswer(uid=str(event.get("uid"))[:255], sequence=int(event.get("sequence", 0)),
+                                   partstat=partstat, attendee=address[:254])]
+    return []
+
+
 def read_reply(message: EmailMessage, fallback_id: str) -> Reply:
     """``message`` parsed with ``email.policy.default``; ``fallback_id`` when it has no Message-ID."""
     recipients = [address for _name, address in
@@ -102,4 +152,5 @@ def read_reply(message: EmailMessage, fallback_id: str) -> Reply:
         recipients=recipients,
         thread_ids=message_ids(str(message.get("In-Reply-To", "")), str(message.get("References", ""))),
         attachments=attachments_of(message),
+        calendar_answers=calendar_answers(message),
     )

@@ -18,6 +18,7 @@ from portal.leads.follow.operations import document_dir
 from portal.leads.mailbox.matching import Reply, references_in
 from portal.leads.models import (Activity, ActivityKind, InvestorDocument, Lead, LeadStatus, MailboxMessage,
                                  MailboxStatus)
+from portal.leads.visits.operations import record_answer
 from portal.outbox import queue_mail
 from portal.outbox.models import OutboxMessage
 from portal.projects.media.uploads import UploadRejected, checked_document, write_private_file
@@ -108,6 +109,8 @@ def add_reply(lead: Lead, reply: Reply) -> Activity:
                       for row in kept],
         "refused": refused,
     }
+    for answer in reply.calendar_answers:
+        record_answer(lead, answer.uid, answer.sequence, answer.partstat, activity)
     recipient, language = ((lead.owner.email, lead.owner.language) if lead.owner is not None else
                            (current_app.config["PORTAL_LEADS_EMAIL"], current_app.config["PORTAL_LEADS_LANGUAGE"]))
     if recipient:

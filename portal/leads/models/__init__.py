@@ -61,7 +61,8 @@ from portal.leads.models.privacy import (
 )
 from portal.leads.models.scheduled import SCHEDULED_KIND, ScheduledMessage
 from portal.leads.models.site_needs import SiteNeeds
-from portal.leads.models.site_visit import VISIT_STATUS_LABELS, SiteVisit, SiteVisitStop, VisitStatus
+from portal.leads.models.site_visit import (VISIT_ANSWER_LABELS, VISIT_STATUS_LABELS, SiteVisit, SiteVisitStop,
+                                            VisitAnswer, VisitStatus)
 from portal.leads.models.submission import FormSubmission
 
 __all__ = [
@@ -74,7 +75,7 @@ __all__ = [
     "FormSubmission", "LEAD_KIND_LABELS", "SOURCE_LABELS", "REFERRER_KIND_LABELS", "TIMELINE_LABELS", "Activity", "ActivityKind", "Consent",
     "ConsentPurpose", "ConsentSubject", "DataRequest", "DataRequestKind", "Event", "EventKind", "Holiday", "InquiryLink", "InvestorDocument", "Lead",
     "LeadKind", "LeadSource", "LeadStatus", "LostReason", "Referrer", "ReferrerKind", "SavedFilter", "Stage",
-    "SCHEDULED_KIND", "ScheduledMessage", "SiteNeeds", "SiteVisit", "SiteVisitStop", "VISIT_STATUS_LABELS", "VisitStatus", "StageChange", "Tag", "Task", "Timeline", "lead_parks", "lead_projects", "lead_sectors", "lead_tags",
+    "SCHEDULED_KIND", "ScheduledMessage", "SiteNeeds", "SiteVisit", "SiteVisitStop", "VISIT_ANSWER_LABELS", "VISIT_STATUS_LABELS", "VisitAnswer", "VisitStatus", "StageChange", "Tag", "Task", "Timeline", "lead_parks", "lead_projects", "lead_sectors", "lead_tags",
 ]
 
 from portal.leads.models import upkeep  # noqa: E402,F401  (the session keeps the leads' derived columns)

@@ -27,6 +27,21 @@ class VisitStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class VisitAnswer(enum.StrEnum):
+    """The investor's answer to the invitation: the attendee's PARTSTAT in their calendar's iTIP REPLY."""
+
+    ACCEPTED = "ACCEPTED"
+    DECLINED = "DECLINED"
+    TENTATIVE = "TENTATIVE"
+
+
+#: "Accepted by the investor on <date>" on the lead page.
+VISIT_ANSWER_LABELS = {
+    VisitAnswer.ACCEPTED: _l("Accepted by the investor on %(when)s"),
+    VisitAnswer.DECLINED: _l("Declined by the investor on %(when)s"),
+    VisitAnswer.TENTATIVE: _l("Tentatively accepted by the investor on %(when)s"),
+}
+
 VISIT_STATUS_LABELS = {
     VisitStatus.PROPOSED: _l("Proposed"),
     VisitStatus.CONFIRMED: _l("Confirmed"),
@@ -49,6 +64,11 @@ class SiteVisit(TimestampMixin, db.Model):
     meeting_point: Mapped[str] = mapped_column(String(300), default="")
     guide_language: Mapped[str] = mapped_column(String(5))
     note: Mapped[str] = mapped_column(Text, default="")
+    #: The investor's latest answer from their calendar (``VisitAnswer``), "" until one comes back.
+    answer: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The SEQUENCE of the invitation the answer was about: an answer to an older one never overwrites it.
+    answer_sequence: Mapped[int | None] = mapped_column()
     #: Who proposed, confirmed, changed or cancelled it last.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
@@ -60,6 +80,11 @@ class SiteVisit(TimestampMixin, db.Model):
     @property
     def status_label(self) -> str:
         return VISIT_STATUS_LABELS[VisitStatus(self.status)]
+
+    @property
+    def answer_label(self):
+        """"Accepted by the investor on %(when)s" (the caller fills in the time), or None."""
+        return VISIT_ANSWER_LABELS[VisitAnswer(self.answer)] if self.answer else None
 
 
 class SiteVisitStop(db.Model):

@@ -74,7 +74,7 @@ def correct(lead: Lead, values: dict, user: User) -> None:
 
 def erase(holdings: Holdings, user: User) -> int:
     """Anonymise the person everywhere; keep what statistics need (country, sectors, amounts,
-    stages, dates, source). The audit entry names the leads, not the person."""
+    stages, dates, source, site visits' dates and parks). The audit entry names the leads, not the person."""
     for lead in holdings.leads:
         anonymous = f"erased-{lead.id}@invalid"
         lead.name, lead.job_title, lead.phone, lead.message = ERASED, "", "", ""
@@ -82,6 +82,10 @@ def erase(holdings: Holdings, user: User) -> int:
         lead.landing_page = ""
         for activity in lead.activities:
             activity.body = ERASED if activity.body else ""
+        for visit in lead.site_visits:
+            # the dates, parks, status and answer stay for the statistics; the note and the meeting
+            # point (often the investor's hotel or office) are what the officer wrote about the person
+            visit.note, visit.meeting_point = "", ""
         forget_investor_files(lead)
         audit.record("lead", lead.id, "erase_personal_data", {}, user_id=user.id)
     for lead in holdings.introduced:

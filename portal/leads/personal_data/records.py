@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from portal import clock
 from portal.extensions import db
-from portal.leads.models import CompanyContact, Consent, DataRequest, InvestorDocument, Issue, Lead, Referrer
+from portal.leads.models import (CompanyContact, Consent, DataRequest, InvestorDocument, Issue, Lead, Referrer,
+                                 SiteVisit, SiteVisitStop)
 from portal.outbox.models import OutboxMessage
 from portal.spreadsheets import csv_bytes
 
@@ -40,7 +41,8 @@ class Holdings:
 def find(email: str) -> Holdings:
     email = email.strip().lower()
     loaders = (selectinload(Lead.activities), selectinload(Lead.consents), selectinload(Lead.sectors),
-               selectinload(Lead.site_needs))
+               selectinload(Lead.site_needs),
+               selectinload(Lead.site_visits).selectinload(SiteVisit.stops).joinedload(SiteVisitStop.park))
     leads = list(db.session.scalars(select(Lead).where(Lead.email_normalized == email).options(*loaders)))
     introduced = list(db.session.scalars(select(Lead).where(func.lower(Lead.introducer_email) == email)))
     consents = list(db.session.scalars(select(Consent).where(func.lower(Consent.email) == email)))
@@ -67,6 +69,7 @@ def as_json(holdings: Holdings) -> str:
             "timeline_entries": [{"at": a.created_at.isoformat(), "kind": a.kind, "text": a.body}
                                  for a in lead.activities],
             "site_needs": _site_needs(lead.site_needs),
+            "site_visits": [_site_visit(visit) for visit in lead.site_visits],
             "documents": [{"name": d.original_name, "type": d.content_type, "bytes": d.size_bytes,
                            "received": d.received_at.isoformat()}
                           for d in holdings.documents if d.lead_id == lead.id],
@@ -95,6 +98,16 @@ def as_json(holdings: Holdings) -> str:
     }, ensure_ascii=False, indent=2)
 
 
+def _site_visit(visit: SiteVisit) -> dict:
+    """A visit as the person may read it: when, the parks in order, where to meet, its status and
+    their calendar's answer."""
+    return {"starts_at": visit.starts_at.isoformat(), "ends_at": visit.ends_at.isoformat(),
+            "parks": [stop.park.slug for stop in visit.stops], "meeting_point": visit.meeting_point,
+            "guide_language": visit.guide_language, "note": visit.note, "status": visit.status,
+            "answer": visit.answer or None,
+            "answered_at": visit.answered_at.isoformat() if visit.answered_at else None}
+
+
 def _site_needs(needs) -> dict | None:
     if needs is None:
         return None
@@ -109,6 +122,9 @@ def as_csv(holdings: Holdings) -> bytes:
     for lead in holdings.leads:
         for field in ("name", "company", "job_title", "country", "email", "phone", "preferred_language", "message"):
             rows.append(["lead", lead.reference, field, getattr(lead, field)])
+        for visit in lead.site_visits:
+            for name, value in _site_visit(visit).items():
+                rows.append(["site_visit", lead.reference, name, ", ".join(value) if isinstance(value, list) else value])
     references = {lead.id: lead.reference for lead in holdings.leads}
     for document in holdings.documents:
         rows.append(["document", references[document.lead_id], "name", document.original_name])

@@ -17,7 +17,7 @@ from portal.auth.models import User
 from portal.clock import VIETNAM, as_utc
 from portal.extensions import db
 from portal.leads.correspondence.operations import thread_of
-from portal.leads.models import ActivityKind, Lead, SiteVisit, SiteVisitStop, Stage, VisitStatus
+from portal.leads.models import Activity, ActivityKind, Lead, SiteVisit, SiteVisitStop, Stage, VisitStatus
 from portal.leads.operations import log_activity, move_to_stage
 from portal.leads.rules.stage_facts import StageFacts
 from portal.leads.visits.itinerary import invitation, mail_context
@@ -85,6 +85,26 @@ def cancel_visit(lead: Lead, visit: SiteVisit, user: User) -> None:
     db.session.flush()
     audit.record("site_visit", visit.id, "cancel", {"status": (previous, visit.status)}, user_id=user.id)
     _send(lead, visit, user)
+
+
+def record_answer(lead: Lead, uid: str, sequence: int, partstat: str, activity: Activity) -> SiteVisit | None:
+    """The investor's calendar answer (iTIP REPLY) to one of the lead's visits, read from ``activity`` (the
+    reply on the timeline, which notes it). An answer to an older invitation than the visit's latest
+    (a smaller SEQUENCE), or older than the answer kept, is noted but changes nothing. ``None`` when
+    the UID is none of this lead's visits."""
+    visit = next((visit for visit in lead.site_visits if visit.uid == uid), None)
+    if visit is None:
+        return None
+    stale = sequence < visit.sequence or (visit.answer_sequence is not None and sequence < visit.answer_sequence)
+    activity.details = {**(activity.details or {}), "visit_answer": {
+        "visit_id": visit.id, "answer": partstat, "sequence": sequence, "stale": stale}}
+    if not stale:
+        before = (visit.answer, visit.answer_sequence)
+        visit.answer, visit.answered_at, visit.answer_sequence = partstat, activity.created_at, sequence
+        audit.record("site_visit", visit.id, "answer", {"answer": (before[0] or None, partstat),
+                                                         "answer_sequence": (before[1], sequence)}, user_id=None)
+    db.session.flush()
+    return visit
 
 
 def _send(lead: Lead, visit: SiteVisit, user: User) -> OutboxMessage:

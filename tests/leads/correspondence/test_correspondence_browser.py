@@ -12,7 +12,8 @@ from portal.outbox.models import OutboxMessage
 from portal.projects.models import MediaFile
 from tests import factories
 from tests.browser import sign_in
-from tests.leads.mailbox.test_mailbox import imap_server, mailbox, reply  # noqa: F401  (the Dovecot fixtures)
+from tests.leads.mailbox.conftest import imap_server, mailbox  # noqa: F401  (the Dovecot fixtures)
+from tests.leads.mailbox.test_mailbox import reply
 from tests.test_browser import wcag_violations
 
 pytestmark = pytest.mark.browser

@@ -1,11 +1,7 @@
 """Replies read from a real IMAP server (Dovecot, started once for this module): matched by plus
 address, by thread, by sender, or left unmatched; never twice; attachments checked by content;
 "investor replied, waiting for us" until staff answer; the unmatched list's actions."""
-import shutil
-import tempfile
 from email.message import EmailMessage
-from itertools import count
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,50 +12,17 @@ from portal.audit import AuditEntry
 from portal.extensions import db
 from portal.leads.models import Activity, ActivityKind, InvestorDocument, MailboxMessage, MailboxStatus
 from portal.outbox.models import OutboxMessage, plus_reference
-from tests import dovecot, factories
+from tests import factories
 from tests.pdfs import pdf
+from tests.leads.mailbox.conftest import numbers
 from tests.staff import csrf_token, log_in
-
-_folders = count(1)
-
-
-@pytest.fixture(scope="module")
-def imap_server():
-    # not under pytest's private (0700) temporary folder: Dovecot's own users must read its files
-    root = Path(tempfile.mkdtemp(prefix="dovecot-"))
-    server = dovecot.start(root)
-    yield server
-    server.stop()
-    shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture
-def mailbox(app, imap_server, monkeypatch):
-    """A fresh folder of the real mailbox for each test, and the portal set to read it."""
-    folder = f"Replies{next(_folders)}"
-    for name, value in {"MAIL_IMAP_HOST": imap_server.host, "MAIL_IMAP_PORT": imap_server.port,
-                        "MAIL_IMAP_SSL": False, "MAIL_IMAP_USER": imap_server.user,
-                        "MAIL_IMAP_PASSWORD": imap_server.password, "MAIL_IMAP_FOLDER": folder}.items():
-        monkeypatch.setitem(app.config, name, value)
-
-    class Mailbox:
-        name = folder
-        server = imap_server
-
-        def deliver(self, message: EmailMessage) -> None:
-            imap_server.deliver(folder, message.as_bytes())
-
-        def flags(self):
-            return imap_server.flags(folder)
-
-    return Mailbox()
 
 
 def reply(sender="investor@company.example", to="invest@centre.example", subject="Re: your inquiry",
           text="Thank you, we would like to visit in March.", message_id=None, **headers) -> EmailMessage:
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, to, subject
-    message["Message-ID"] = message_id or f"<reply{next(_folders)}@company.example>"
+    message["Message-ID"] = message_id or f"<reply{next(numbers)}@company.example>"
     for name, value in headers.items():
         message[name.replace("_", "-")] = value
     message.set_content(text + "\n\nOn Mon, 1 Dec 2026, Invest Centre wrote:\n> Dear investor,\n")

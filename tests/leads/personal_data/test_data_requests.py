@@ -190,3 +190,41 @@ def test_the_person_who_raised_an_issue_is_exported_and_erased_while_the_issue_i
     issue = session.scalars(select(Issue)).one()
     assert (issue.raised_by_name, issue.raised_by_email, issue.description) == ("[erased]", "", "[erased]")
     assert (issue.company_id, issue.category, issue.agency) == (company.id, "customs", "customs")
+
+
+def test_the_investors_site_visits_are_exported_and_erasure_keeps_only_their_dates_and_parks(
+        staff_client, session, manager):
+    from datetime import datetime, timezone
+
+    from portal.leads.models import SiteVisit, SiteVisitStop
+
+    lead, _introduced = person(session, manager)
+    vsip, bau_bang = factories.park("vsip-3"), factories.park("bau-bang")
+    starts = datetime(2027, 3, 4, 2, 0, tzinfo=timezone.utc)
+    session.add(SiteVisit(lead=lead, uid="site-visit-1@portal.example", sequence=1, status="confirmed",
+                          starts_at=starts, ends_at=starts.replace(hour=9), meeting_point="Room 512, Becamex Hotel",
+                          guide_language="ko", note="Mr Kim prefers vegetarian lunches", answer="ACCEPTED",
+                          answered_at=datetime(2027, 2, 20, 8, 0, tzinfo=timezone.utc), answer_sequence=1,
+                          stops=[SiteVisitStop(position=0, park=vsip), SiteVisitStop(position=1, park=bau_bang)]))
+    session.commit()
+    request = open_request(staff_client, session, "access")
+
+    exported = json.loads(staff_client.get(f"/staff/data-requests/{request.id}/export.json").data)
+    [visit] = exported["leads"][0]["site_visits"]
+    assert visit["parks"] == ["vsip-3", "bau-bang"] and visit["status"] == "confirmed"
+    assert visit["meeting_point"] == "Room 512, Becamex Hotel" and visit["note"] == "Mr Kim prefers vegetarian lunches"
+    assert visit["answer"] == "ACCEPTED" and visit["answered_at"].startswith("2027-02-20")
+    assert visit["starts_at"].startswith("2027-03-04")
+    rows = list(csv.reader(io.StringIO(
+        staff_client.get(f"/staff/data-requests/{request.id}/export.csv").data.decode("utf-8-sig"))))
+    assert ["site_visit", lead.reference, "parks", "vsip-3, bau-bang"] in rows
+    assert ["site_visit", lead.reference, "meeting_point", "Room 512, Becamex Hotel"] in rows
+    assert ["site_visit", lead.reference, "answer", "ACCEPTED"] in rows
+
+    post(staff_client, f"/staff/data-requests/{request.id}/erase", confirm="y")
+    session.expire_all()
+    kept = session.scalars(select(SiteVisit)).one()
+    assert (kept.note, kept.meeting_point) == ("", "")
+    # the statistics keep when, where and how it went
+    assert clock.as_utc(kept.starts_at) == starts and [stop.park.slug for stop in kept.stops] == ["vsip-3", "bau-bang"]
+    assert (kept.status, kept.answer, kept.guide_language) == ("confirmed", "ACCEPTED", "ko")
