@@ -36,6 +36,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget, Select, html_params
 
 from portal import clock
+from portal.antispam import sent_too_fast
 from portal.clean_input import clean_line
 from portal.form_messages import BAD_EMAIL, REQUIRED, FormMeta, in_range
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
@@ -209,6 +210,15 @@ class PublicForm(FlaskForm):
     @property
     def is_spam_bait_taken(self) -> bool:
         return bool((self.website.data or "").strip())
+
+    def spam_problem(self) -> str | None:
+        """Why the form sent is refused before it is read: "rejected" (the honeypot was filled in),
+        "too_fast" (sent quicker than a person types), else None."""
+        if self.is_spam_bait_taken:
+            return "rejected"
+        if sent_too_fast(self.started.data):
+            return "too_fast"
+        return None
 
     def keep_or_give_key(self) -> str:
         """The key the form came back with, kept for the next sending; a new one when it came

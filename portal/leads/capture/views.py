@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from sqlalchemy.exc import IntegrityError
 
-from portal.antispam import form_rate_limit, form_started_token, sent_too_fast
+from portal.antispam import form_rate_limit, form_started_token
 from portal.extensions import csrf, db, limiter
 from portal.i18n import current_language, negotiate_language
 from portal.leads import queries
@@ -98,21 +98,11 @@ def _blank_when_kept(view):
     return serve
 
 
-def spam_problem(form: PublicForm) -> str | None:
-    """Why a public form sent is refused before it is read: "rejected" (the honeypot was filled in),
-    "too_fast" (sent quicker than a person types), else None."""
-    if form.is_spam_bait_taken:
-        return "rejected"
-    if sent_too_fast(form.started.data):
-        return "too_fast"
-    return None
-
-
 def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submission], **context):
     """Validate, store, confirm; or show the form again with every typed value and a reason."""
     problem = None
     if form.is_submitted():
-        problem = spam_problem(form)
+        problem = form.spam_problem()
         valid = form.validate()
         if valid and problem is None:
             submission = build(form)

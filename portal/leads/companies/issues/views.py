@@ -2,21 +2,18 @@
 back office's list, page, status changes and corrections (``/staff/issues``)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
-from flask import request
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from portal import audit, clock
-from portal.antispam import form_started_token
+from portal.antispam import form_rate_limit, form_started_token
 from portal.auth.access import staff_required
 from portal.clean_input import page_number
 from portal.extensions import csrf, db, limiter
 from portal.i18n import current_language
 from portal.leads import queries as lead_queries
-from portal.antispam import form_rate_limit
-from portal.leads.capture.views import spam_problem
 from portal.leads.companies import queries as company_queries
 from portal.leads.companies.issues import operations, queries
 from portal.leads.companies.issues.forms import (EventIssueForm, IssueEditForm, IssueFilterForm, IssueStatusForm,
@@ -40,7 +37,7 @@ def support():
     form = InvestorSupportForm(current_language())
     problem = None
     if form.is_submitted():
-        problem = spam_problem(form)
+        problem = form.spam_problem()
         if form.validate() and problem is None:
             session["issue_reference"] = _raise_once(form)
             return redirect(url_for("investor_support.received", lang=form.lang))
