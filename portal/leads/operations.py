@@ -115,13 +115,14 @@ class Receipt:
     joined_existing: bool
 
 
-def new_reference() -> str:
-    """A reference an investor can read out on the phone: no 0/O, 1/I/L."""
+def new_reference(prefix: str = "IP", column=Lead.reference) -> str:
+    """A reference an investor can read out on the phone (no 0/O, 1/I/L), ``IP-26-7K3QXM`` for a lead,
+    unused in ``column`` (``IS`` and ``Issue.reference`` for an investor's issue)."""
     year = clock.now().strftime("%y")
     while True:
         code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
-        reference = f"IP-{year}-{code}"
-        if db.session.scalar(select(Lead.id).where(Lead.reference == reference)) is None:
+        reference = f"{prefix}-{year}-{code}"
+        if db.session.scalar(select(column).where(column == reference)) is None:
             return reference
 
 

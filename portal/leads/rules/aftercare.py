@@ -99,12 +99,3 @@ def company_warnings(visit_due: date | None, incentive_ends: list[date | None], 
     if any(ends_soon(end, today) for end in lease_ends):
         found.append(EarlyWarning.LEASE_ENDING)
     return found
-
-
-def add_working_days(start: date, days: int, holidays: Container[date] = ()) -> date:
-    """The day ``days`` working days after ``start`` (weekends and public holidays not counted):
-    when an investor's issue raised on ``start`` is due."""
-    day = start
-    for _ in range(days):
-        day = next_working_day(day + timedelta(days=1), holidays)
-    return day

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.leads.models import CompanyContact, Holiday, Issue, IssueNote
-from portal.leads.rules.aftercare import add_working_days
+from portal.leads.rules.deadlines import add_working_days
 from portal.outbox.models import OutboxMessage
 from tests import factories
 from tests.conftest import logged_in_client

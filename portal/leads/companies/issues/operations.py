@@ -1,20 +1,18 @@
 """Every change to an investor's issue: change, note, audit, queue mail, flush; the view commits once."""
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
 
 from portal import audit, clock
 from portal.auth.models import User
 from portal.extensions import db
+from portal.leads import queries as lead_queries
 from portal.leads.companies.issues import queries
 from portal.leads.models import Company, CompanyContact, Issue, IssueNote, IssueSource, IssueStatus
-from portal.leads.operations import _REFERENCE_ALPHABET
-from portal.leads.rules.aftercare import add_working_days
+from portal.leads.operations import new_reference
 from portal.outbox.compose import queue_mail
 
 #: What staff may change on an issue besides its status.
@@ -44,20 +42,13 @@ class IssueDraft:
 
 
 def new_issue_reference() -> str:
-    """IS-26-XXXXXX, in the leads' alphabet (no 0/O, 1/I/L): read out on the phone without mistakes."""
-    year = clock.now().strftime("%y")
-    while True:
-        reference = f"IS-{year}-{''.join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))}"
-        if db.session.scalar(select(Issue.id).where(Issue.reference == reference)) is None:
-            return reference
+    """IS-26-XXXXXX, in the leads' alphabet: read out on the phone without mistakes."""
+    return new_reference("IS", Issue.reference)
 
 
 def due_day(raised_on: date) -> date:
     """``ISSUE_DUE_WORKING_DAYS`` working days after the day it was raised, holidays not counted."""
-    days = current_app.config["ISSUE_DUE_WORKING_DAYS"]
-    # weekends and the longest break (Tết) fit in three times the working days and a month
-    holidays = queries.holidays_between(raised_on, raised_on + timedelta(days=days * 3 + 31))
-    return add_working_days(raised_on, days, holidays)
+    return lead_queries.working_days_after(raised_on, current_app.config["ISSUE_DUE_WORKING_DAYS"])
 
 
 def match_company(email: str, company_name: str) -> tuple[Company | None, CompanyContact | None]:

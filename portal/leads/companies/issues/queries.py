@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.auth.models import Role, User
 from portal.extensions import db
-from portal.leads.companies.queries import CompanyPage, holidays_between, issue_overdue  # noqa: F401
+from portal.leads.companies.queries import CompanyPage, issue_overdue  # noqa: F401
 from portal.leads.companies.queries import workable_by as company_workable
 from portal.leads.models import FINISHED_STATUSES, Company, CompanyContact, Issue, IssueNote
 from portal.leads.rules.matching import company_key
