@@ -183,11 +183,11 @@ def language_name(code: str) -> str:
 # --- lists and notes in running text: the reader's punctuation ------------------------------
 
 
-def format_items(items: Iterable[str]) -> str:
-    """Names in running text, joined as the reader's language joins them (CLDR, through Babel):
-    "Logistics, Electronics and Chips", "물류, 전자 및 반도체", "物流、電子、半導体"."""
+def format_items(items: Iterable[str], lang: str | None = None) -> str:
+    """Names in running text, joined as the reader's language (or ``lang``) joins them (CLDR, through
+    Babel): "Logistics, Electronics and Chips", "물류, 전자 및 반도체", "物流、電子、半導体"."""
     names = [str(item) for item in items if item]
-    return format_list(names, locale=locale_code()) if names else ""
+    return format_list(names, locale=lang or locale_code()) if names else ""
 
 
 def with_note(text: str, *notes: str) -> str:

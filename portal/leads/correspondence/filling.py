@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from babel.lists import format_list
 from flask_babel import force_locale, gettext as _
 from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
+from portal.i18n import format_items
 from portal.leads.models import Lead, ReplyTemplate
 
 PLACEHOLDERS = ("investor_name", "company", "interests", "reference", "officer_name", "officer_email")
@@ -28,7 +28,7 @@ def interests(lead: Lead, lang: str) -> str:
     if not names:
         names = [sector.name(lang) for sector in lead.sectors]
     if names:
-        return format_list(names, locale=lang)
+        return format_items(names, lang)
     with force_locale(lang):
         return _("investing in Vietnam")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from babel.lists import format_list
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
                    send_from_directory,
                    url_for)
@@ -16,7 +15,7 @@ from portal.auth.access import staff_required
 from portal.auth.models import Role
 from portal.clean_input import clean_line, page_number
 from portal.extensions import db
-from portal.i18n import current_language
+from portal.i18n import current_language, format_items
 from portal.leads import operations, queries
 from portal.leads.companies import queries as company_queries
 from portal.leads.models import ActivityKind, InvestorDocument, Lead, LeadStatus
@@ -320,7 +319,7 @@ def move(reference: str):
         operations.move_to_stage(lead, stage, current_user, facts)
     except MissingFacts as missing:
         message = _("Before moving to %(stage)s, give %(facts)s.", stage=stage.name(current_language()),
-                    facts=format_list(missing.labels, locale=current_language()))
+                    facts=format_items(missing.labels))
         if _wants_json():
             return jsonify(ok=False, message=message, lead_url=url_for("pipeline.lead", reference=reference,
                                                                        _anchor="stage")), 409

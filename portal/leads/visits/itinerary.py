@@ -3,13 +3,12 @@ and times in Vietnam time formatted by Babel for the locale, the e-mail's contex
 invitation built from the same words."""
 from __future__ import annotations
 
-from babel.lists import format_list
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext as _
 
 from portal.clock import VIETNAM, as_utc
 from portal.dates import format_clock, format_day
-from portal.i18n import language_name
+from portal.i18n import format_items, language_name
 from portal.leads.models import Lead, SiteVisit, VisitStatus
 from portal.leads.visits.calendar import Invitation, build_invitation
 from portal.outbox.models import reply_address
@@ -51,7 +50,7 @@ def invitation(lead: Lead, visit: SiteVisit) -> str:
     lang = lead.preferred_language
     with force_locale(lang):
         stops = _stops(visit, lang)
-        names = format_list([name for _time, name in stops], locale=lang)
+        names = format_items([name for _time, name in stops], lang)
         centre = current_app.extensions["region"].centre_name(lang)
         lines = [_("Site visit organised by %(centre)s.", centre=centre),
                  f"{_('Guide speaks:')} {language_name(visit.guide_language)}"]
