@@ -14,11 +14,11 @@ from portal.clock import as_utc
 
 #: Babel patterns per language: a short and a long date, a time, and how a moment joins them.
 PATTERNS: dict[str, dict[str, str]] = {
-    "vi": {"short": "dd/MM/y", "long": "d 'tháng' M 'năm' y", "month": "'tháng' M/y", "time": "HH:mm",
+    "vi": {"short": "dd/MM/y", "long": "d 'tháng' M 'năm' y", "weekday": "EEEE, dd/MM/y", "month": "'tháng' M/y", "time": "HH:mm",
            "moment": "{time} {date}"},
-    "en": {"short": "d MMM y", "long": "d MMMM y", "month": "MMM y", "time": "HH:mm", "moment": "{date}, {time}"},
-    "ko": {"short": "y. M. d.", "long": "y년 M월 d일", "month": "y년 M월", "time": "aaaa h:mm", "moment": "{date} {time}"},
-    "ja": {"short": "y/MM/dd", "long": "y年M月d日", "month": "y年M月", "time": "H:mm", "moment": "{date} {time}"},
+    "en": {"short": "d MMM y", "long": "d MMMM y", "weekday": "EEEE d MMMM y", "month": "MMM y", "time": "HH:mm", "moment": "{date}, {time}"},
+    "ko": {"short": "y. M. d.", "long": "y년 M월 d일", "weekday": "y년 M월 d일 EEEE", "month": "y년 M월", "time": "aaaa h:mm", "moment": "{date} {time}"},
+    "ja": {"short": "y/MM/dd", "long": "y年M月d日", "weekday": "y年M月d日（EEE）", "month": "y年M月", "time": "H:mm", "moment": "{date} {time}"},
 }
 
 
@@ -32,7 +32,8 @@ def _patterns(lang: str | None) -> dict[str, str]:
 
 def format_day(day: date | datetime | None, form: str = "short", lang: str | None = None) -> str:
     """A day: "31/12/2022", "31 Dec 2022", "2022. 12. 31.", "2022/12/31"; ``form="long"``:
-    "31 tháng 12 năm 2022", "31 December 2022", "2022년 12월 31일", "2022年12月31日"."""
+    "31 tháng 12 năm 2022", "31 December 2022", "2022년 12월 31일", "2022年12月31日"; ``form="weekday"``:
+    "Thứ Bảy, 31/12/2022", "Saturday 31 December 2022", "2022년 12월 31일 토요일", "2022年12月31日（土）"."""
     if day is None:
         return ""
     pattern = _patterns(lang)[form]

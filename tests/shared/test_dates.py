@@ -20,6 +20,10 @@ DAYS = [
     ("ko", "long", "2022년 12월 31일"),
     ("ja", "short", "2022/12/31"),
     ("ja", "long", "2022年12月31日"),
+    ("vi", "weekday", "Thứ Bảy, 31/12/2022"),
+    ("en", "weekday", "Saturday 31 December 2022"),
+    ("ko", "weekday", "2022년 12월 31일 토요일"),
+    ("ja", "weekday", "2022年12月31日（土）"),
 ]
 
 

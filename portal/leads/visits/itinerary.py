@@ -4,7 +4,7 @@ invitation built from the same words."""
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale, format_date, gettext as _
+from flask_babel import force_locale, gettext as _
 
 from portal.clock import VIETNAM, as_utc
 from portal.dates import format_clock, format_day
@@ -23,11 +23,11 @@ def park_name(park: IndustrialPark, lang: str) -> str:
 def _when(visit: SiteVisit) -> str:
     starts, ends = as_utc(visit.starts_at), as_utc(visit.ends_at)
     if starts.astimezone(VIETNAM).date() == ends.astimezone(VIETNAM).date():
-        return _("%(day)s, %(start)s – %(end)s (Vietnam time, UTC+7)", day=format_date(starts, "full"),
+        return _("%(day)s, %(start)s – %(end)s (Vietnam time, UTC+7)", day=format_day(starts, "weekday"),
                  start=format_clock(starts), end=format_clock(ends))
     return _("%(start)s – %(end)s (Vietnam time, UTC+7)",
-             start=f"{format_date(starts, 'full')} {format_clock(starts)}",
-             end=f"{format_date(ends, 'full')} {format_clock(ends)}")
+             start=f"{format_day(starts, 'weekday')} {format_clock(starts)}",
+             end=f"{format_day(ends, 'weekday')} {format_clock(ends)}")
 
 
 def _stops(visit: SiteVisit, lang: str) -> list[tuple[str, str]]:
