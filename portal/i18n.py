@@ -190,6 +190,14 @@ def format_items(items: Iterable[str], lang: str | None = None) -> str:
     return format_list(names, locale=lang or locale_code()) if names else ""
 
 
+def addressee(name: str, company: str | None = None) -> str:
+    """A letter's opening line to a person, in the current language. Japanese and Korean letters name the
+    company with the person (on the line above in Japanese); English and Vietnamese keep to the person."""
+    if company and company.strip() and company.strip() != name.strip():
+        return gettext("Dear %(name)s (%(company)s),", name=name, company=company.strip())
+    return gettext("Dear %(name)s,", name=name)
+
+
 def with_note(text: str, *notes: str) -> str:
     """``text`` with notes in parentheses: "45 km (Cai Mep port, ships up to 160,000 DWT)"; in
     Japanese full-width, "45 km（カイメップ港、最大160,000 DWT）", so no half-width punctuation

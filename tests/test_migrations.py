@@ -76,3 +76,31 @@ def test_tags_differing_only_by_case_are_merged_when_tags_get_their_key(tmp_path
                 == sorted([(both, 1), (second, 1)])
             db.session.remove()
             db.engine.dispose()
+
+
+def test_stored_reply_templates_open_with_the_addressee_unless_staff_rewrote_the_opening(tmp_path):
+    templates = table("reply_templates", column("purpose"), column("lang"), column("body"))
+    rewritten = "안녕하세요, {investor_name} 님.\n\n본문"
+    with temporary_database(tmp_path) as url:
+        app = make_app(url, tmp_path / "instance")
+        with app.app_context():
+            upgrade(revision="b3d8f1a6c2e9")
+            db.session.execute(templates.update().where(templates.c.purpose == "documents", templates.c.lang == "ko")
+                               .values(body=rewritten))
+            db.session.commit()
+
+            def openings():
+                return {(row.purpose, row.lang): row.body.split("\n")[0]
+                        for row in db.session.execute(select(templates.c.purpose, templates.c.lang, templates.c.body))}
+
+            before = openings()
+            assert before[("first_answer", "ja")] == "{investor_name} 様"
+            upgrade()
+            after = openings()
+            assert after[("documents", "ko")] == "안녕하세요, {investor_name} 님."
+            assert {key: line for key, line in after.items() if key != ("documents", "ko")} \
+                == {key: "{addressee}" for key in before if key != ("documents", "ko")}
+            downgrade(revision="b3d8f1a6c2e9")
+            assert openings() == before
+            db.session.remove()
+            db.engine.dispose()

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.i18n import format_items
+from portal.i18n import addressee, format_items
 from portal.leads.models import Lead, ReplyTemplate
 
-PLACEHOLDERS = ("investor_name", "company", "interests", "reference", "officer_name", "officer_email")
+PLACEHOLDERS = ("addressee", "investor_name", "company", "interests", "reference", "officer_name", "officer_email")
 _PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
 
 
@@ -34,7 +34,9 @@ def interests(lead: Lead, lang: str) -> str:
 
 
 def values_for(lead: Lead, officer: User, lang: str) -> dict[str, str]:
-    return {"investor_name": lead.name, "company": lead.company or lead.name, "interests": interests(lead, lang),
+    with force_locale(lang):
+        opening = addressee(lead.name, lead.company)
+    return {"addressee": opening, "investor_name": lead.name, "company": lead.company or lead.name, "interests": interests(lead, lang),
             "reference": lead.reference, "officer_name": officer.name, "officer_email": officer.email}
 
 

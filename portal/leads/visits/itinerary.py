@@ -8,7 +8,7 @@ from flask_babel import force_locale, gettext as _
 
 from portal.clock import VIETNAM, as_utc
 from portal.dates import format_clock, format_day
-from portal.i18n import format_items, language_name
+from portal.i18n import addressee, format_items, language_name
 from portal.leads.models import Lead, SiteVisit, VisitStatus
 from portal.leads.visits.calendar import Invitation, build_invitation
 from portal.outbox.models import reply_address
@@ -38,7 +38,7 @@ def _stops(visit: SiteVisit, lang: str) -> list[tuple[str, str]]:
 def mail_context(lead: Lead, visit: SiteVisit, officer) -> dict:
     """What ``email/site_visit.txt`` shows, in the investor's language (call inside ``force_locale``)."""
     lang = lead.preferred_language
-    return {"investor_name": lead.name, "reference": lead.reference, "status": visit.status,
+    return {"addressee": addressee(lead.name, lead.company), "reference": lead.reference, "status": visit.status,
             "changed": visit.sequence > 0, "when": _when(visit),
             "day": format_day(as_utc(visit.starts_at), "long"), "stops": _stops(visit, lang),
             "meeting_point": visit.meeting_point, "guide_language": language_name(visit.guide_language),

@@ -45,8 +45,8 @@ def text_of(response) -> str:
 
 
 @pytest.mark.parametrize(("lang", "greeting", "language_named"), [
-    ("vi", "Kính gửi Kim Min-jun", "Vietnamese"), ("en", "Dear Kim Min-jun", "English"),
-    ("ko", "Kim Min-jun 님께", "Korean"), ("ja", "Kim Min-jun 様", "Japanese"),
+    ("vi", "Kính gửi Ông/Bà Kim Min-jun – Hanbit Chips,", "Vietnamese"), ("en", "Dear Kim Min-jun,", "English"),
+    ("ko", "Hanbit Chips Kim Min-jun 님께", "Korean"), ("ja", "Hanbit Chips\nKim Min-jun 様", "Japanese"),
 ])
 def test_a_template_is_filled_in_the_investors_language(staff_client, session, manager, templates, lang, greeting,
                                                         language_named):
@@ -56,11 +56,21 @@ def test_a_template_is_filled_in_the_investors_language(staff_client, session, m
     lead.parks = [park]
     session.commit()
     page = text_of(staff_client.get(f"/staff/leads/{lead.reference}/write?template=first_answer"))
-    assert greeting in page
+    body = page.split("<textarea")[1].split(">", 1)[1]
+    assert body.lstrip("\r\n").startswith(greeting + "\n\n")  # the letter opens as its readers expect
     assert park.text(lang).text.name in page and "Hanbit Chips" in page
     assert manager.name in page and manager.email in page
     assert f"who prefers {language_named}" in page
     assert "{" not in page.split("<textarea")[1].split("</textarea>")[0]  # every placeholder filled
+
+
+def test_a_letter_to_someone_without_a_company_names_them_once(staff_client, session, templates):
+    lead = factories.lead(name="佐藤 健", preferred_language="ja")
+    lead.company = ""
+    session.commit()
+    page = text_of(staff_client.get(f"/staff/leads/{lead.reference}/write?template=first_answer"))
+    body = page.split("<textarea")[1].split(">", 1)[1].lstrip("\r\n")
+    assert body.startswith("佐藤 健 様\n\n")  # no company line repeating the name above it
 
 
 def test_a_template_missing_in_the_investors_language_offers_the_english_one(staff_client, session, templates):

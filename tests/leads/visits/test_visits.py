@@ -127,9 +127,9 @@ def test_the_proposal_names_the_parks_and_dates_in_the_investors_language(staff_
     plan(staff_client, lead, vsip, bau_bang, button="propose")
     session.expire_all()
     [message] = invitations(session)
-    greeting = {"vi": "Kính gửi Ông/Bà Kim Min-jun", "en": "Dear Kim Min-jun", "ko": "Kim Min-jun 님께",
-                "ja": "Kim Min-jun 様"}[lang]
-    assert greeting in message.body
+    greeting = {"vi": "Kính gửi Ông/Bà Kim Min-jun – Hanbit Chips,", "en": "Dear Kim Min-jun,",
+                "ko": "Hanbit Chips Kim Min-jun 님께", "ja": "Hanbit Chips\nKim Min-jun 様"}[lang]
+    assert message.body.startswith(greeting + "\n")
     assert PARK_NAMES[lang] in message.body and OTHER_NAMES[lang] in message.body
     year = str(visit_day().year)
     assert year in message.subject and lead.reference in message.subject
