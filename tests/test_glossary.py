@@ -108,31 +108,35 @@ JAPANESE_HALF_WIDTH = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff][,.:;()!?]|[,.:;(
 VIETNAMESE_FAMILIAR_YOU = re.compile(r"(?<!\w)bạn(?! bè)(?!\w)", re.IGNORECASE)
 
 
+PUBLIC_LAYOUT = re.compile(r"""{%-?\s*extends\s+["']base\.html["']""")
+
+
 @lru_cache
 def places() -> dict[str, frozenset[str]]:
     """Each msgid with the files that use it, from a fresh extraction with locations (the catalogues have none)."""
-    pot = Path(tempfile.mkdtemp()) / "messages.pot"
-    CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l",
-                                "-k", "lazy_gettext", "-o", str(pot), str(ROOT)])
-    with pot.open("rb") as file:
-        return {(m.id if isinstance(m.id, str) else m.id[0]): frozenset(Path(path).resolve().relative_to(ROOT).as_posix()
-                                                                      for path, _ in m.locations)
-                for m in read_po(file) if m.id}
+    with tempfile.TemporaryDirectory() as folder:
+        pot = Path(folder) / "messages.pot"
+        CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l",
+                                    "-k", "lazy_gettext", "-o", str(pot), str(ROOT)])
+        with pot.open("rb") as file:
+            messages = [message for message in read_po(file) if message.id]
+    return {(m.id if isinstance(m.id, str) else m.id[0]):
+            frozenset(Path(path).resolve().relative_to(ROOT).as_posix() for path, _ in m.locations) for m in messages}
 
 
 def _may_be_formal(path: str) -> bool:
     """Mails to investors and public pages may write 합니다체; staff pages and mails to staff may not."""
     if path.startswith("portal/templates/email/"):
         return Path(path).name.split(".")[0] not in REGISTER["staff_mails"]
-    if path.endswith(".html") and "{% extends 'base.html' %}" in (ROOT / path).read_text(encoding="utf-8"):
+    if path.endswith(".html") and PUBLIC_LAYOUT.search((ROOT / path).read_text(encoding="utf-8")):
         return True
     return any(path.startswith(prefix) for prefix in REGISTER["formal_allowed"])
 
 
-def formal_staff_sentences(lang: str = "ko") -> list[tuple[str, str]]:
+def formal_staff_sentences() -> list[tuple[str, str]]:
     """(English, Korean) of the messages a staff member reads that are not in 해요체."""
     used = places()
-    return [(english, text) for english, text in catalogue(lang) if KOREAN_FORMAL.search(text)
+    return [(english, text) for english, text in catalogue("ko") if KOREAN_FORMAL.search(text)
             and not all(_may_be_formal(path) for path in used.get(english, ()) or ("?",))]
 
 
