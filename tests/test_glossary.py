@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import tomllib
 from functools import lru_cache
 from pathlib import Path
 
 import pytest
+from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,3 +97,70 @@ def test_the_check_finds_a_forbidden_word(tmp_path):
     with open(po, "rb") as file:
         texts = [message.string for message in read_po(file, locale="ko") if message.id]
     assert any(word in text for text in texts for _, lang, word in FORBIDDEN if lang == "ko")
+
+
+REGISTER = tomllib.loads((Path(__file__).parent / "glossary.toml").read_text(encoding="utf-8"))["register"]
+#: a sentence that ends in 하십시오체/합니다체 (…습니다, …합니다, …입니다, …니까?) or asks with …십시오
+KOREAN_FORMAL = re.compile(r"[가-힣](니다|니까)(?=[.?!:)\s]|$)|십시오")
+#: ASCII punctuation touching Japanese text, where Japanese writes 、。（）：
+JAPANESE_HALF_WIDTH = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff][,.:;()!?]|[,.:;()!?][\u3040-\u30ff\u4e00-\u9fff]")
+#: the familiar "bạn" (but not "bạn bè", friends): staff texts are neutral, investors are Quý vị or Ông/Bà
+VIETNAMESE_FAMILIAR_YOU = re.compile(r"(?<!\w)bạn(?! bè)(?!\w)", re.IGNORECASE)
+
+
+PUBLIC_LAYOUT = re.compile(r"""{%-?\s*extends\s+["']base\.html["']""")
+
+
+@lru_cache
+def places() -> dict[str, frozenset[str]]:
+    """Each msgid with the files that use it, from a fresh extraction with locations (the catalogues have none)."""
+    with tempfile.TemporaryDirectory() as folder:
+        pot = Path(folder) / "messages.pot"
+        CommandLineInterface().run(["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l",
+                                    "-k", "lazy_gettext", "-o", str(pot), str(ROOT)])
+        with pot.open("rb") as file:
+            messages = [message for message in read_po(file) if message.id]
+    return {(m.id if isinstance(m.id, str) else m.id[0]):
+            frozenset(Path(path).resolve().relative_to(ROOT).as_posix() for path, _ in m.locations) for m in messages}
+
+
+def _may_be_formal(path: str) -> bool:
+    """Mails to investors and public pages may write 합니다체; staff pages and mails to staff may not."""
+    if path.startswith("portal/templates/email/"):
+        return Path(path).name.split(".")[0] not in REGISTER["staff_mails"]
+    if path.endswith(".html") and PUBLIC_LAYOUT.search((ROOT / path).read_text(encoding="utf-8")):
+        return True
+    return any(path.startswith(prefix) for prefix in REGISTER["formal_allowed"])
+
+
+def formal_staff_sentences() -> list[tuple[str, str]]:
+    """(English, Korean) of the messages a staff member reads that are not in 해요체."""
+    used = places()
+    return [(english, text) for english, text in catalogue("ko") if KOREAN_FORMAL.search(text)
+            and not all(_may_be_formal(path) for path in used.get(english, ()) or ("?",))]
+
+
+def test_korean_staff_texts_and_staff_mails_are_in_haeyo_style():
+    """해요체 on the staff side (…했어요, …없어요, …해 주세요), not 저장되었습니다 or 필요하십니까?"""
+    found = formal_staff_sentences()
+    assert not found, f"{len(found)} Korean staff messages are in 합니다체/하십시오체: {found[:5]}"
+
+
+def test_the_register_check_knows_the_staff_side_from_the_investor_side():
+    used = places()
+    assert used["Saved."] and not all(_may_be_formal(path) for path in used["Saved."])
+    assert all(_may_be_formal(path) for path in used["Thank you for your inquiry. An investment officer will answer "
+                                                      "you within one working day."])
+    assert not _may_be_formal("portal/templates/email/lead_assigned.txt")
+    assert KOREAN_FORMAL.search("저장되었습니다.") and KOREAN_FORMAL.search("어떤 내용입니까?")
+    assert not KOREAN_FORMAL.search("저장했어요.") and not KOREAN_FORMAL.search("무엇이 필요하신가요?")
+
+
+def test_japanese_uses_full_width_punctuation_inside_sentences():
+    found = [(english, text) for english, text in catalogue("ja") if JAPANESE_HALF_WIDTH.search(text)]
+    assert not found, f"ja writes half-width punctuation in Japanese text: {found[:5]}"
+
+
+def test_vietnamese_does_not_address_the_reader_as_ban():
+    found = [(english, text) for english, text in catalogue("vi") if VIETNAMESE_FAMILIAR_YOU.search(text)]
+    assert not found, f"vi says 'bạn' to the reader in: {found[:5]}"
