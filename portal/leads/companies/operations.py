@@ -29,7 +29,6 @@ from portal.leads.models import (
     RegisteredProject,
     Visit,
 )
-from portal.leads.queries import HOLIDAY_HORIZON
 from portal.leads.rules.aftercare import add_months, next_working_day, visit_due_on
 from portal.search_text import fold
 
@@ -59,12 +58,13 @@ def refresh_visit_due(company: Company, holidays: Container[date] | None = None)
 def refresh_visit_due_around(day: date) -> int:
     """After a holiday on ``day`` is added or removed: a due day moves only if it was that day (it
     goes on to the next working day) or the first working day after it (it may come back to ``day``),
-    so only those companies are recomputed, in the caller's transaction. Returns how many moved."""
-    following = day + timedelta(days=1)
-    after = next_working_day(following, queries.holidays_between(following, following + HOLIDAY_HORIZON))
+    so only those companies are recomputed (the holidays read once), in the caller's transaction.
+    Returns how many moved."""
+    holidays = set(db.session.scalars(select(Holiday.day)))
+    after = next_working_day(day + timedelta(days=1), holidays)
     companies = db.session.scalars(select(Company).where(Company.visit_due_on >= day, Company.visit_due_on <= after)
                                    .options(selectinload(Company.projects)))
-    moved = sum(refresh_visit_due(company) for company in companies)
+    moved = sum(refresh_visit_due(company, holidays) for company in companies)
     db.session.flush()
     return moved
 
