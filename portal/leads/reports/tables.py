@@ -87,7 +87,6 @@ def chosen_filters(filters: reports.ReportFilters) -> list[str]:
     return [name for name in FILTER_NAMES if used[name]]
 
 
-
 @dataclass(frozen=True)
 class Column:
     label: Any
