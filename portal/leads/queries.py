@@ -559,6 +559,11 @@ def working_hours_after(start: datetime, hours: float) -> datetime:
     return add_working_hours(start, hours, days)
 
 
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and not a public holiday recorded by the administrators."""
+    return day.weekday() < 5 and db.session.scalar(select(Holiday.id).where(Holiday.day == day)) is None
+
+
 def working_days_after(day: date, days: int) -> date:
     """``rules.deadlines.add_working_days`` with the public holidays recorded by the administrators."""
     last = day + HOLIDAY_HORIZON + timedelta(days=2 * days)

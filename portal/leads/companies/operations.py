@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal import audit, clock
 from portal.auth.models import User
@@ -16,6 +20,7 @@ from portal.leads.models import (
     CompanyLeadRelation,
     Event,
     EventCompany,
+    Holiday,
     Lead,
     LeadKind,
     LeadSource,
@@ -24,7 +29,7 @@ from portal.leads.models import (
     RegisteredProject,
     Visit,
 )
-from portal.leads.rules.aftercare import add_months, visit_due_on
+from portal.leads.rules.aftercare import add_months, next_working_day, visit_due_on
 from portal.search_text import fold
 
 COMPANY_FIELDS = ("name", "name_latin", "country", "sector_id", "parent_group", "owner_id", "visit_every_months",
@@ -35,15 +40,44 @@ PROJECT_FIELDS = ("name", "park_id", "registered_capital_usd", "jobs", "certific
 VISIT_FIELDS = ("visited_on", "kind", "attendees", "summary", "follow_up", "follow_up_due")
 
 
-def refresh_visit_due(company: Company) -> None:
-    """The next contact's due day, from the last contact (or the record's creation) and the rhythm."""
+def refresh_visit_due(company: Company, holidays: Container[date] | None = None) -> bool:
+    """The next contact's due day, from the last contact (or the record's creation) and the rhythm;
+    ``holidays``: every holiday, when the caller has read them for many companies. True if it moved."""
     since = company.last_contact_on or clock.as_utc(company.created_at or clock.now()).astimezone(clock.VIETNAM).date()
     months = queries.rhythm_of(company)
-    # The holidays a due day may run into: a month past the plain date is more than Tết's longest break
-    holidays = queries.holidays_between(since, add_months(since, months) + timedelta(days=31))
+    if holidays is None:
+        # The holidays a due day may run into: a month past the plain date is more than Tết's longest break
+        holidays = queries.holidays_between(since, add_months(since, months) + timedelta(days=31))
     due = visit_due_on(since, months, holidays)
-    if company.visit_due_on != due:
-        company.visit_due_on = due
+    if company.visit_due_on == due:
+        return False
+    company.visit_due_on = due
+    return True
+
+
+def refresh_visit_due_around(day: date) -> int:
+    """After a holiday on ``day`` is added or removed: a due day moves only if it was that day (it
+    goes on to the next working day) or the first working day after it (it may come back to ``day``),
+    so only those companies are recomputed (the holidays read once), in the caller's transaction.
+    Returns how many moved."""
+    holidays = set(db.session.scalars(select(Holiday.day)))
+    after = next_working_day(day + timedelta(days=1), holidays)
+    companies = db.session.scalars(select(Company).where(Company.visit_due_on >= day, Company.visit_due_on <= after)
+                                   .options(selectinload(Company.projects)))
+    moved = sum(refresh_visit_due(company, holidays) for company in companies)
+    db.session.flush()
+    return moved
+
+
+def refresh_every_visit_due() -> int:
+    """Every company's due day again (``flask reports refresh``: after holidays or companies written
+    around the session), the holidays read once. Returns how many moved."""
+    holidays = set(db.session.scalars(select(Holiday.day)))
+    companies = db.session.scalars(select(Company).options(selectinload(Company.projects))
+                                   .execution_options(yield_per=500))
+    moved = sum(refresh_visit_due(company, holidays) for company in companies)
+    db.session.flush()
+    return moved
 
 
 def save_company(company: Company | None, values: dict, user: User) -> Company:

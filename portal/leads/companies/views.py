@@ -293,14 +293,19 @@ def _event(event_id: int) -> Event:
 
 @bp.get("/events/<int:event_id>/companies")
 def event_companies(event_id: int):
-    event = _event(event_id)
+    return event_page(_event(event_id))
+
+
+def event_page(event: Event, issue_form: EventIssueForm | None = None, status: int = 200):
+    """The event's page; ``issue_form``: an issue refused, shown again with its messages and what was typed."""
     invited = queries.invited(event.id)
     workable = [link.company for link in invited if can_work_on_company(current_user, link.company)]
     return render_template(
         "leads/companies/event.html", event=event, invited=invited, today=clock.today_in_vietnam(),
         issues=issue_queries.raised_at(event.id, current_user),
-        issue_form=EventIssueForm(lead_queries.staff_members(), workable),
-        invite_form=InviteForm(queries.companies_by_name(), invited) if current_user.can(Role.MANAGER) else None)
+        issue_form=issue_form or EventIssueForm(lead_queries.staff_members(), workable),
+        invite_form=InviteForm(queries.companies_by_name(), invited) if current_user.can(Role.MANAGER) else None), \
+        status
 
 
 @bp.post("/events/<int:event_id>/companies")

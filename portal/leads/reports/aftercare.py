@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, func, select
 from portal.auth.models import User
 from portal.extensions import db
 from portal.leads.models import Company, CompanyLead, CompanyLeadRelation, Issue, Lead, LeadStatus
+from portal.projects.models import Sector
 
 
 @dataclass
@@ -65,15 +66,32 @@ class RhythmRow:
         return self.on_rhythm * 100 / self.companies if self.companies else None
 
 
-def visited_on_rhythm(today: date, owner: str) -> list[RhythmRow]:
-    """Per account officer: the companies, and those whose next contact is not yet overdue today."""
-    on_rhythm = case((Company.visit_due_on >= today, 1), else_=0)
-    stmt = select(Company.owner_id, func.count(Company.id), func.coalesce(func.sum(on_rhythm), 0)).group_by(
-        Company.owner_id)
+def _owned_by(owner_column, owner: str) -> list:
+    """The report's owner filter ("" anyone, "none" nobody, else a user id) on ``owner_column``."""
     if owner == "none":
-        stmt = stmt.where(Company.owner_id.is_(None))
-    elif owner.isdigit():
-        stmt = stmt.where(Company.owner_id == int(owner))
+        return [owner_column.is_(None)]
+    if owner.isdigit():
+        return [owner_column == int(owner)]
+    return []
+
+
+def company_conditions(sector: str, country: str) -> list:
+    """The report's sector and country filters on the company (its own sector and country)."""
+    conditions = []
+    if sector:
+        conditions.append(Company.sector_id.in_(select(Sector.id).where(Sector.code == sector)))
+    if country:
+        conditions.append(Company.country == country)
+    return conditions
+
+
+def visited_on_rhythm(today: date, owner: str, sector: str = "", country: str = "") -> list[RhythmRow]:
+    """Per account officer: the companies (of the sector and country, when chosen), and those whose
+    next contact is not yet overdue today."""
+    on_rhythm = case((Company.visit_due_on >= today, 1), else_=0)
+    stmt = (select(Company.owner_id, func.count(Company.id), func.coalesce(func.sum(on_rhythm), 0))
+            .where(*_owned_by(Company.owner_id, owner), *company_conditions(sector, country))
+            .group_by(Company.owner_id))
     rows = db.session.execute(stmt).all()
     users = {user.id: user for user in db.session.scalars(
         select(User).where(User.id.in_([row[0] for row in rows if row[0]])))} if any(r[0] for r in rows) else {}
@@ -102,17 +120,20 @@ class IssueTally:
         return median(self.days_to_resolve) if self.days_to_resolve else None
 
 
-def issue_tallies(first: date | None, last: date | None, owner: str, today: date) -> dict[str, list[IssueTally]]:
-    """Issues raised in the period, by category and by agency (the most raised first)."""
-    stmt = select(Issue.category, Issue.agency, Issue.raised_on, Issue.due_on, Issue.resolved_on, Issue.status)
+def issue_tallies(first: date | None, last: date | None, owner: str, today: date, sector: str = "",
+                  country: str = "") -> dict[str, list[IssueTally]]:
+    """Issues raised in the period, by category and by agency (the most raised first). With a sector
+    or a country chosen, only the issues of companies of that sector or country (an issue not linked
+    to a company yet has neither)."""
+    stmt = (select(Issue.category, Issue.agency, Issue.raised_on, Issue.due_on, Issue.resolved_on, Issue.status)
+            .where(*_owned_by(Issue.owner_id, owner)))
     if first:
         stmt = stmt.where(Issue.raised_on >= first)
     if last:
         stmt = stmt.where(Issue.raised_on <= last)
-    if owner == "none":
-        stmt = stmt.where(Issue.owner_id.is_(None))
-    elif owner.isdigit():
-        stmt = stmt.where(Issue.owner_id == int(owner))
+    by_company = company_conditions(sector, country)
+    if by_company:
+        stmt = stmt.join(Company, Company.id == Issue.company_id).where(*by_company)
     groups: dict[str, dict[str, IssueTally]] = {"category": {}, "agency": {}}
     for category, agency, raised_on, due_on, resolved_on, status in db.session.execute(stmt):
         for by, key in (("category", category), ("agency", agency)):

@@ -407,13 +407,17 @@ class Report:
         return aftercare.reinvestment_split(lead_conditions(self.filters))
 
     def visited_on_rhythm(self) -> list:
+        """Today's figures: the period and the lead's source do not apply to companies."""
         return aftercare.visited_on_rhythm(clock.as_utc(self.now).astimezone(clock.VIETNAM).date(),
-                                           self.filters.owner)
+                                           self.filters.owner, self.filters.sector, self.filters.country)
 
     @cached_property
     def issues(self) -> dict[str, list]:
-        return aftercare.issue_tallies(self.filters.received_from, self.filters.received_to, self.filters.owner,
-                                       clock.as_utc(self.now).astimezone(clock.VIETNAM).date())
+        """Issues raised in the period; a lead's source does not apply to them."""
+        filters = self.filters
+        return aftercare.issue_tallies(filters.received_from, filters.received_to, filters.owner,
+                                       clock.as_utc(self.now).astimezone(clock.VIETNAM).date(), filters.sector,
+                                       filters.country)
 
     def referrals_by_investors(self) -> list[ReferrerRank]:
         """The leads companies already here brought (referrers of the kind "existing investor")."""

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from babel import UnknownLocaleError, units
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 
-from portal.i18n import current_language, format_number, format_percent, language_name, locale_code
+from portal.i18n import current_language, format_items, format_number, format_percent, language_name, locale_code
 from portal.dates import format_month
 from portal.money import format_usd
 from portal.leads.countries import country_name
@@ -69,6 +69,23 @@ def in_csv(kind: str, value):
 
 # --- sections ----------------------------------------------------------------------------
 
+#: The report's filters, by what a section may honour; their names as the "not filtered by" note says them.
+FILTER_NAMES = {
+    "period": _l("the period"),
+    "sector": _l("the sector"),
+    "country": _l("the country or territory"),
+    "source": _l("the source"),
+    "owner": _l("the owner"),
+}
+EVERY_FILTER = frozenset(FILTER_NAMES)
+
+
+def chosen_filters(filters: reports.ReportFilters) -> list[str]:
+    """The filters in use, in ``FILTER_NAMES`` order."""
+    used = {"period": filters.received_from or filters.received_to, "sector": filters.sector,
+            "country": filters.country, "source": filters.source, "owner": filters.owner}
+    return [name for name in FILTER_NAMES if used[name]]
+
 
 @dataclass(frozen=True)
 class Column:
@@ -101,6 +118,17 @@ class Section:
     bars: tuple[int, ...] = (1,)
     #: What an empty section says, when it is not about leads.
     empty: Any = None
+    #: The filters its figures honour; the page names the others in use (``not_filtered``).
+    filters: frozenset = EVERY_FILTER
+
+    def not_filtered(self, filters: reports.ReportFilters) -> str:
+        """"Not filtered by the source, which does not apply here.", or "" when every filter in use applies."""
+        ignored = [FILTER_NAMES[name] for name in chosen_filters(filters) if name not in self.filters]
+        if not ignored:
+            return ""
+        return ngettext("Not filtered by %(names)s, which does not apply here.",
+                        "Not filtered by %(names)s, which do not apply here.", len(ignored),
+                        names=format_items(ignored))
 
 
 @dataclass
@@ -264,7 +292,12 @@ def _issue_columns(label, name: Callable[[str], Any]) -> tuple[Column, ...]:
 
 NO_ISSUE = _l("No issue raised in this period.")
 ISSUES_NOTE = _l("Issues raised by investors in the period (by the day they were raised). On time: resolved by "
-                 "their due day; days to resolve are calendar days from raising to resolving.")
+                 "their due day; days to resolve are calendar days from raising to resolving. The sector and the "
+                 "country are the company's; the owner is the issue's.")
+#: Companies are counted today, by their account officer, sector and country: no period, no lead source.
+RHYTHM_FILTERS = frozenset({"sector", "country", "owner"})
+#: Issues by the day they were raised, their owner and their company's sector and country; no lead source.
+ISSUE_FILTERS = frozenset({"period", "sector", "country", "owner"})
 
 
 def _split_columns() -> tuple[Column, ...]:
@@ -287,19 +320,21 @@ SECTIONS += (
                "expansion); every other registered lead is a new investor. Jobs as stated on the lead."),
             _split_columns(), lambda report: report.reinvestment(), bars=(2, 5)),
     Section("visit-rhythm", _l("Companies seen on their contact rhythm"),
-            _l("Today: each account officer's companies, and those whose next contact is not yet overdue."),
+            _l("Today: each account officer's companies (of the sector and country chosen), and those whose next "
+               "contact is not yet overdue."),
             (Column(_l("Account officer"), "label", lambda row: _named(row.owner, _l("Nobody"))),
              Column(_l("Companies"), "count", lambda row: row.companies),
              Column(_l("On rhythm"), "count", lambda row: row.on_rhythm),
              Column(_l("Overdue for a contact"), "count", lambda row: row.overdue),
              Column(_l("Share on rhythm"), "percent", lambda row: row.share)),
-            lambda report: report.visited_on_rhythm(), bars=(2, 3), empty=_l("No company matches.")),
+            lambda report: report.visited_on_rhythm(), bars=(2, 3), empty=_l("No company matches."),
+            filters=RHYTHM_FILTERS),
     Section("issues-categories", _l("Investors' issues by category"), ISSUES_NOTE,
             _issue_columns(_l("Category"), lambda key: str(ISSUE_CATEGORY_LABELS[IssueCategory(key)])),
-            lambda report: report.issues["category"], bars=(1, 2), empty=NO_ISSUE),
+            lambda report: report.issues["category"], bars=(1, 2), empty=NO_ISSUE, filters=ISSUE_FILTERS),
     Section("issues-agencies", _l("Investors' issues by agency"), ISSUES_NOTE,
             _issue_columns(_l("Agency"), lambda key: str(AGENCY_LABELS[Agency(key)])),
-            lambda report: report.issues["agency"], bars=(1, 2), empty=NO_ISSUE),
+            lambda report: report.issues["agency"], bars=(1, 2), empty=NO_ISSUE, filters=ISSUE_FILTERS),
     Section("investor-referrals", _l("Referrals brought by existing investors"),
             _l("Leads received in the period that companies already here introduced (referrers of the kind "
                "\"existing investor\")."),

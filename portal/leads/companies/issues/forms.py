@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.auth.forms import StaffForm
 from portal.form_messages import REQUIRED
+from portal.leads import queries as lead_queries
 from portal.leads.capture.forms import PublicForm, _checkboxes, _email, _message, _phone, _text
 from portal.leads.companies.issues.queries import SORTS, IssueFilters
 from portal.leads.models import AGENCY_LABELS, ISSUE_CATEGORY_LABELS, ISSUE_STATUS_LABELS, IssueStatus
@@ -17,6 +18,8 @@ from portal.query_form import QueryForm
 SORT_LABELS = {"due": _l("Due date"), "raised": _l("Newest first"), "company": _l("Company"),
                "status": _l("Status")}
 CHOOSE_ONE = _l("Please choose one.")
+NOT_A_WORKING_DAY = _l("The centre does not work that day (a weekend or a public holiday). Please choose a working "
+                       "day.")
 
 
 def _choices(first_label, labels: dict) -> list[SelectChoice]:
@@ -50,10 +53,17 @@ class IssueForm(StaffForm):
     description = TextAreaField(_l("What the investor said"), [Optional(), Length(max=5000)])
     owner = SelectField(_l("Owner"), default="")
     due_on = DateField(_l("Due on (empty: by the working days set)"), [Optional()])
+    #: A due day the issue already has, kept even if it has since become a holiday (the edit form).
+    kept_due_on = None
 
     def __init__(self, users, **kwargs):
         super().__init__(**kwargs)
         self.owner.choices = [SelectChoice("", _l("Nobody"))] + [SelectChoice(str(u.id), u.name) for u in users]
+
+    def validate_due_on(self, field):
+        """A due day the centre can keep: a working day (the overdue warnings count them)."""
+        if field.data and field.data != self.kept_due_on and not lead_queries.is_working_day(field.data):
+            raise ValidationError(NOT_A_WORKING_DAY)
 
     def values(self) -> dict:
         return {"category": self.category.data, "agency": self.agency.data, "subject": self.subject.data.strip(),
@@ -65,8 +75,9 @@ class IssueEditForm(IssueForm):
     due_on = DateField(_l("Due on"), [InputRequired(message=_l("Please choose a date."))])
     company = SelectField(_l("Company"), default="")
 
-    def __init__(self, users, companies, **kwargs):
+    def __init__(self, users, companies, kept_due_on=None, **kwargs):
         super().__init__(users, **kwargs)
+        self.kept_due_on = kept_due_on
         self.company.choices = [SelectChoice("", _l("Not linked yet"))] + [
             SelectChoice(str(c.id), c.name) for c in companies]
 

@@ -16,6 +16,7 @@ from portal.i18n import current_language
 from portal.leads import queries as lead_queries
 from portal.leads.companies import queries as company_queries
 from portal.leads.companies.issues import operations, queries
+from portal.leads.companies.views import event_page
 from portal.leads.companies.issues.forms import (EventIssueForm, IssueEditForm, IssueFilterForm, IssueStatusForm,
                                                  InvestorSupportForm)
 from portal.leads.models import Event, Issue, IssueSource, IssueStatus
@@ -127,7 +128,7 @@ def edit(issue_reference: str):
     companies = queries.companies_to_link(current_user)
     if issue.company is not None and issue.company not in companies:
         companies.insert(0, issue.company)  # an owner keeps the link a colleague's company gave the issue
-    form = IssueEditForm(lead_queries.staff_members(), companies, obj=issue)
+    form = IssueEditForm(lead_queries.staff_members(), companies, kept_due_on=issue.due_on, obj=issue)
     if not form.is_submitted():
         form.owner.data, form.company.data = str(issue.owner_id or ""), str(issue.company_id or "")
     if form.validate_on_submit():
@@ -146,8 +147,7 @@ def log_at_event(event_id: int):
     workable = [company for company in invited if can_work_on_company(current_user, company)]
     form = EventIssueForm(lead_queries.staff_members(), workable)
     if not form.validate():
-        flash(_("Please choose the company and give the issue a category, an agency and a subject."), "error")
-        return redirect(url_for("companies.event_companies", event_id=event.id, _anchor="issues"))
+        return event_page(event, issue_form=form, status=400)
     company = company_queries.company(int(form.company.data)) or abort(404)
     issue = operations.log_issue(company, form.values(), current_user, IssueSource.EVENT, event.id)
     db.session.commit()
