@@ -118,6 +118,18 @@ def test_public_pages_have_no_wcag_a_or_aa_violations(live_server, page, catalog
     assert [switcher.nth(i).get_attribute("lang") for i in range(4)] == list(LANGS)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_inquiry_form_with_its_errors_has_no_wcag_a_or_aa_violations(live_server, page, catalogue, lang):
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/{lang}/inquire?project=chip-fab")
+        page.locator(".lead-form button[type=submit]").click()  # nothing filled in
+        page.wait_for_load_state()
+        assert page.locator(".field-error").count() >= 5
+        assert page.locator(".field-invalid").count() >= 5
+        assert wcag_violations(page) == "", f"/{lang}/inquire with errors at {width} px"
+
+
 def test_officer_drags_a_lead_to_contacted_and_notes_the_call(app, live_server, page, session):
     officer = factories.user(name="Lê Hoàng Anh", language="en")
     lead = factories.lead("Hanbit Electronics", owner=officer)
