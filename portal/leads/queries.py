@@ -447,8 +447,9 @@ def board(filters: LeadFilters, viewer: User, per_column: int = 50) -> list[Boar
 
 
 def open_tasks_for(user: User, until: date) -> list[Task]:
+    """The user's open tasks due by ``until``, on leads and on companies alike, the oldest first."""
     stmt = (select(Task).where(Task.assignee_id == user.id, Task.done_at.is_(None), Task.due_date <= until)
-            .order_by(Task.due_date, Task.id).options(joinedload(Task.lead)))
+            .order_by(Task.due_date, Task.id).options(joinedload(Task.lead), joinedload(Task.company)))
     return list(db.session.scalars(stmt))
 
 
@@ -557,6 +558,11 @@ def working_hours_after(start: datetime, hours: float) -> datetime:
     days = set(db.session.scalars(select(Holiday.day).where(Holiday.day >= first,
                                                             Holiday.day <= first + HOLIDAY_HORIZON)))
     return add_working_hours(start, hours, days)
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday, and not a public holiday the administrators recorded."""
+    return day.weekday() < 5 and db.session.scalar(select(Holiday.id).where(Holiday.day == day)) is None
 
 
 def working_days_after(day: date, days: int) -> date:

@@ -20,7 +20,7 @@ from portal.auth.models import Role, User
 from portal.clock import start_of_day
 from portal.extensions import db
 from portal.leads import queries
-from portal.leads.models import Holiday, Lead, LeadStatus, Task
+from portal.leads.models import Lead, LeadStatus, Task
 from portal.outbox import queue_mail
 from portal.outbox.models import OutboxMessage
 
@@ -42,10 +42,6 @@ class Digest:
     def empty(self) -> bool:
         return not (self.tasks or self.late_answers or self.answers_due_today or self.unassigned
                     or self.replies_waiting or self.follow_ups)
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and db.session.scalar(select(Holiday.id).where(Holiday.day == day)) is None
 
 
 def digest_for(user: User, today: date) -> Digest:
@@ -74,7 +70,7 @@ def _already_sent(user: User, today: date) -> bool:
 def send_daily_digests(force: bool = False) -> int:
     """Queue today's reminders in the outbox; returns how many were written."""
     today = clock.today_in_vietnam()
-    if not force and not is_working_day(today):
+    if not force and not queries.is_working_day(today):
         return 0
     written = 0
     for user in db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)):
