@@ -214,9 +214,10 @@ def company(company_id: int) -> Company | None:
                      selectinload(Company.contacts), selectinload(Company.projects).selectinload(RegisteredProject.park),
                      selectinload(Company.visits).selectinload(Visit.user),
                      selectinload(Company.issues).selectinload(Issue.owner),
-                     selectinload(Company.tasks).joinedload(Task.assignee),
+                     # in the company's own statement: its follow-ups are few
+                     joinedload(Company.tasks).joinedload(Task.assignee),
                      selectinload(Company.lead_links).selectinload(CompanyLead.lead).selectinload(Lead.stage)))
-    return db.session.scalars(stmt).one_or_none()
+    return db.session.scalars(stmt).unique().one_or_none()
 
 
 def task_of(company_id: int, task_id: int) -> Task | None:
