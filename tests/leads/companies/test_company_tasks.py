@@ -257,3 +257,16 @@ def test_the_migration_turns_each_visits_follow_up_into_a_task_of_its_company(tm
             assert summaries[nobody] == "Lunch\n\nFollow-up: Send the brochure (2026-11-30)"
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.mark.parametrize("owners", ["neither", "both"])
+def test_a_task_belongs_to_a_lead_or_to_a_company_never_both_nor_neither(session, manager, owners):
+    from sqlalchemy.exc import IntegrityError
+
+    company, lead = factories.company("Either Co"), factories.lead("Or Lead")
+    task = Task(title="Call", due_date=TODAY, assignee_id=manager.id, lead_id=lead.id if owners == "both" else None,
+                company_id=company.id if owners == "both" else None)
+    session.add(task)
+    with pytest.raises(IntegrityError):
+        session.flush()
+    session.rollback()
