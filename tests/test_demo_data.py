@@ -100,6 +100,12 @@ def test_demo_companies_show_every_aftercare_situation_and_load_twice(session):
     hanbit = next(company for company in companies if company.referrer is not None)
     assert session.scalars(select(Lead).where(Lead.referrer_id == hanbit.referrer_id)).all()
     assert all(company.visit_due_on for company in companies)
+    # The visits' follow-ups: open (one overdue) and done, each due on a working day, under its visit
+    tasks = [task for company in companies for task in company.tasks]
+    assert {task.done_at is None for task in tasks} == {True, False}
+    assert any(task.overdue(today) for task in tasks)
+    assert all(task.due_date.weekday() < 5 and task.visit_id and task.lead_id is None for task in tasks)
+    assert all(task.assignee.active for task in tasks)
 
 
 def test_demo_issues_in_every_state_and_the_yearly_meeting_load_twice(session):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from portal.clock import VIETNAM
 from portal.extensions import db
 from portal.leads.models import Activity, Consent, Lead, LeadStatus, LostReason, Referrer, Stage, StageChange, Task
 from portal.leads.operations import tags_named
-from portal.leads.queries import working_hours_after
+from portal.leads.queries import working_days_after, working_hours_after
 from portal.leads.rules.priority import priority_score
 from portal.privacy import NOTICE_VERSION
 from portal.projects.models import IndustrialPark, InvestmentProject, Location, ParkText, ProjectText, Sector
@@ -285,14 +285,22 @@ def load_demo_companies(users: dict[str, User]) -> int:
                 land_lease_ends_on=days(item["lease_in_days"])))
         for item in data["contacts"]:
             company.contacts.append(CompanyContact(**item))
-        for item in data["visits"]:
-            company.visits.append(Visit(visited_on=days(-item["days_ago"]), kind=item["kind"],
-                                        attendees=item["attendees"], summary=item["summary"],
-                                        follow_up=item["follow_up"], follow_up_due=days(item["follow_up_in_days"]),
-                                        user=users.get(item["by"])))
+        visits = [(Visit(visited_on=days(-item["days_ago"]), kind=item["kind"], attendees=item["attendees"],
+                         summary=item["summary"], user=users.get(item["by"])), item) for item in data["visits"]]
+        company.visits.extend(visit for visit, _ in visits)
         company.last_contact_on = max((visit.visited_on for visit in company.visits), default=None)
         db.session.add(company)
         db.session.flush()
+        for visit, item in visits:
+            for entry in item["tasks"]:
+                # Due on a working day, as staff must choose; done ones were done on their due day
+                due = working_days_after(days(entry["due_in_days"]) - timedelta(days=1), 1)
+                done_at = None
+                if entry.get("done"):
+                    done_at = min(now, datetime.combine(due, time(10), VIETNAM).astimezone(timezone.utc))
+                company.tasks.append(Task(visit_id=visit.id, title=entry["title"], due_date=due,
+                                          assignee=users[entry["for"]], created_by_id=visit.user_id,
+                                          done_at=done_at))
         refresh_visit_due(company)
         added += 1
     db.session.flush()

@@ -1,16 +1,20 @@
 """Forms for investor companies: the record, its contacts, its registered projects, a visit, and the list's filters."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DecimalField, EmailField, IntegerField, SearchField, SelectField, StringField, \
-    TextAreaField
+from wtforms import DateField, DecimalField, EmailField, FieldList, Form, FormField, IntegerField, SearchField, \
+    SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from portal.auth.forms import StaffForm
-from portal.form_messages import BAD_EMAIL, REQUIRED, in_range
+from portal.auth.models import User
+from portal.form_messages import BAD_EMAIL, REQUIRED, PortalMeta, in_range
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
+from portal.leads import queries as lead_queries
 from portal.leads.companies.queries import SORTS, CompanyFilters
 from portal.leads.countries import countries
 from portal.leads.models import VISIT_KIND_LABELS
@@ -121,30 +125,79 @@ class RegisteredProjectForm(StaffForm):
                 "incentive_ends_on": self.incentive_ends_on.data, "land_lease_ends_on": self.land_lease_ends_on.data}
 
 
+#: Rows for follow-up tasks under a visit; the empty ones are left out.
+FOLLOW_UP_ROWS = 3
+
+
+class FollowUpTaskForm(Form):
+    """One follow-up the visit promised: what, by when, who does it. A row left empty is no task."""
+
+    class Meta(PortalMeta):
+        pass
+
+    title = StringField(_l("Follow-up task"), [Optional(), Length(max=200)])
+    due_date = DateField(_l("Due on"), [Optional()])
+    #: Checked by ``VisitForm.validate`` against whoever may work on the company, in the filled rows only.
+    assignee = SelectField(_l("For"), validate_choice=False)
+
+    def filled(self) -> bool:
+        return bool(_text(self.title) or self.due_date.data or self.due_date.raw_data and self.due_date.raw_data[0])
+
+    def validate_due_date(self, field):
+        if field.data is not None and not lead_queries.is_working_day(field.data):
+            raise ValidationError(_l("Choose a working day: not a Saturday, a Sunday or a public holiday."))
+
+    def validate(self, extra_validators=None) -> bool:
+        """A filled row needs its title and its day (empty fields stop at ``Optional``, as in the empty rows)."""
+        valid = super().validate(extra_validators)
+        if self.filled() and not _text(self.title):
+            self.title.errors = [*self.title.errors, _l("Say what the follow-up is.")]
+            valid = False
+        if self.filled() and self.due_date.data is None and not self.due_date.errors:
+            self.due_date.errors = [PICK_A_DATE]
+            valid = False
+        return valid
+
+
 class VisitForm(StaffForm):
     visited_on = DateField(_l("Date"), [DataRequired(message=PICK_A_DATE)])
     kind = SelectField(_l("Kind of contact"), choices=[SelectChoice(k.value, v) for k, v in VISIT_KIND_LABELS.items()])
     attendees = StringField(_l("Who went"), [Optional(), Length(max=500)])
     summary = TextAreaField(_l("What was said"), [DataRequired(message=REQUIRED), Length(max=10000)])
-    follow_up = StringField(_l("Follow-up"), [Optional(), Length(max=500)])
-    follow_up_due = DateField(_l("Follow-up due on"), [Optional()])
+    tasks = FieldList(FormField(FollowUpTaskForm), min_entries=FOLLOW_UP_ROWS, max_entries=10)
 
-    def __init__(self, today, **kwargs):
+    def __init__(self, today, assignees, default_assignee, **kwargs):
+        """``assignees``: who may be given a follow-up (whoever may work on the company);
+        ``default_assignee`` is chosen in the empty rows (the account officer)."""
         super().__init__(**kwargs)
         self.today = today
+        self.assignees = {str(user.id): user for user in assignees}
+        choices = [SelectChoice(key, user.name) for key, user in self.assignees.items()]
+        for entry in self.tasks:
+            entry.form.assignee.choices = choices
+            if not entry.form.filled() and not self.is_submitted():
+                entry.form.assignee.data = str(default_assignee.id)
 
     def validate_visited_on(self, field):
         if field.data and field.data > self.today:
             raise ValidationError(_l("A contact is logged once it has happened: the date cannot be in the future."))
 
-    def validate_follow_up_due(self, field):
-        if field.data and not _text(self.follow_up):
-            raise ValidationError(_l("Say what the follow-up is."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for row in (entry.form for entry in self.tasks):
+            if row.filled() and row.assignee.data not in self.assignees:
+                row.assignee.errors = [*row.assignee.errors, _l("Choose who does it.")]
+                valid = False
+        return valid
 
     def values(self) -> dict:
         return {"visited_on": self.visited_on.data, "kind": self.kind.data, "attendees": _text(self.attendees),
-                "summary": _text(self.summary), "follow_up": _text(self.follow_up),
-                "follow_up_due": self.follow_up_due.data}
+                "summary": _text(self.summary)}
+
+    def follow_ups(self) -> list[tuple[str, date, User]]:
+        """The filled rows: (title, due day, assignee)."""
+        return [(_text(row.title), row.due_date.data, self.assignees[row.assignee.data])
+                for row in (entry.form for entry in self.tasks) if row.filled()]
 
 
 class CompanyUploadForm(StaffForm):

@@ -27,6 +27,7 @@ from portal.leads.models import (
     Referrer,
     ReferrerKind,
     RegisteredProject,
+    Task,
     Visit,
 )
 from portal.leads.rules.aftercare import add_months, next_working_day, visit_due_on
@@ -37,7 +38,6 @@ COMPANY_FIELDS = ("name", "name_latin", "country", "sector_id", "parent_group", 
 CONTACT_FIELDS = ("name", "role", "language", "email", "phone")
 PROJECT_FIELDS = ("name", "park_id", "registered_capital_usd", "jobs", "certificate_number", "certificate_date",
                   "incentive_ends_on", "land_lease_ends_on")
-VISIT_FIELDS = ("visited_on", "kind", "attendees", "summary", "follow_up", "follow_up_due")
 
 
 def refresh_visit_due(company: Company, holidays: Container[date] | None = None) -> bool:
@@ -114,13 +114,16 @@ def delete_part(company: Company, item, entity: str, user: User) -> None:
     db.session.flush()
 
 
-def log_visit(company: Company, values: dict, user: User) -> Visit:
-    """A visit, meeting or call: the last contact moves to its day (if later), and so the next due day."""
+def log_visit(company: Company, values: dict, follow_ups: list[tuple[str, date, User]], user: User) -> Visit:
+    """A visit, meeting or call with the tasks it promised (title, due day, assignee): the last
+    contact moves to its day (if later), and so the next due day."""
     visit = Visit(company=company, user_id=user.id, **values)
     db.session.add(visit)
     db.session.flush()
     audit.record("company_visit", visit.id, "create", {name: (None, values[name]) for name in values},
                  user_id=user.id)
+    for title, due, assignee in follow_ups:
+        add_task(company, visit, title, due, assignee, user)
     if company.last_contact_on is None or visit.visited_on > company.last_contact_on:
         audit.record("company", company.id, "contact", {"last_contact_on": (company.last_contact_on, visit.visited_on)},
                      user_id=user.id)
@@ -128,6 +131,18 @@ def log_visit(company: Company, values: dict, user: User) -> Visit:
         refresh_visit_due(company)
     db.session.flush()
     return visit
+
+
+def add_task(company: Company, visit: Visit | None, title: str, due: date, assignee: User, user: User) -> Task:
+    """A follow-up on the company: on the assignee's today page and morning reminder until done."""
+    task = Task(company=company, visit_id=visit.id if visit else None, title=title, due_date=due,
+                assignee=assignee, created_by_id=user.id)
+    db.session.add(task)
+    db.session.flush()
+    audit.record("task", task.id, "create", {"title": (None, title), "due_date": (None, due),
+                                             "assignee": (None, assignee.email), "company_id": (None, company.id)},
+                 user_id=user.id)
+    return task
 
 
 def _latin(text: str) -> str:

@@ -7,14 +7,15 @@ from datetime import date
 
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.auth.models import Role, User
 from portal.extensions import db
 from portal.leads.models import (FINISHED_STATUSES, Company, CompanyContact, CompanyLead, EventCompany, Holiday,
-                                 Issue, Lead, Referrer, RegisteredProject, Visit)
+                                 Issue, Lead, Referrer, RegisteredProject, Task, Visit)
 from portal.leads.rules.aftercare import (ENDING_WITHIN_MONTHS, EarlyWarning, Rhythm, add_months, company_warnings,
                                          parse_rhythm, rhythm_months)
+from portal.leads.rules.access import can_work_on_company
 from portal.projects.models import IndustrialPark
 from portal.search_text import fold
 
@@ -213,8 +214,22 @@ def company(company_id: int) -> Company | None:
                      selectinload(Company.contacts), selectinload(Company.projects).selectinload(RegisteredProject.park),
                      selectinload(Company.visits).selectinload(Visit.user),
                      selectinload(Company.issues).selectinload(Issue.owner),
+                     # in the company's own statement: its follow-ups are few
+                     joinedload(Company.tasks).joinedload(Task.assignee),
                      selectinload(Company.lead_links).selectinload(CompanyLead.lead).selectinload(Lead.stage)))
-    return db.session.scalars(stmt).one_or_none()
+    return db.session.scalars(stmt).unique().one_or_none()
+
+
+def task_of(company_id: int, task_id: int) -> Task | None:
+    """The company's task, with its company (whose rules say who may mark it done)."""
+    return db.session.scalars(select(Task).where(Task.id == task_id, Task.company_id == company_id)
+                              .options(selectinload(Task.company))).one_or_none()
+
+
+def assignees(company: Company, staff: list[User]) -> list[User]:
+    """Whom a follow-up on the company may be given to: the staff who may work on it (managers,
+    its account officer; everyone while it has none), so the assignee can open its page."""
+    return [user for user in staff if can_work_on_company(user, company)]
 
 
 def referred_leads(company: Company) -> list[Lead]:

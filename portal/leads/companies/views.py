@@ -15,7 +15,7 @@ from portal.leads.imports import sheets
 from portal.leads.imports.forms import ConfirmForm
 from portal.extensions import db
 from portal.i18n import current_language
-from portal.leads import queries as lead_queries
+from portal.leads import operations as lead_operations, queries as lead_queries
 from portal.i18n import LANGUAGES
 from portal.leads.companies import imports, operations, queries
 from portal.leads.companies.issues import operations as issue_operations, queries as issue_queries
@@ -29,7 +29,7 @@ from portal.leads.companies.forms import (
     VisitForm,
 )
 from portal.leads.models import Company, CompanyContact, Event, RegisteredProject
-from portal.leads.rules.access import can_work_on, can_work_on_company
+from portal.leads.rules.access import can_complete_task, can_work_on, can_work_on_company
 from portal.leads.rules.aftercare import WARNING_LABELS, EarlyWarning
 from portal.projects import queries as catalogue
 
@@ -105,14 +105,20 @@ def show(company_id: int):
 
 def _company_page(company: Company, status: int = 200, visit_form: VisitForm | None = None,
                   issue_form: IssueForm | None = None):
-    today = clock.today_in_vietnam()
+    today, staff = clock.today_in_vietnam(), lead_queries.staff_members()
     return render_template(
         "leads/companies/show.html", company=company, today=today,
         warnings=queries.warnings_of(company, today), referred=queries.referred_leads(company),
         history=audit.history("company", company.id, limit=20),
-        visit_form=visit_form or VisitForm(today, visited_on=today),
-        issue_form=issue_form or IssueForm(lead_queries.staff_members(), owner=str(company.owner_id or "")),
+        visit_form=visit_form or _visit_form(company, staff, visited_on=today),
+        issue_form=issue_form or IssueForm(staff, owner=str(company.owner_id or "")),
         rhythm=queries.rhythm_of(company)), status
+
+
+def _visit_form(company: Company, staff: list, **kwargs) -> VisitForm:
+    """Its follow-ups go to whoever may work on the company, by default its account officer (else the user)."""
+    return VisitForm(clock.today_in_vietnam(), queries.assignees(company, staff), company.owner or current_user,
+                     **kwargs)
 
 
 @bp.route("/companies/<int:company_id>/contacts/new", methods=["GET", "POST"])
@@ -165,13 +171,27 @@ def delete_part(company_id: int, part: str, item_id: int):
 @bp.post("/companies/<int:company_id>/visits")
 def log_visit(company_id: int):
     company = _company(company_id)
-    form = VisitForm(clock.today_in_vietnam())
+    form = _visit_form(company, lead_queries.staff_members())
     if not form.validate():
         return _company_page(company, 400, visit_form=form)
-    operations.log_visit(company, form.values(), current_user)
+    operations.log_visit(company, form.values(), form.follow_ups(), current_user)
     db.session.commit()
     flash(_("The contact is logged."), "success")
     return redirect(url_for("companies.show", company_id=company.id, _anchor="visits"))
+
+
+@bp.post("/companies/<int:company_id>/tasks/<int:task_id>/done")
+def complete_task(company_id: int, task_id: int):
+    """A follow-up done: by its assignee, or whoever may work on the company (as the company's page)."""
+    task = queries.task_of(company_id, task_id) or abort(404)
+    if not can_complete_task(current_user, task):
+        abort(403)
+    lead_operations.complete_task(task, current_user)
+    db.session.commit()
+    flash(_("Task done."), "success")
+    back = request.form.get("back", "")
+    return redirect(back if back.startswith("/staff/") else url_for("companies.show", company_id=company_id,
+                                                                     _anchor="tasks"))
 
 
 @bp.post("/companies/<int:company_id>/issues")

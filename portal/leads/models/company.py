@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from portal.leads.models.issue import Issue
     from portal.leads.models.lead import Lead
     from portal.leads.models.partners import Referrer
+    from portal.leads.models.pipeline import Task
 
 
 class CompanyLeadRelation(enum.StrEnum):
@@ -85,6 +86,9 @@ class Company(TimestampMixin, db.Model):
     lead_links: Mapped[list[CompanyLead]] = relationship(back_populates="company", cascade="all, delete-orphan",
                                                          order_by="CompanyLead.id")
     issues: Mapped[list[Issue]] = relationship(back_populates="company", order_by="[Issue.raised_on.desc(), Issue.id.desc()]")
+    #: The follow-ups its visits promised, the soonest due first.
+    tasks: Mapped[list[Task]] = relationship(back_populates="company", cascade="all, delete-orphan",
+                                             order_by="[Task.due_date, Task.id]")
 
     @validates("name", "name_latin")
     def _keep_key(self, field: str, value: str) -> str:
@@ -148,7 +152,8 @@ class RegisteredProject(db.Model):
 
 
 class Visit(db.Model):
-    """A visit, meeting or call with the company: who went, what was said, what follows."""
+    """A visit, meeting or call with the company: who went, what was said; what follows are the
+    company's tasks made with it (``Task.visit_id``)."""
 
     __tablename__ = "company_visits"
 
@@ -159,9 +164,6 @@ class Visit(db.Model):
     #: Who went, as staff wrote it (colleagues, the province's leaders, other agencies).
     attendees: Mapped[str] = mapped_column(String(500), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
-    #: What the centre promised to do next, by when, and whether it is done.
-    follow_up: Mapped[str] = mapped_column(String(500), default="")
-    follow_up_due: Mapped[date | None] = mapped_column(Date, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     company: Mapped[Company] = relationship(back_populates="visits")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, String, false, func
+from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.auth.models import User
@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.model_mixins import NamedInFourLanguages
 
 if TYPE_CHECKING:
+    from portal.leads.models.company import Company
     from portal.leads.models.lead import Lead
 
 
@@ -92,12 +93,18 @@ class StageChange(db.Model):
 
 
 class Task(db.Model):
-    """A follow-up someone must do on a lead by a date."""
+    """A follow-up someone must do by a date, on a lead or on an investor company (aftercare: what
+    a visit promised); never both, so whatever reads a lead's tasks never meets a company's."""
 
     __tablename__ = "tasks"
+    __table_args__ = (CheckConstraint("(lead_id IS NULL AND company_id IS NOT NULL)"
+                                      " OR (lead_id IS NOT NULL AND company_id IS NULL)", name="lead_or_company"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    #: The company visit, meeting or call that promised it, if any (its page lists it under the visit).
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("company_visits.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     due_date: Mapped[date] = mapped_column(Date, index=True)
     assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -108,8 +115,12 @@ class Task(db.Model):
     #: replies while it is open.
     follow_up: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    lead: Mapped[Lead] = relationship(back_populates="tasks")
+    lead: Mapped[Lead | None] = relationship(back_populates="tasks")
+    company: Mapped[Company | None] = relationship(back_populates="tasks")
     assignee: Mapped[User] = relationship(foreign_keys=[assignee_id])
+
+    def overdue(self, today: date) -> bool:
+        return self.done_at is None and self.due_date < today
 
 
 class SavedFilter(db.Model):

@@ -34,7 +34,7 @@ from portal.leads.pipeline.forms import (
     TaskForm,
 )
 from portal.leads.reports.dashboard import pipeline_at_a_glance
-from portal.leads.rules.access import can_see_contact, can_work_on
+from portal.leads.rules.access import can_complete_task, can_see_contact, can_work_on
 from portal.leads.rules.stage_facts import MissingFacts
 from portal.leads.rules.tags import parse_tags
 from portal.money import millions_from_usd
@@ -350,8 +350,10 @@ def add_task(reference: str):
 
 @bp.post("/tasks/<int:task_id>/done")
 def complete_task(task_id: int):
-    task = queries.task_by_id(task_id) or abort(404)
-    if not (task.assignee_id == current_user.id or can_work_on(current_user, task.lead)):
+    task = queries.task_by_id(task_id)
+    if task is None or task.lead is None:  # a company's task is done on its page (``companies.complete_task``)
+        abort(404)
+    if not can_complete_task(current_user, task):
         abort(403)
     operations.complete_task(task, current_user)
     db.session.commit()

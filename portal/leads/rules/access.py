@@ -30,6 +30,13 @@ def can_work_on_issue(user: User, issue) -> bool:
             or can_work_on_company(user, issue.company))
 
 
+def can_complete_task(user: User, task) -> bool:
+    """A task is marked done by its assignee, or by whoever may work on its lead or its company."""
+    if task.assignee_id == user.id:
+        return True
+    return can_work_on(user, task.lead) if task.lead is not None else can_work_on_company(user, task.company)
+
+
 def can_see_contact(user: User, lead: Lead) -> bool:
     """Contact data (name, e-mail, phone, job title, the messages and timeline texts, the introducer)
     follows the work: an officer reaches the investors of their own leads and of those nobody has

@@ -73,14 +73,16 @@ def test_a_company_entered_by_hand_keeps_what_was_typed_when_a_field_is_wrong(se
     assert company.name_latin == "Murata Manufacturing" and company.visit_due_on is not None
 
 
-def test_a_visit_moves_the_next_due_day_by_the_rhythm_of_the_capital_to_a_working_day(session, staff_client):
+def test_a_visit_moves_the_next_due_day_by_the_rhythm_of_the_capital_to_a_working_day(session, staff_client,
+                                                                                       manager):
     company = factories.company("Nidec Vietnam", country="JP",
                                 projects=[{"registered_capital_usd": 60_000_000}])
     session.add(Holiday(day=date(2027, 6, 1), name="A day off"))
     session.commit()
     response = post(staff_client, f"/staff/companies/{company.id}/visits", visited_on="2026-12-01", kind="visit",
-                    attendees="Trần Văn Minh", summary="Power supply in the dry season", follow_up="Ask EVN",
-                    follow_up_due="2026-12-15")
+                    attendees="Trần Văn Minh", summary="Power supply in the dry season", **{
+                        "tasks-0-title": "Ask EVN", "tasks-0-due_date": "2026-12-15",
+                        "tasks-0-assignee": str(manager.id)})
     assert response.status_code == 302
     session.refresh(company)
     # US$60M: every 6 months; 1 June 2027 is a holiday, so Wednesday 2 June
