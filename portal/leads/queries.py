@@ -447,8 +447,9 @@ def board(filters: LeadFilters, viewer: User, per_column: int = 50) -> list[Boar
 
 
 def open_tasks_for(user: User, until: date) -> list[Task]:
+    """The user's open tasks due by ``until``, on leads and on companies alike, the oldest first."""
     stmt = (select(Task).where(Task.assignee_id == user.id, Task.done_at.is_(None), Task.due_date <= until)
-            .order_by(Task.due_date, Task.id).options(joinedload(Task.lead)))
+            .order_by(Task.due_date, Task.id).options(joinedload(Task.lead), joinedload(Task.company)))
     return list(db.session.scalars(stmt))
 
 
