@@ -8,12 +8,13 @@
 ARG BASE_IMAGE=python:3.11-slim-bookworm
 FROM ${BASE_IMAGE}
 
+# PATH spelled out: an imported base (docker-base.sh) has none for $PATH to extend.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     LANG=C.UTF-8 \
-    PATH=/opt/venv/bin:$PATH
+    PATH=/opt/venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
 # pg_dump/pg_restore for `flask backup` and `restore` (bookworm's client is 15: use a PostgreSQL 15
 # server, or install the client of the server's version); tzdata for the centre's time zone.

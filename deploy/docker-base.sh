@@ -30,5 +30,6 @@ chroot "$root" sh -c 'update-ca-certificates >/dev/null && apt-get update -q \
     && DEBIAN_FRONTEND=noninteractive apt-get upgrade -y -q && apt-get clean'
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/log/apt/* "$root"/var/log/dpkg.log
 tar -C "$root" --numeric-owner -c . | docker import --change 'ENV LANG=C.UTF-8' \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change 'ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt' --change 'CMD ["python3"]' - "$tag"
 docker image ls "$tag"

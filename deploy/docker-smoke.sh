@@ -80,7 +80,8 @@ prove() {
     web=$1 label=$2
     step "$label: the container's HEALTHCHECK"
     wait_for 120 "health status healthy" healthy "$web"
-    docker inspect -f 'health: {{.State.Health.Status}}, last check exit {{(index .State.Health.Log 0).ExitCode}}' "$web"
+    docker inspect -f '{{.State.Health.Status}}; checks so far (time, exit code, output):{{range .State.Health.Log}}
+  {{.Start.Format "15:04:05"}} {{.ExitCode}} {{printf "%.80q" .Output}}{{end}}' "$web"
     step "$label: /healthz, /readyz"
     [ "$(status_of /healthz)" = 200 ] || fail "/healthz answered $(status_of /healthz)"
     curl -s -H "Host: $HOST" "http://127.0.0.1:$PORT/readyz"; echo
