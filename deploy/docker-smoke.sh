@@ -59,7 +59,7 @@ wait_for() {
 
 cleanup() {
     set +e
-    docker rm -f invest-smoke-web invest-smoke-worker "$SMTP" >/dev/null 2>&1
+    docker rm -f -v invest-smoke-web invest-smoke-worker "$SMTP" >/dev/null 2>&1
     [ -z "$compose_up" ] || $COMPOSE down -v --remove-orphans >/dev/null 2>&1
     sql postgres "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
     rm -rf "$WORK"
@@ -151,7 +151,7 @@ logged migrate.log docker run --rm --network host --env-file "$ENV_FILE" "$IMAGE
 docker run -d --name invest-smoke-web --network host --env-file "$ENV_FILE" "$IMAGE" >/dev/null
 docker run -d --name invest-smoke-worker --network host --env-file "$ENV_FILE" "$IMAGE" flask --app app outbox work >/dev/null
 prove invest-smoke-web docker-run
-docker rm -f invest-smoke-web invest-smoke-worker >/dev/null
+docker rm -f -v invest-smoke-web invest-smoke-worker >/dev/null
 
 if [ -n "${SKIP_COMPOSE:-}" ] || ! docker compose version >/dev/null 2>&1; then
     step "compose: skipped (SKIP_COMPOSE set or no docker compose)"
@@ -162,7 +162,7 @@ export BASE_IMAGE REDIS_URL PORTAL_ENV_FILE="$ENV_FILE" POSTGRES_PASSWORD=unused
 export DATABASE_URL="postgresql+psycopg://${PG_URL#*://}/$DB" PG_READY_URL="$PG_URL/postgres"
 fresh_database
 compose_up=1
-logged compose-build.log $COMPOSE build
+logged compose-build.log $COMPOSE build web  # one image for migrate, web, worker and scheduler
 logged compose-migrate.log $COMPOSE run --rm migrate
 logged compose-up.log $COMPOSE up -d
 $COMPOSE ps --format 'table {{.Service}}\t{{.Status}}'
