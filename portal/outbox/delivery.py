@@ -6,8 +6,8 @@ copies what it needs into plain data and lets the connection go before it talks 
 (one SMTP connection for the batch), then records the outcomes in another short transaction. A mail server that accepts and never answers thus holds no database
 connection, and the web process, ``flask outbox work`` and ``flask outbox send`` can run at once
 without sending anything twice. A failure is kept with its error and retried with a growing delay;
-nothing is ever deleted. Delivery is at least once: a sender that dies after the mail server took a
-message but before recording it sends it again once its claim expires, with the same Message-ID.
+nothing is ever deleted. Delivery is at least once: the messages of a batch the mail server took
+before its sender died, unrecorded, go again once their claims expire, with the same Message-IDs.
 """
 from __future__ import annotations
 
