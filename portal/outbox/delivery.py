@@ -3,11 +3,12 @@
 A sender claims a batch of messages (``BATCH``, the oldest due) in a short transaction of its own
 (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, then a conditional UPDATE, which alone guards SQLite),
 copies what it needs into plain data and lets the connection go before it talks to the mail server
-(one SMTP connection for the batch), then records the outcomes in another short transaction. A mail server that accepts and never answers thus holds no database
-connection, and the web process, ``flask outbox work`` and ``flask outbox send`` can run at once
-without sending anything twice. A failure is kept with its error and retried with a growing delay;
-nothing is ever deleted. Delivery is at least once: the messages of a batch the mail server took
-before its sender died, unrecorded, go again once their claims expire, with the same Message-IDs.
+(one SMTP connection for the batch), then records the outcomes in another short transaction. A mail
+server that accepts and never answers thus holds no database connection, and the web process,
+``flask outbox work`` and ``flask outbox send`` can run at once without sending anything twice. A
+failure is kept with its error and retried with a growing delay; nothing is ever deleted. Delivery
+is at least once: the messages of a batch the mail server took before its sender died, unrecorded,
+go again once their claims expire, with the same Message-IDs.
 """
 from __future__ import annotations
 
