@@ -1,9 +1,11 @@
-"""Where an inquiry's time goes, in one process: the CPU time of showing the form and of sending it,
-and the SQL statements each runs, then cProfile's busiest functions for one of them.
+"""Where an inquiry's time goes, in one process: the CPU time of showing the form, of sending it and
+of sending the e-mails it queued (the outbox, as ``flask outbox work`` sends it, to .eml files), and
+the SQL statements each runs, then cProfile's busiest functions for one of them.
 
     .venv/bin/python benchmarks/inquiry_profile.py                  # SQLite, 200 of each
     .venv/bin/python benchmarks/inquiry_profile.py --profile get    # cProfile of showing the form
     .venv/bin/python benchmarks/inquiry_profile.py --profile post --sort tottime --top 40
+    .venv/bin/python benchmarks/inquiry_profile.py --profile mail --show-sql   # the sender, and each statement
     .venv/bin/python benchmarks/inquiry_profile.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
 Runs the portal through Flask's test client (no server, no network) on a fresh database with the
@@ -62,11 +64,35 @@ def cpu_ms(action, repeat: int) -> float:
     return (time.process_time() - started) / repeat * 1000
 
 
+def _send_all(app) -> int:
+    """Send every message due, as the worker does (``flask outbox work``), to .eml files."""
+    from portal.outbox.worker import _send_what_is_due, StopRequest
+    from portal.extensions import db
+    from portal.outbox.models import OutboxMessage, OutboxStatus
+    from sqlalchemy import func, select
+
+    with app.app_context():
+        _send_what_is_due(StopRequest())
+        db.session.remove()
+        with db.engine.connect() as connection:
+            return connection.scalar(select(func.count()).where(OutboxMessage.status == OutboxStatus.SENT))
+
+
+def sent_mail(app, statements: list[str]) -> tuple[float, float, int]:
+    """CPU ms and SQL statements per message for sending all that the POSTs queued."""
+    statements.clear()
+    started = time.process_time()
+    messages = _send_all(app)
+    took = time.process_time() - started
+    return took / messages * 1000, (len(statements) - 1) / messages, messages
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="a PostgreSQL server to create a database on (default: SQLite)")
     parser.add_argument("--repeat", type=int, default=200)
-    parser.add_argument("--profile", choices=["get", "post"])
+    parser.add_argument("--profile", choices=["get", "post", "mail"])
+    parser.add_argument("--show-sql", action="store_true", help="print the statements of one POST and one message")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--top", type=int, default=50)
     args = parser.parse_args()
@@ -88,7 +114,7 @@ def main() -> None:
         shown = len(statements)
         statements.clear()
         assert client.post(FORM, data=data).status_code == 302
-        sent = len(statements)
+        sent, post_sql = len(statements), list(statements)
 
         pending = iter(forms)
 
@@ -100,12 +126,24 @@ def main() -> None:
         post_ms = cpu_ms(send, args.repeat)
         print(f"show the form: {get_ms:.1f} ms CPU, {shown} SQL statements")
         print(f"send it:       {post_ms:.1f} ms CPU, {sent} SQL statements")
+        if args.show_sql:
+            print("\n".join(post_sql))
+
+        mail_ms, per_message, messages = sent_mail(app, statements)
+        print(f"mail it:       {mail_ms:.1f} ms CPU per message ({messages} messages), "
+              f"{per_message:.1f} SQL statements per message")
 
         if args.profile:
             profiler = cProfile.Profile()
             more = [opened_form(app) for _ in range(args.repeat)] if args.profile == "post" else []
             profiler.enable()
-            for number in range(args.repeat):
+            if args.profile == "mail":
+                for _ in range(args.repeat):
+                    client, data = opened_form(app)
+                    client.post(FORM, data=data)
+                profiler.enable()
+                _send_all(app)
+            for number in range(args.repeat if args.profile != "mail" else 0):
                 if args.profile == "get":
                     reader.get(FORM)
                 else:

@@ -30,10 +30,15 @@ def _moment(value: date | datetime | None) -> str | None:
 
 
 def _loaded(model, ids: list[int]) -> list:
-    """The catalogue items by id, in the order they were chosen."""
+    """The catalogue items by id, in the order they were chosen; those the session already holds (a
+    sender renders a batch of messages in one session) are not loaded again."""
     if not ids:
         return []
-    found = {item.id: item for item in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    held = (db.session.identity_map.get(db.session.identity_key(model, item_id)) for item_id in ids)
+    found = {item.id: item for item in held if item is not None}
+    if len(found) < len(set(ids)):
+        missing = [item_id for item_id in ids if item_id not in found]
+        found |= {item.id: item for item in db.session.scalars(select(model).where(model.id.in_(missing)))}
     return [found[item_id] for item_id in ids if item_id in found]
 
 

@@ -48,14 +48,18 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _open_and_recent(emails: list[str]) -> list:
+    """The conditions for an address's open lead from the last 90 days."""
+    return [Lead.email_normalized.in_({normalize_email(email) for email in emails}),
+            Lead.status == LeadStatus.OPEN, Lead.last_message_at >= clock.now() - DUPLICATE_WINDOW]
+
+
 def open_leads_for_emails(emails: list[str]) -> dict[str, Lead]:
     """Each address's open lead from the last 90 days, if any (the most recent): a new
     message from that investor joins it instead of starting a second lead."""
-    cutoff = clock.now() - DUPLICATE_WINDOW
     stmt = (
         select(Lead)
-        .where(Lead.email_normalized.in_({normalize_email(email) for email in emails}),
-               Lead.status == LeadStatus.OPEN, Lead.last_message_at >= cutoff)
+        .where(*_open_and_recent(emails))
         .options(selectinload(Lead.sectors), selectinload(Lead.projects), selectinload(Lead.parks))
         .order_by(Lead.last_message_at.asc())
     )
@@ -63,6 +67,10 @@ def open_leads_for_emails(emails: list[str]) -> dict[str, Lead]:
 
 
 def open_lead_for_email(email: str) -> Lead | None:
+    """Probed by id first: most submissions come from a new address, and asking for no lead with its
+    interests cost more than the probe (a repeat then pays for both)."""
+    if db.session.scalar(select(Lead.id).where(*_open_and_recent([email])).limit(1)) is None:
+        return None
     return open_leads_for_emails([email]).get(normalize_email(email))
 
 

@@ -1,19 +1,22 @@
 """Sending what the outbox holds: SMTP in production, files under instance/ in development.
 
-A sender claims one message at a time in a short transaction of its own (``FOR UPDATE SKIP LOCKED``
-on PostgreSQL, then a conditional UPDATE, which alone guards SQLite), copies what it needs into plain
-data and lets the connection go before it talks to the mail server, then records the outcome in
-another short transaction. A mail server that accepts and never answers thus holds no database
-connection, and the web process, ``flask outbox work`` and ``flask outbox send`` can run at once
-without sending anything twice. A failure is kept with its error and retried with a growing delay;
-nothing is ever deleted. Delivery is at least once: a sender that dies after the mail server took a
-message but before recording it sends it again once its claim expires, with the same Message-ID.
+A sender claims a batch of messages (``BATCH``, the oldest due) in a short transaction of its own
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL, then a conditional UPDATE, which alone guards SQLite),
+copies what it needs into plain data and lets the connection go before it talks to the mail server
+(one SMTP connection for the batch), then records the outcomes in another short transaction. A mail
+server that accepts and never answers thus holds no database connection, and the web process,
+``flask outbox work`` and ``flask outbox send`` can run at once without sending anything twice. A
+failure is kept with its error and retried with a growing delay; nothing is ever deleted. Delivery
+is at least once: the messages of a batch the mail server took before its sender died, unrecorded,
+go again once their claims expire, with the same Message-IDs.
 """
 from __future__ import annotations
 
 import re
 import smtplib
 import threading
+import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.header import Header
@@ -21,7 +24,7 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import and_, event, or_, select, update
@@ -36,6 +39,12 @@ MAX_ATTEMPTS = 8
 CLAIM_FOR = timedelta(minutes=5)
 #: SQLite only: how often a claim may lose the race for the oldest due message before giving up for now.
 CLAIM_TRIES = 5
+#: At most this many messages claimed, sent and recorded together: two transactions and one SMTP
+#: connection for the batch instead of two and one per message.
+BATCH = 20
+#: A batch stops taking messages after this long (a slow mail server) and hands the rest back, well
+#: before its claims expire and another sender would take them too.
+BATCH_FOR = CLAIM_FOR / 2
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -119,13 +128,54 @@ class SmtpTransport:
         self.use_tls, self.timeout = config["MAIL_USE_TLS"], config["MAIL_TIMEOUT"]
         self.username, self.password = config["MAIL_USERNAME"], config["MAIL_PASSWORD"]
 
-    def send(self, message: EmailMessage, outbox_id: int) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+        #: Inside ``connected``: the batch's connection, opened by its first message (None until then).
+        self.smtp: smtplib.SMTP | None = None
+        self.batch = False
+
+    def _connect(self) -> smtplib.SMTP:
+        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        try:
             if self.use_tls:
                 smtp.starttls()
             if self.username:
                 smtp.login(self.username, self.password)
-            smtp.send_message(message)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def send(self, message: EmailMessage, outbox_id: int) -> None:
+        """Over the batch's connection (``connected``), else over one of its own. After any error the
+        batch's connection is dropped: the next message starts afresh."""
+        if not self.batch:
+            with self._connect() as smtp:
+                smtp.send_message(message)
+            return
+        if self.smtp is None:
+            self.smtp = self._connect()
+        try:
+            self.smtp.send_message(message)
+        except BaseException:
+            self._close()
+            raise
+
+    @contextmanager
+    def connected(self) -> Iterator[SmtpTransport]:
+        """One connection for the messages sent in the block, opened by the first, closed at the end."""
+        self.batch = True
+        try:
+            yield self
+        finally:
+            self.batch = False
+            self._close()
+
+    def _close(self) -> None:
+        smtp, self.smtp = self.smtp, None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
 
 
 def transport():
@@ -202,56 +252,75 @@ def _due(now):
     )
 
 
-def _claim(message_id: int, now) -> bool:
-    """Take the message if it is still due, counting the attempt, and commit: whoever loses the race
-    updates nothing."""
-    claimed = db.session.execute(
+def _claim(message_ids: list[int], now) -> set[int]:
+    """Take the messages still due, counting the attempt, and commit; returns the ids taken: whoever
+    loses the race for a message updates nothing of it."""
+    claimed = set(db.session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, _due(now))
+        .where(OutboxMessage.id.in_(message_ids), _due(now))
         .values(status=OutboxStatus.SENDING, locked_until=now + CLAIM_FOR, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     db.session.commit()
-    return claimed == 1
+    return claimed
+
+
+def claim_batch(now: datetime, limit: int = BATCH) -> list[OutgoingMail]:
+    """The oldest due messages (at most ``limit``), rendered (those queued with a saved context),
+    claimed and committed in one transaction, as plain data; empty when nothing is due. On PostgreSQL
+    rows another sender holds are skipped, so several workers share the queue."""
+    for _ in range(CLAIM_TRIES):
+        messages = db.session.scalars(
+            select(OutboxMessage).where(_due(now)).order_by(OutboxMessage.id).limit(limit)
+            .with_for_update(skip_locked=True)
+        ).all()
+        if not messages:
+            db.session.rollback()
+            return []
+        abandoned = [message for message in messages
+                     if message.status == OutboxStatus.SENDING and message.attempts >= MAX_ATTEMPTS]
+        if abandoned:
+            _give_up_on_abandoned(abandoned)
+            continue
+        mails, broken = [], None
+        with db.session.no_autoflush:  # the rendered texts go in one flush, with the claim
+            for message in messages:
+                try:
+                    _render_saved(message)
+                except Exception as error:  # a message that cannot be rendered must not hold up those after it
+                    broken = (OutgoingMail(message.id, message.kind, "", "", "", "", ""),
+                              f"not rendered: {type(error).__name__}: {error}")
+                    break
+                mails.append(OutgoingMail.of(message))
+        if broken is not None:
+            db.session.rollback()
+            if _claim([broken[0].id], now):
+                _record_failure(*broken)
+        else:
+            claimed = _claim([mail.id for mail in mails], now)  # the commit keeps the rendered texts
+            if claimed:
+                return [mail for mail in mails if mail.id in claimed]
+    return []
 
 
 def claim_next(now: datetime) -> OutgoingMail | None:
-    """The oldest due message, rendered (when queued with a saved context), claimed and committed, as
-    plain data; ``None`` when nothing is due. On PostgreSQL rows another sender holds are skipped, so
-    several workers share the queue."""
-    for _ in range(CLAIM_TRIES):
-        message = db.session.scalars(
-            select(OutboxMessage).where(_due(now)).order_by(OutboxMessage.id).limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
-        if message is None:
-            db.session.rollback()
-            return None
-        if message.status == OutboxStatus.SENDING and message.attempts >= MAX_ATTEMPTS:
-            _give_up_on_abandoned(message)
-            continue
-        try:
-            _render_saved(message)
-        except Exception as error:  # a message that cannot be rendered must not hold up those after it
-            broken = OutgoingMail(message.id, message.kind, "", "", "", "", "")
-            db.session.rollback()
-            if _claim(broken.id, now):
-                _record_failure(broken, f"not rendered: {type(error).__name__}: {error}")
-            continue
-        mail = OutgoingMail.of(message)
-        if _claim(mail.id, now):  # the commit keeps the rendered text with the message
-            return mail
-    return None
+    """The oldest due message, rendered, claimed and committed (``claim_batch`` of one)."""
+    mails = claim_batch(now, 1)
+    return mails[0] if mails else None
 
 
-def _give_up_on_abandoned(message: OutboxMessage) -> None:
-    """A message whose last attempts all ended with the sender gone (killed, or crashed by the
-    message itself) before any outcome was recorded: its attempts are spent, so it is failed, not
-    retried for ever. It may have been sent; its stable ``Message-ID`` lets a receiver drop a repeat."""
-    message.status, message.locked_until = OutboxStatus.FAILED, None
-    message.last_error = f"the sender stopped during each of {message.attempts} attempts"
+def _give_up_on_abandoned(messages: list[OutboxMessage]) -> None:
+    """Messages whose last attempts all ended with the sender gone (killed, or crashed by the
+    message itself) before any outcome was recorded: their attempts are spent, so they are failed, not
+    retried for ever. They may have been sent; a stable ``Message-ID`` lets a receiver drop a repeat."""
+    for message in messages:
+        message.status, message.locked_until = OutboxStatus.FAILED, None
+        message.last_error = f"the sender stopped during each of {message.attempts} attempts"
+    given_up = [(message.id, message.kind, message.last_error) for message in messages]
     db.session.commit()
-    current_app.logger.warning("outbox: message %s (%s) given up, %s", message.id, message.kind, message.last_error)
+    for message_id, kind, error in given_up:
+        current_app.logger.warning("outbox: message %s (%s) given up, %s", message_id, kind, error)
 
 
 def _render_saved(message: OutboxMessage) -> None:
@@ -270,14 +339,32 @@ def when_sent(kind: str, record: Callable[[OutboxMessage], None]) -> None:
     WHEN_SENT[kind] = record
 
 
-def _record_sent(mail: OutgoingMail) -> str:
-    message = db.session.get(OutboxMessage, mail.id)
-    message.status, message.sent_at = OutboxStatus.SENT, clock.now()
-    message.locked_until, message.last_error = None, ""
+def _record_sent(mails: list[OutgoingMail]) -> None:
+    """The messages the mail server took, marked sent in one statement and one transaction."""
+    if not mails:
+        return
+    db.session.execute(
+        update(OutboxMessage).where(OutboxMessage.id.in_([mail.id for mail in mails]))
+        .values(status=OutboxStatus.SENT, sent_at=clock.now(), locked_until=None, last_error="")
+        .execution_options(synchronize_session=False))
     db.session.commit()
-    current_app.logger.info("outbox: message %s (%s) sent", mail.id, mail.kind)
-    _after_sent(mail)
-    return OutboxStatus.SENT
+    for mail in mails:
+        current_app.logger.info("outbox: message %s (%s) sent", mail.id, mail.kind)
+    for mail in mails:
+        _after_sent(mail)
+
+
+def _release(mails: list[OutgoingMail]) -> None:
+    """Claimed messages the batch did not get to (a stop, or a slow mail server): due again at once,
+    their unused attempt not counted."""
+    if not mails:
+        return
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_([mail.id for mail in mails]), OutboxMessage.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.PENDING, locked_until=None, attempts=OutboxMessage.attempts - 1)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
 
 
 def _after_sent(mail: OutgoingMail) -> None:
@@ -312,33 +399,56 @@ def _record_failure(mail: OutgoingMail, error: str) -> str:
     return outcome
 
 
+def deliver_batch(sender, limit: int = BATCH, now: datetime | None = None, stop=None) -> list[str]:
+    """Claim, send and record the oldest due messages (at most ``limit``): one outcome per message
+    tried, ``sent``, ``pending`` (to retry) or ``failed``; empty when nothing is due. No database
+    connection is held while the mail server is talked to (over one connection, when the sender
+    offers ``connected``). A ``stop`` set meanwhile (``worker.StopRequest``) ends the batch after the
+    message in hand; the rest are handed back."""
+    mails = claim_batch(now or clock.now(), limit)
+    db.session.close()
+    sent: list[OutgoingMail] = []
+    failed: list[tuple[OutgoingMail, str]] = []
+    deadline = time.monotonic() + BATCH_FOR.total_seconds()
+    with getattr(sender, "connected", nullcontext)():
+        for number, mail in enumerate(mails):
+            if number and ((stop is not None and stop.is_set()) or time.monotonic() > deadline):
+                _release(mails[number:])
+                break
+            try:
+                sender.send(build_email(mail), mail.id)
+            except Exception as error:  # whatever stops one message (server, address, header) is kept on it
+                failed.append((mail, f"{type(error).__name__}: {error}"))
+            else:
+                sent.append(mail)
+    _record_sent(sent)
+    outcomes = [OutboxStatus.SENT.value] * len(sent)
+    for mail, error in failed:
+        outcomes.append(_record_failure(mail, error))
+    db.session.close()
+    return outcomes
+
+
 def deliver_next(sender, now: datetime | None = None) -> str | None:
     """Claim, send and record the oldest due message: ``sent``, ``pending`` (to retry) or ``failed``;
-    ``None`` when nothing is due. No database connection is held while the mail server is talked to."""
-    mail = claim_next(now or clock.now())
-    db.session.close()
-    if mail is None:
-        return None
-    try:
-        sender.send(build_email(mail), mail.id)
-    except Exception as error:  # whatever stops one message (server, address, header) is kept on it
-        outcome = _record_failure(mail, f"{type(error).__name__}: {error}")
-    else:
-        outcome = _record_sent(mail)
-    db.session.close()
-    return outcome
+    ``None`` when nothing is due (``deliver_batch`` of one)."""
+    outcomes = deliver_batch(sender, 1, now)
+    return outcomes[0] if outcomes else None
 
 
 def send_due(limit: int = 100) -> DeliveryReport:
-    """Send every message whose time has come, one by one; a failure is recorded and retried later.
-    The caller's session is closed: call it with nothing pending."""
+    """Send every message whose time has come (at most ``limit``), in batches; a failure is recorded
+    and retried later. The caller's session is closed: call it with nothing pending."""
     report = DeliveryReport()
     sender = transport()
-    for _ in range(limit):
-        outcome = deliver_next(sender)
-        if outcome is None:
+    tried = 0
+    while tried < limit:
+        outcomes = deliver_batch(sender, min(BATCH, limit - tried))
+        if not outcomes:
             break
-        report.count(outcome)
+        for outcome in outcomes:
+            report.count(outcome)
+        tried += len(outcomes)
     return report
 
 

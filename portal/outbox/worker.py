@@ -3,9 +3,10 @@
 On PostgreSQL it LISTENs on the ``outbox`` channel (``queue_mail`` notifies it in the transaction
 that queues the mail, so the notification arrives when that transaction commits) and also looks every
 ``OUTBOX_POLL_SECONDS`` for retries that have fallen due; on SQLite it only looks. Several workers may
-run at once: each message is claimed by one of them (``delivery.claim_next``). SIGTERM or Ctrl-C
-stops it after the message in hand is sent and recorded; a second Ctrl-C stops it at once, and a
-message it had claimed is sent again by the next sender once the claim expires.
+run at once: each message is claimed by one of them (``delivery.claim_batch``). SIGTERM or Ctrl-C
+stops it after the message in hand is sent and recorded (the rest of its batch is handed back); a
+second Ctrl-C stops it at once, and the messages it had claimed are sent again by the next sender
+once their claims expire.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db
-from portal.outbox.delivery import deliver_next, transport
+from portal.outbox.delivery import deliver_batch, transport
 
 #: The PostgreSQL channel ``queue_mail`` notifies.
 CHANNEL = "outbox"
@@ -116,7 +117,7 @@ def _stop_on_signals(stop: StopRequest) -> None:
 
 def _send_what_is_due(stop: StopRequest) -> None:
     sender = transport()
-    while not stop.is_set() and deliver_next(sender) is not None:
+    while not stop.is_set() and deliver_batch(sender, stop=stop):
         pass
 
 

@@ -22,11 +22,20 @@ from tests.forms import inquiry, referral, submit
 class Inbox:
     """An aiosmtpd handler that keeps what it receives."""
 
-    def __init__(self):
+    def __init__(self, refuse: str = ""):
         self.messages = []
+        self.connections = set()
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.refuse:
+            return "550 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.connections.add(id(session))  # aiosmtpd has one session per connection
         return "250 OK"
 
     def subjects(self) -> list[str]:
@@ -56,8 +65,8 @@ def smtp_port(app, monkeypatch):
     return port
 
 
-def start_server(port: int) -> tuple[Controller, Inbox]:
-    inbox = Inbox()
+def start_server(port: int, inbox: Inbox | None = None) -> tuple[Controller, Inbox]:
+    inbox = inbox or Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     return controller, inbox
@@ -184,9 +193,64 @@ def test_a_message_claimed_by_another_sender_is_not_sent_twice(app, session, smt
         db.session.commit()
         message_id = db.session.scalars(select(OutboxMessage.id)).one()
         now = clock.now()
-        assert _claim(message_id, now) is True
-        assert _claim(message_id, now) is False
+        assert _claim([message_id], now) == {message_id}
+        assert _claim([message_id], now) == set()
         assert send_due().sent == 0
+
+
+def queue_plain(*recipients: str) -> None:
+    for recipient in recipients:
+        db.session.add(OutboxMessage(kind="test", recipient=recipient, subject=f"For {recipient}", body="b",
+                                     language="en"))
+    db.session.commit()
+
+
+def test_a_batch_of_messages_goes_out_over_one_connection(app, session, smtp_port):
+    with app.app_context():
+        queue_plain("a@b.example", "c@d.example", "e@f.example")
+    controller, inbox = start_server(smtp_port)
+    try:
+        with app.app_context():
+            assert send_due().sent == 3
+    finally:
+        controller.stop()
+    assert sorted(inbox.to()) == ["a@b.example", "c@d.example", "e@f.example"]
+    assert len(inbox.connections) == 1
+    assert [(row.status, row.attempts) for row in pending(session)] == [("sent", 1)] * 3
+
+
+def test_a_refused_message_in_a_batch_is_retried_and_the_others_still_go(app, session, smtp_port):
+    with app.app_context():
+        queue_plain("a@b.example", "nobody@d.example", "e@f.example")
+    controller, inbox = start_server(smtp_port, Inbox(refuse="nobody@d.example"))
+    try:
+        with app.app_context():
+            report = send_due()
+    finally:
+        controller.stop()
+    assert (report.sent, report.retrying) == (2, 1)
+    assert sorted(inbox.to()) == ["a@b.example", "e@f.example"]
+    rows = pending(session)
+    assert [(row.recipient, row.status) for row in rows] == [
+        ("a@b.example", "sent"), ("nobody@d.example", "pending"), ("e@f.example", "sent")]
+    assert "no such mailbox" in rows[1].last_error
+
+
+def test_a_stop_mid_batch_hands_back_the_messages_not_tried(app, session):
+    from portal.outbox.delivery import deliver_batch
+    from portal.outbox.worker import StopRequest
+
+    stop = StopRequest()
+
+    class StoppedAfterOne:
+        def send(self, message, outbox_id):
+            stop.set()  # SIGTERM arrives while the first message is with the mail server
+
+    with app.app_context():
+        queue_plain("a@b.example", "c@d.example", "e@f.example")
+        assert deliver_batch(StoppedAfterOne(), stop=stop) == ["sent"]
+    assert [(row.status, row.attempts, row.locked_until) for row in pending(session)] == [
+        ("sent", 1, None), ("pending", 0, None), ("pending", 0, None)]
 
 
 def test_a_message_whose_sender_died_on_every_attempt_is_given_up(app, session, smtp_port):

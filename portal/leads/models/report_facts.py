@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Connection, event, exists, func, inspect, or_, select, update
+from sqlalchemy import Connection, bindparam, event, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, attributes
 
 from portal.leads.models.lead import SECTOR_COPIES, Lead, lead_sectors
@@ -63,14 +63,24 @@ def refresh(connection: Connection, lead_ids=None):
                               .returning(Lead.id, *(getattr(Lead, name) for name in FACTS)))
 
 
+@cache
+def _copy_statements(for_named_leads: bool) -> tuple:
+    """Built once per process, like ``_update_facts``: building them cost more than running them for
+    the one lead a new inquiry writes."""
+    statements = (update(StageChange).where(StageChange.lead_id == Lead.id)
+                  .values({copy: getattr(Lead, column) for copy, column in LEAD_COPIES.items()}),
+                  update(lead_sectors).where(lead_sectors.c.lead_id == Lead.id)
+                  .values({copy: getattr(Lead, column) for copy, column in SECTOR_COPIES.items()}))
+    if for_named_leads:
+        return tuple(statement.where(Lead.id.in_(bindparam("lead_ids", expanding=True))) for statement in statements)
+    return statements
+
+
 def refresh_copies(connection: Connection, lead_ids=None) -> None:
     """Copy the leads' filter columns onto their stage changes and their sectors: of these leads,
     or of every lead."""
-    for statement in (update(StageChange).where(StageChange.lead_id == Lead.id)
-                      .values({copy: getattr(Lead, column) for copy, column in LEAD_COPIES.items()}),
-                      update(lead_sectors).where(lead_sectors.c.lead_id == Lead.id)
-                      .values({copy: getattr(Lead, column) for copy, column in SECTOR_COPIES.items()})):
-        connection.execute(statement if lead_ids is None else statement.where(Lead.id.in_(lead_ids)))
+    for statement in _copy_statements(lead_ids is not None):
+        connection.execute(statement, {"lead_ids": list(lead_ids)} if lead_ids is not None else {})
 
 
 def _changed(item, names) -> bool:
