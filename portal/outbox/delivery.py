@@ -3,12 +3,13 @@
 A sender claims a batch of messages (``BATCH``, the oldest due) in a short transaction of its own
 (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, then a conditional UPDATE, which alone guards SQLite),
 copies what it needs into plain data and lets the connection go before it talks to the mail server
-(one SMTP connection for the batch), then records the outcomes in another short transaction. A mail
-server that accepts and never answers thus holds no database connection, and the web process,
-``flask outbox work`` and ``flask outbox send`` can run at once without sending anything twice. A
-failure is kept with its error and retried with a growing delay; nothing is ever deleted. Delivery
-is at least once: the messages of a batch the mail server took before its sender died, unrecorded,
-go again once their claims expire, with the same Message-IDs.
+(one SMTP connection for the batch), and records each message the server took in a short
+transaction of its own before the next one is sent. A mail server that accepts and never answers
+thus holds no database connection, and the web process, ``flask outbox work`` and ``flask outbox
+send`` can run at once without sending anything twice. A failure is kept with its error and retried
+with a growing delay; nothing is ever deleted. Delivery is at least once: the message the mail
+server took just before its sender died, unrecorded, goes again once its claim expires, with the
+same Message-ID.
 """
 from __future__ import annotations
 
@@ -420,8 +421,11 @@ def deliver_batch(sender, limit: int = BATCH, now: datetime | None = None, stop=
             except Exception as error:  # whatever stops one message (server, address, header) is kept on it
                 failed.append((mail, f"{type(error).__name__}: {error}"))
             else:
+                # Recorded at once, between two conversations with the mail server: a sender that dies
+                # mid-batch sends again at most the message in hand, not the ones before it.
+                _record_sent([mail])
+                db.session.close()
                 sent.append(mail)
-    _record_sent(sent)
     outcomes = [OutboxStatus.SENT.value] * len(sent)
     for mail, error in failed:
         outcomes.append(_record_failure(mail, error))

@@ -253,6 +253,26 @@ def test_a_stop_mid_batch_hands_back_the_messages_not_tried(app, session):
         ("sent", 1, None), ("pending", 0, None), ("pending", 0, None)]
 
 
+def test_a_sender_dying_mid_batch_sends_again_only_the_message_in_hand(app, session):
+    """What the mail server took before the sender died is already recorded: a crash repeats at most
+    one message, not the whole batch."""
+    from portal.outbox.delivery import deliver_batch
+
+    class DiesOnTheSecond:
+        sent = 0
+
+        def send(self, message, outbox_id):
+            self.sent += 1
+            if self.sent == 2:
+                raise SystemExit("killed while the mail server held the second message")
+
+    with app.app_context():
+        queue_plain("a@b.example", "c@d.example", "e@f.example")
+        with pytest.raises(SystemExit):
+            deliver_batch(DiesOnTheSecond())
+    assert [row.status for row in pending(session)] == ["sent", "sending", "sending"]
+
+
 def test_a_message_whose_sender_died_on_every_attempt_is_given_up(app, session, smtp_port):
     """A sender killed mid-send leaves the message claimed: after the last attempt it fails, not loops."""
     from portal.outbox.delivery import MAX_ATTEMPTS
