@@ -644,21 +644,17 @@ def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[
     open_stages = [stage for stage in stages() if stage.is_open]
     stayed = func.coalesce(StageChange.stay_seconds, seconds_between(
         StageChange.changed_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True))))
-    measured_stays = [or_(StageChange.stay_seconds.is_not(None), StageChange.lead_status == LeadStatus.OPEN),
-                      *stay_conditions(filters)]
-    if not open_stages:
-        rows = []
-    elif _sorts_within_group():
-        # One aggregate per stage, not GROUP BY: grouping sorted the 60,000 stays by stage first
-        # (on disk, past work_mem) before each stage's percentile sorted its own again
-        rows = db.session.execute(union_all(*(
-            select(literal(stage.id, Integer()), func.count(),
-                   func.percentile_cont(MEDIAN[0] / MEDIAN[1]).within_group(stayed))
-            .where(StageChange.to_stage_id == stage.id, *measured_stays)
-            for stage in open_stages)))
+    stays = (
+        select(StageChange.to_stage_id.label("stage_id"), stayed.label("stayed"))
+        .where(StageChange.to_stage_id.in_([stage.id for stage in open_stages]),
+               or_(StageChange.stay_seconds.is_not(None), StageChange.lead_status == LeadStatus.OPEN),
+               *stay_conditions(filters))
+    )
+    if _sorts_within_group():
+        stays = stays.subquery()
+        rows = db.session.execute(select(stays.c.stage_id, func.count(), _percentile_of(stays, "stayed", MEDIAN))
+                                  .group_by(stays.c.stage_id))
     else:  # read unsorted, each stage's stays sorted by Python (as ``_response_rows_sorted``)
-        stays = select(StageChange.to_stage_id, stayed).where(
-            StageChange.to_stage_id.in_([stage.id for stage in open_stages]), *measured_stays)
         per_stage: dict[int, list[float]] = {}
         for stage_id, seconds in db.session.execute(stays):
             values = per_stage.get(stage_id)
