@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 
 from sqlalchemy import (Date, DateTime, Integer, String, case, func, literal, literal_column, or_, select, tuple_,
-                        text, type_coerce, union_all)
+                        type_coerce, union_all)
 from sqlalchemy.orm import aliased
 
 from portal import clock
@@ -452,17 +452,6 @@ def _sorts_within_group() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-#: Room for the percentiles' sorts on PostgreSQL: the stays of twelve months (60,000 at 100,000
-#: leads) need about 5 MB, past the default ``work_mem`` (4 MB); sorted on disk they took 160 ms
-#: instead of 95. For this transaction only (the request's): ``SET LOCAL``.
-SORT_MEMORY = "32MB"
-
-
-def _room_to_sort() -> None:
-    """PostgreSQL: let this transaction's sorts take ``SORT_MEMORY`` before spilling to disk."""
-    db.session.execute(text(f"SET LOCAL work_mem = '{SORT_MEMORY}'"))
-
-
 def _percentile_of(rows, name: str, share: tuple[int, int]):
     """PostgreSQL's ``share`` percentile of the column ``name`` of ``rows`` (a subquery)."""
     return func.percentile_cont(share[0] / share[1]).within_group(rows.c[name])
@@ -544,11 +533,8 @@ def response_times(filters: ReportFilters) -> dict[str, list[ResponseTimes]]:
     """The response times of all the leads, per officer (by name, leads nobody owns last) and per
     month received, by ``RESPONSE_GROUPS``."""
     found: dict[str, list] = {kind: [] for kind in RESPONSE_GROUPS}
-    if _sorts_within_group():
-        _room_to_sort()
-        rows = db.session.execute(_response_statement(filters))
-    else:
-        rows = _response_rows_sorted(filters)
+    rows = (db.session.execute(_response_statement(filters)) if _sorts_within_group()
+            else _response_rows_sorted(filters))
     for kind, owner, month, *figures in rows:
         found[kind].append((owner, month, figures))
     users = _loaded(User, [owner for owner, _, _ in found["_owner"]])
@@ -665,7 +651,6 @@ def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[
                *stay_conditions(filters))
     )
     if _sorts_within_group():
-        _room_to_sort()
         stays = stays.subquery()
         rows = db.session.execute(select(stays.c.stage_id, func.count(), _percentile_of(stays, "stayed", MEDIAN))
                                   .group_by(stays.c.stage_id))
