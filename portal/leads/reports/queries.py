@@ -4,7 +4,8 @@ Every figure is computed in the database (GROUP BY), never by loading leads, so 
 fixed number of statements whatever the number of leads. Percentiles use one definition on SQLite
 and PostgreSQL alike: linear interpolation between the two nearest ranks, as PostgreSQL's
 ``percentile_cont`` (used there) and numpy's default do; on SQLite, which has no such aggregate,
-the database sorts the values in one statement and ``_percentile`` picks the two nearest. What
+the database reads the values in one statement, Python sorts each group's and ``_percentile``
+picks the two nearest. What
 each lead's figures derive from its rows (month received, time to the first answer, furthest stage)
 is stored on the lead (``models.report_facts``), so the passes read one index.
 """
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 
-from sqlalchemy import Date, DateTime, Integer, case, func, literal, literal_column, or_, select, tuple_, union_all
+from sqlalchemy import (Date, DateTime, Integer, String, case, func, literal, literal_column, or_, select, tuple_,
+                        type_coerce, union_all)
 from sqlalchemy.orm import aliased
 
 from portal import clock
@@ -37,8 +39,9 @@ LEADERBOARD_SIZE = 25
 def _percentile(ordered: list[float], share: tuple[int, int]) -> float | None:
     """The ``share`` (numerator, denominator) percentile of values sorted in ascending order: the
     value at 0-based position share·(n−1), interpolated linearly between its two neighbours, as
-    PostgreSQL's ``percentile_cont`` computes it. SQLite has no such aggregate: it sorts the values
-    (one ORDER BY) and this picks them, which costs a fraction of numbering every row with windows."""
+    PostgreSQL's ``percentile_cont`` computes it. SQLite has no such aggregate: Python sorts the
+    values it read (``list.sort``, faster than SQLite's ORDER BY, and a fraction of numbering every
+    row with windows) and this picks them."""
     if not ordered:
         return None
     numerator, denominator = share
@@ -472,22 +475,39 @@ def _answers(filters: ReportFilters):
 
 
 def _response_rows_sorted(filters: ReportFilters) -> list[tuple]:
-    """SQLite: the rows of ``_response_statement`` from the leads' waiting times, sorted once by
-    the database and added up here (``_percentile``), each row read once as a plain tuple."""
-    everyone = ("_all", 0, None)
-    # Per group: the answered leads' waiting times in order, the unanswered ones, those in time
-    groups: dict[tuple, list] = {everyone: [[], 0, 0]}
-    for owner, month, waited, in_time in db.session.execute(_answers(filters).order_by(literal_column("waited"))):
-        for key in (everyone, ("_owner", owner, None), ("_month", None, month)):
+    """SQLite: the rows of ``_response_statement`` from the leads' waiting times, read unsorted and
+    added up here: per (owner, month) first, one dictionary step per lead, then those piles into
+    the groups, each sorted by Python's ``list.sort`` for ``_percentile`` (a few milliseconds for
+    50,000 values, where SQLite's sorter took several times as long)."""
+    piles: dict[tuple, list] = {}
+    # The month as SQLite stores it ('2026-05-01'): made a date once per pile, not once per lead
+    statement = _answers(filters).with_only_columns(
+        Lead.owner_id, type_coerce(Lead.received_month, String), Lead.response_seconds,
+        case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0))
+    for owner, month, waited, in_time in db.session.execute(statement):
+        pile = piles.get((owner, month))
+        if pile is None:
+            pile = piles[owner, month] = [[], 0, 0]
+        if waited is None:
+            pile[1] += 1
+        else:
+            pile[0].append(waited)
+        pile[2] += in_time
+    # Per group: the answered leads' waiting times, the unanswered ones, those in time
+    groups: dict[tuple, list] = {("_all", 0, None): [[], 0, 0]}
+    for (owner, month), (waited, not_answered, in_time) in piles.items():
+        month = date.fromisoformat(month) if month else None
+        for key in (("_all", 0, None), ("_owner", owner, None), ("_month", None, month)):
             group = groups.get(key) or groups.setdefault(key, [[], 0, 0])
-            if waited is None:
-                group[1] += 1
-            else:
-                group[0].append(waited)
+            group[0] += waited
+            group[1] += not_answered
             group[2] += in_time
-    return [(kind, owner, month, len(waited), not_answered, in_time, _percentile(waited, MEDIAN),
-             _percentile(waited, NINETIETH))
-            for (kind, owner, month), (waited, not_answered, in_time) in groups.items()]
+    rows = []
+    for (kind, owner, month), (waited, not_answered, in_time) in groups.items():
+        waited.sort()
+        rows.append((kind, owner, month, len(waited), not_answered, in_time, _percentile(waited, MEDIAN),
+                     _percentile(waited, NINETIETH)))
+    return rows
 
 
 def _response_statement(filters: ReportFilters):
@@ -638,10 +658,15 @@ def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[
         stays = stays.subquery()
         rows = db.session.execute(select(stays.c.stage_id, func.count(), _percentile_of(stays, "stayed", MEDIAN))
                                   .group_by(stays.c.stage_id))
-    else:
+    else:  # read unsorted, each stage's stays sorted by Python (as ``_response_rows_sorted``)
         per_stage: dict[int, list[float]] = {}
-        for stage_id, seconds in db.session.execute(stays.order_by(literal_column("stayed"))):
-            per_stage.setdefault(stage_id, []).append(seconds)
+        for stage_id, seconds in db.session.execute(stays):
+            values = per_stage.get(stage_id)
+            if values is None:
+                values = per_stage[stage_id] = []
+            values.append(seconds)
+        for values in per_stage.values():
+            values.sort()
         rows = [(stage_id, len(values), _percentile(values, MEDIAN)) for stage_id, values in per_stage.items()]
     measured = {stage_id: (int(count), _seconds_or_none(median, count)) for stage_id, count, median in rows}
     return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in open_stages]
