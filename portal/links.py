@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from flask import current_app
+from flask import current_app, request
 
 
 def base_url_parts(base_url: str) -> tuple[str, str, str]:
@@ -32,3 +32,10 @@ def external_url(endpoint: str, **values) -> str:
     adapter = app.url_map.bind(netloc, script_name=path, url_scheme=scheme)
     url = adapter.build(endpoint, values, force_external=True)
     return f"{url}#{quote(anchor, safe='')}" if anchor else url
+
+
+def staff_back(default: str) -> str:
+    """Where a staff form asked to return (its ``back`` field), else ``default``: only a path under
+    ``/staff/``, so no form can send an officer to another site."""
+    back = request.form.get("back", "")
+    return back if back.startswith("/staff/") else default

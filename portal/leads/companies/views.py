@@ -19,6 +19,7 @@ from portal.leads import operations as lead_operations, queries as lead_queries
 from portal.i18n import LANGUAGES
 from portal.leads.companies import imports, operations, queries
 from portal.leads.companies.issues import operations as issue_operations, queries as issue_queries
+from portal.links import staff_back
 from portal.leads.companies.issues.forms import EventIssueForm, InviteForm, IssueForm
 from portal.leads.companies.forms import (
     CompanyContactForm,
@@ -189,9 +190,7 @@ def complete_task(company_id: int, task_id: int):
     lead_operations.complete_task(task, current_user)
     db.session.commit()
     flash(_("Task done."), "success")
-    back = request.form.get("back", "")
-    return redirect(back if back.startswith("/staff/") else url_for("companies.show", company_id=company_id,
-                                                                     _anchor="tasks"))
+    return redirect(staff_back(url_for("companies.show", company_id=company_id, _anchor="tasks")))
 
 
 @bp.post("/companies/<int:company_id>/issues")

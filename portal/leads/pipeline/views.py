@@ -37,6 +37,7 @@ from portal.leads.reports.dashboard import pipeline_at_a_glance
 from portal.leads.rules.access import can_complete_task, can_see_contact, can_work_on
 from portal.leads.rules.stage_facts import MissingFacts
 from portal.leads.rules.tags import parse_tags
+from portal.links import staff_back
 from portal.money import millions_from_usd
 from portal.projects import queries as catalogue
 
@@ -118,8 +119,7 @@ def bulk():
     users, stages = queries.staff_members(), queries.stages()
     form = BulkForm(users, stages, current_language(), prefix="bulk")
     references = [clean_line(reference) for reference in request.form.getlist("lead")[:500]]
-    back = request.form.get("back", "")
-    back = back if back.startswith("/staff/") else url_for("pipeline.leads")
+    back = staff_back(url_for("pipeline.leads"))
     if not form.validate() or not references:
         flash(_("Tick at least one lead, then choose what to do."), "error")
         return redirect(back)
@@ -330,8 +330,7 @@ def move(reference: str):
     if _wants_json():
         return jsonify(ok=True, stage=stage.id, message=moved)
     flash(moved, "success")
-    return redirect(request.form.get("back") if request.form.get("back", "").startswith("/staff/")
-                    else url_for("pipeline.lead", reference=reference))
+    return redirect(staff_back(url_for("pipeline.lead", reference=reference)))
 
 
 @bp.post("/leads/<reference>/tasks")
@@ -358,8 +357,7 @@ def complete_task(task_id: int):
     operations.complete_task(task, current_user)
     db.session.commit()
     flash(_("Task done."), "success")
-    back = request.form.get("back", "")
-    return redirect(back if back.startswith("/staff/") else url_for("pipeline.lead", reference=task.lead.reference))
+    return redirect(staff_back(url_for("pipeline.lead", reference=task.lead.reference)))
 
 
 @bp.route("/leads/<reference>/merge/<other>", methods=["GET", "POST"])
