@@ -340,19 +340,15 @@ def when_sent(kind: str, record: Callable[[OutboxMessage], None]) -> None:
     WHEN_SENT[kind] = record
 
 
-def _record_sent(mails: list[OutgoingMail]) -> None:
-    """The messages the mail server took, marked sent in one statement and one transaction."""
-    if not mails:
-        return
+def _record_sent(mail: OutgoingMail) -> None:
+    """A message the mail server took, marked sent in a short transaction of its own."""
     db.session.execute(
-        update(OutboxMessage).where(OutboxMessage.id.in_([mail.id for mail in mails]))
+        update(OutboxMessage).where(OutboxMessage.id == mail.id)
         .values(status=OutboxStatus.SENT, sent_at=clock.now(), locked_until=None, last_error="")
         .execution_options(synchronize_session=False))
     db.session.commit()
-    for mail in mails:
-        current_app.logger.info("outbox: message %s (%s) sent", mail.id, mail.kind)
-    for mail in mails:
-        _after_sent(mail)
+    current_app.logger.info("outbox: message %s (%s) sent", mail.id, mail.kind)
+    _after_sent(mail)
 
 
 def _release(mails: list[OutgoingMail]) -> None:
@@ -423,7 +419,7 @@ def deliver_batch(sender, limit: int = BATCH, now: datetime | None = None, stop=
             else:
                 # Recorded at once, between two conversations with the mail server: a sender that dies
                 # mid-batch sends again at most the message in hand, not the ones before it.
-                _record_sent([mail])
+                _record_sent(mail)
                 db.session.close()
                 sent.append(mail)
     outcomes = [OutboxStatus.SENT.value] * len(sent)
