@@ -79,6 +79,7 @@ RULES = {
     ("companies.edit_contact", "GET"): OFFICER, ("companies.edit_contact", "POST"): OFFICER,
     ("companies.edit_project", "GET"): OFFICER, ("companies.edit_project", "POST"): OFFICER,
     ("companies.delete_part", "POST"): OFFICER, ("companies.log_visit", "POST"): OFFICER,
+    ("companies.add_task", "POST"): OFFICER,  # on a company they may work on (test_company_tasks.py)
     ("companies.complete_task", "POST"): OFFICER,  # and its assignee (test_company_tasks.py)
     ("companies.expansion", "POST"): OFFICER, ("companies.make_referrer", "POST"): OFFICER,
     ("companies.from_lead", "POST"): OFFICER,  # a registered lead they may work on

@@ -130,15 +130,17 @@ FOLLOW_UP_ROWS = 3
 
 
 class FollowUpTaskForm(Form):
-    """One follow-up the visit promised: what, by when, who does it. A row left empty is no task."""
+    """One follow-up on a company: what, by when, who does it. A visit's row left empty is no task;
+    the company's own "Add a task" row is ``required``."""
 
     class Meta(PortalMeta):
         pass
 
     title = StringField(_l("Follow-up task"), [Optional(), Length(max=200)])
     due_date = DateField(_l("Due on"), [Optional()])
-    #: Checked by ``VisitForm.validate`` against whoever may work on the company, in the filled rows only.
+    #: Checked by ``FollowUpsForm.validate`` against whoever may work on the company, in the filled rows only.
     assignee = SelectField(_l("For"), validate_choice=False)
+    required = False
 
     def filled(self) -> bool:
         return bool(_text(self.title) or self.due_date.data or self.due_date.raw_data and self.due_date.raw_data[0])
@@ -150,16 +152,49 @@ class FollowUpTaskForm(Form):
     def validate(self, extra_validators=None) -> bool:
         """A filled row needs its title and its day (empty fields stop at ``Optional``, as in the empty rows)."""
         valid = super().validate(extra_validators)
-        if self.filled() and not _text(self.title):
+        needed = self.required or self.filled()
+        if needed and not _text(self.title):
             self.title.errors = [*self.title.errors, _l("Say what the follow-up is.")]
             valid = False
-        if self.filled() and self.due_date.data is None and not self.due_date.errors:
+        if needed and self.due_date.data is None and not self.due_date.errors:
             self.due_date.errors = [PICK_A_DATE]
             valid = False
         return valid
 
 
-class VisitForm(StaffForm):
+class FollowUpsForm(StaffForm):
+    """A form carrying follow-up rows (``rows``) for a company: each given to whoever may work on it."""
+
+    def __init__(self, assignees, default_assignee, **kwargs):
+        """``assignees``: who may be given a follow-up (whoever may work on the company);
+        ``default_assignee`` is chosen in the empty rows (the account officer)."""
+        super().__init__(**kwargs)
+        self.assignees = {str(user.id): user for user in assignees}
+        choices = [SelectChoice(key, user.name) for key, user in self.assignees.items()]
+        for row in self.rows():
+            row.assignee.choices = choices
+            if not row.filled() and not self.is_submitted():
+                row.assignee.data = str(default_assignee.id)
+
+    def rows(self) -> list[FollowUpTaskForm]:
+        """The form's follow-up rows: each form says where it keeps them."""
+        raise NotImplementedError
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for row in self.rows():
+            if row.filled() and row.assignee.data not in self.assignees:
+                row.assignee.errors = [*row.assignee.errors, _l("Choose who does it.")]
+                valid = False
+        return valid
+
+    def follow_ups(self) -> list[tuple[str, date, User]]:
+        """The filled rows: (title, due day, assignee)."""
+        return [(_text(row.title), row.due_date.data, self.assignees[row.assignee.data])
+                for row in self.rows() if row.filled()]
+
+
+class VisitForm(FollowUpsForm):
     visited_on = DateField(_l("Date"), [DataRequired(message=PICK_A_DATE)])
     kind = SelectField(_l("Kind of contact"), choices=[SelectChoice(k.value, v) for k, v in VISIT_KIND_LABELS.items()])
     attendees = StringField(_l("Who went"), [Optional(), Length(max=500)])
@@ -167,37 +202,32 @@ class VisitForm(StaffForm):
     tasks = FieldList(FormField(FollowUpTaskForm), min_entries=FOLLOW_UP_ROWS, max_entries=10)
 
     def __init__(self, today, assignees, default_assignee, **kwargs):
-        """``assignees``: who may be given a follow-up (whoever may work on the company);
-        ``default_assignee`` is chosen in the empty rows (the account officer)."""
-        super().__init__(**kwargs)
+        super().__init__(assignees, default_assignee, **kwargs)
         self.today = today
-        self.assignees = {str(user.id): user for user in assignees}
-        choices = [SelectChoice(key, user.name) for key, user in self.assignees.items()]
-        for entry in self.tasks:
-            entry.form.assignee.choices = choices
-            if not entry.form.filled() and not self.is_submitted():
-                entry.form.assignee.data = str(default_assignee.id)
+
+    def rows(self) -> list[FollowUpTaskForm]:
+        return [entry.form for entry in self.tasks]
 
     def validate_visited_on(self, field):
         if field.data and field.data > self.today:
             raise ValidationError(_l("A contact is logged once it has happened: the date cannot be in the future."))
 
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        for row in (entry.form for entry in self.tasks):
-            if row.filled() and row.assignee.data not in self.assignees:
-                row.assignee.errors = [*row.assignee.errors, _l("Choose who does it.")]
-                valid = False
-        return valid
-
     def values(self) -> dict:
         return {"visited_on": self.visited_on.data, "kind": self.kind.data, "attendees": _text(self.attendees),
                 "summary": _text(self.summary)}
 
-    def follow_ups(self) -> list[tuple[str, date, User]]:
-        """The filled rows: (title, due day, assignee)."""
-        return [(_text(row.title), row.due_date.data, self.assignees[row.assignee.data])
-                for row in (entry.form for entry in self.tasks) if row.filled()]
+
+class CompanyTaskForm(FollowUpsForm):
+    """"Add a task" on the company's page: one follow-up without a visit, under the same rules."""
+
+    new_task = FormField(FollowUpTaskForm)
+
+    def __init__(self, assignees, default_assignee, **kwargs):
+        super().__init__(assignees, default_assignee, **kwargs)
+        self.new_task.form.required = True
+
+    def rows(self) -> list[FollowUpTaskForm]:
+        return [self.new_task.form]
 
 
 class CompanyUploadForm(StaffForm):

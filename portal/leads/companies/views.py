@@ -26,6 +26,7 @@ from portal.leads.companies.forms import (
     CompanyUploadForm,
     CompanyFilterForm,
     CompanyForm,
+    CompanyTaskForm,
     RegisteredProjectForm,
     VisitForm,
 )
@@ -105,21 +106,22 @@ def show(company_id: int):
 
 
 def _company_page(company: Company, status: int = 200, visit_form: VisitForm | None = None,
-                  issue_form: IssueForm | None = None):
+                  issue_form: IssueForm | None = None, task_form: CompanyTaskForm | None = None):
     today, staff = clock.today_in_vietnam(), lead_queries.staff_members()
     return render_template(
         "leads/companies/show.html", company=company, today=today,
         warnings=queries.warnings_of(company, today), referred=queries.referred_leads(company),
         history=audit.history("company", company.id, limit=20),
-        visit_form=visit_form or _visit_form(company, staff, visited_on=today),
+        visit_form=visit_form or _follow_ups_form(VisitForm, company, staff, today, visited_on=today),
+        task_form=task_form or _follow_ups_form(CompanyTaskForm, company, staff),
         issue_form=issue_form or IssueForm(staff, owner=str(company.owner_id or "")),
         rhythm=queries.rhythm_of(company)), status
 
 
-def _visit_form(company: Company, staff: list, **kwargs) -> VisitForm:
-    """Its follow-ups go to whoever may work on the company, by default its account officer (else the user)."""
-    return VisitForm(clock.today_in_vietnam(), queries.assignees(company, staff), company.owner or current_user,
-                     **kwargs)
+def _follow_ups_form(form_class, company: Company, staff: list, *args, **kwargs):
+    """A visit's or the "Add a task" form (``args`` before its assignees): its follow-ups go to whoever
+    may work on the company, by default its account officer (else the user)."""
+    return form_class(*args, queries.assignees(company, staff), company.owner or current_user, **kwargs)
 
 
 @bp.route("/companies/<int:company_id>/contacts/new", methods=["GET", "POST"])
@@ -172,13 +174,27 @@ def delete_part(company_id: int, part: str, item_id: int):
 @bp.post("/companies/<int:company_id>/visits")
 def log_visit(company_id: int):
     company = _company(company_id)
-    form = _visit_form(company, lead_queries.staff_members())
+    form = _follow_ups_form(VisitForm, company, lead_queries.staff_members(), clock.today_in_vietnam())
     if not form.validate():
         return _company_page(company, 400, visit_form=form)
     operations.log_visit(company, form.values(), form.follow_ups(), current_user)
     db.session.commit()
     flash(_("The contact is logged."), "success")
     return redirect(url_for("companies.show", company_id=company.id, _anchor="visits"))
+
+
+@bp.post("/companies/<int:company_id>/tasks")
+def add_task(company_id: int):
+    """A follow-up added on its own (no visit): for whoever may work on the company, as a visit's."""
+    company = _company(company_id)
+    form = _follow_ups_form(CompanyTaskForm, company, lead_queries.staff_members())
+    if not form.validate():
+        return _company_page(company, 400, task_form=form)
+    [(title, due, assignee)] = form.follow_ups()
+    operations.add_task(company, None, title, due, assignee, current_user)
+    db.session.commit()
+    flash(_("The task is added."), "success")
+    return redirect(url_for("companies.show", company_id=company.id, _anchor="tasks"))
 
 
 @bp.post("/companies/<int:company_id>/tasks/<int:task_id>/done")

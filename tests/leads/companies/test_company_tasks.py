@@ -1,13 +1,13 @@
-"""A visit's follow-ups are tasks of the company: added with the visit on a working day, listed on
-the company's page, done with a button, on the assignee's today page and in their morning reminder;
-the follow-up texts visits had before become such tasks."""
+"""A visit's follow-ups are tasks of the company: added with the visit (or on their own with "Add a
+task") on a working day, listed on the company's page, done with a button, on the assignee's today
+page and in their morning reminder; the follow-up texts visits had before become such tasks."""
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import Boolean, Date, DateTime, Integer, MetaData, Numeric, Table, select
 
-from portal import clock
+from portal import audit, clock
 from portal.clock import VIETNAM
 from portal.extensions import db
 from portal.leads.models import Company, Holiday, Task, Visit
@@ -96,6 +96,102 @@ def test_a_follow_up_needs_its_title_and_its_day(session, staff_client, manager)
     assert response.status_code == 400
     assert "Say what the follow-up is." in response.text and "Please choose a date." in response.text
     assert session.scalars(select(Task)).all() == []
+
+
+def add_task(client, company, title="Send the updated land-lease quote", due="2026-12-10", assignee=None):
+    """The company page's "Add a task" form, as the page sends it."""
+    return post(client, f"/staff/companies/{company.id}/tasks", **{
+        "new_task-title": title, "new_task-due_date": due,
+        "new_task-assignee": str(assignee.id) if assignee else ""})
+
+
+def test_a_task_is_added_on_its_own_for_a_colleague_and_shows_at_once(app, session, manager):
+    officer = factories.user(name="Lê Hoàng Anh")
+    company = factories.company("Hanbit Precision Vina", owner=officer)
+    session.commit()
+    client = logged_in_client(app, officer)
+    page = client.get(f"/staff/companies/{company.id}").text
+    choices = page[page.index('id="new_task-assignee"'):]
+    choices = choices[:choices.index("</select>")]
+    assert f'<option selected value="{officer.id}">Lê Hoàng Anh</option>' in choices  # the account officer
+    assert "Trần Văn Minh" in choices
+
+    response = add_task(client, company, due="2026-12-10", assignee=manager)  # Thursday, for a manager
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/staff/companies/{company.id}#tasks"
+    task = session.scalars(select(Task)).one()
+    assert (task.title, task.due_date, task.assignee_id, task.company_id, task.visit_id, task.created_by_id) == \
+        ("Send the updated land-lease quote", date(2026, 12, 10), manager.id, company.id, None, officer.id)
+    [(entry, who)] = audit.history("task", task.id)
+    assert (entry.action, who, entry.changes["due_date"], entry.changes["company_id"]) == \
+        ("create", "Lê Hoàng Anh", [None, "2026-12-10"], [None, company.id])
+    page = client.get(f"/staff/companies/{company.id}").text
+    section = page[page.index('id="tasks-title"'):page.index('id="visits-title"')]
+    assert "Send the updated land-lease quote" in section and "Trần Văn Minh" in section
+    assert "Mark done: Send the updated land-lease quote" in section
+    assert session.scalars(select(Visit)).all() == []
+    session.refresh(company)
+    assert company.last_contact_on is None  # a task is no contact with the company
+
+
+def test_an_added_task_is_on_the_assignees_today_page_and_morning_reminder(app, session, monkeypatch):
+    officer = factories.user(name="Lê Hoàng Anh", email="anh@centre.example")
+    company = factories.company("Daiwa Jushi Kogyo Vietnam", owner=officer)
+    session.commit()
+    client = logged_in_client(app, officer)
+    assert add_task(client, company, title="Call the plant manager", due="2026-12-07",
+                    assignee=officer).status_code == 302
+    page = client.get("/staff/").text
+    tasks = page[page.index('id="tasks-title"'):page.index('id="overdue-title"')]
+    assert "Call the plant manager" in tasks and "Daiwa Jushi Kogyo Vietnam" in tasks
+    assert [task.title for task in digest_for(officer, TODAY).tasks] == ["Call the plant manager"]
+
+
+@pytest.mark.parametrize("due, why", [("2026-12-12", "a Saturday"), ("2026-12-13", "a Sunday"),
+                                      ("2026-12-15", "a public holiday")])
+def test_an_added_task_due_on_a_day_off_is_refused_beside_the_field_and_kept(session, staff_client, manager,
+                                                                             due, why):
+    company = factories.company("Pou Chen Vietnam")
+    session.add(Holiday(day=date(2026, 12, 15), name="A day off"))
+    session.commit()
+    response = add_task(staff_client, company, title="Send the customs contact", due=due, assignee=manager)
+    assert response.status_code == 400, why
+    page = response.text
+    assert '<p class="field-error" id="new_task-due_date-error">Choose a working day: not a Saturday, a Sunday ' \
+           'or a public holiday.</p>' in page
+    assert 'value="Send the customs contact"' in page and f'value="{due}"' in page
+    assert "<details open><summary>Add a task</summary>" in page
+    assert session.scalars(select(Task)).all() == []
+
+
+def test_an_added_task_needs_its_title_its_day_and_someone_who_may_work_on_the_company(app, session, manager):
+    officer, colleague = factories.user(name="Me"), factories.user(name="Colleague")
+    company = factories.company("Nidec Vietnam", owner=officer)
+    session.commit()
+    client = logged_in_client(app, officer)
+    response = add_task(client, company, title="", due="", assignee=officer)
+    assert response.status_code == 400
+    assert 'id="new_task-title-error">Say what the follow-up is.' in response.text
+    assert 'id="new_task-due_date-error">Please choose a date.' in response.text
+    response = add_task(client, company, title="Not theirs", assignee=colleague)
+    assert response.status_code == 400
+    assert 'id="new_task-assignee-error">Choose who does it.' in response.text
+    assert session.scalars(select(Task)).all() == []
+
+
+def test_adding_a_task_follows_the_company_rules_and_needs_the_csrf_token(app, session):
+    me, colleague = factories.user(name="Me"), factories.user(name="Colleague")
+    theirs = factories.company("Theirs Co", owner=colleague)
+    free = factories.company("Free Co")
+    session.commit()
+    client = logged_in_client(app, me)
+    assert client.post(f"/staff/companies/{free.id}/tasks", data={
+        "new_task-title": "Call", "new_task-due_date": "2026-12-10",
+        "new_task-assignee": str(me.id)}).status_code == 400  # no CSRF token
+    assert add_task(client, theirs, assignee=me).status_code == 403
+    assert add_task(client, free, assignee=colleague).status_code == 302  # a free company: anyone may work on it
+    assert post(client, "/staff/companies/999999/tasks").status_code == 404
+    assert [(task.company_id, task.assignee_id) for task in session.scalars(select(Task))] == [(free.id, colleague.id)]
 
 
 def company_task(company, title, due, assignee, **fields) -> Task:
