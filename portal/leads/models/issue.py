@@ -115,6 +115,10 @@ class Issue(TimestampMixin, db.Model):
     raised_on: Mapped[date] = mapped_column(Date, index=True)
     #: A working day (``rules.aftercare.add_working_days``); past it and not finished, the issue is overdue.
     due_on: Mapped[date] = mapped_column(Date, index=True)
+    #: The due day as it was set (counted when raised, or typed by staff) while a holiday recorded later
+    #: on it has moved ``due_on`` to the next working day; None when ``due_on`` is the day as set.
+    #: Removing the holiday moves it back (``operations.follow_holidays``); staff setting a day clears it.
+    due_on_before_holiday: Mapped[date | None] = mapped_column(Date, index=True)
     resolved_on: Mapped[date | None] = mapped_column(Date, index=True)
     #: Who raised it, as they wrote it (personal data: found and erased by e-mail).
     raised_by_name: Mapped[str] = mapped_column(String(120), default="")
@@ -169,6 +173,9 @@ class IssueNote(db.Model):
     status_from: Mapped[str] = mapped_column(String(20), default="")
     status_to: Mapped[str] = mapped_column(String(20), default="")
     body: Mapped[str] = mapped_column(Text, default="")
+    #: The due day moved by a holiday recorded or removed: from one day to the other.
+    due_from: Mapped[date | None] = mapped_column(Date)
+    due_to: Mapped[date | None] = mapped_column(Date)
 
     issue: Mapped[Issue] = relationship(back_populates="notes")
     user: Mapped[User | None] = relationship()

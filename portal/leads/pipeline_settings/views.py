@@ -14,6 +14,7 @@ from portal.auth.access import staff_required
 from portal.auth.models import Role
 from portal.extensions import db
 from portal.i18n import LANGUAGES
+from portal.leads.companies.issues.operations import follow_holidays
 from portal.leads.companies.operations import refresh_visit_due_around
 from portal.leads.models import Holiday, LostReason, Stage
 from portal.leads.operations import recompute_first_response_deadlines
@@ -116,6 +117,7 @@ def holidays():
                                             "holiday", current_user.id)
             recompute_first_response_deadlines(holiday.day)
             refresh_visit_due_around(holiday.day)
+            follow_holidays(holiday.day, current_user)
             db.session.commit()
             flash(_("The holiday is saved. Open leads waiting for a first answer have new deadlines."), "success")
             return redirect(url_for("pipeline_settings.holidays"))
@@ -133,6 +135,7 @@ def delete_holiday(holiday_id: int):
     db.session.flush()
     recompute_first_response_deadlines(day)
     refresh_visit_due_around(day)
+    follow_holidays(day, current_user)
     db.session.commit()
     flash(_("The holiday is removed."), "success")
     return redirect(url_for("pipeline_settings.holidays"))

@@ -5,14 +5,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from sqlalchemy import select
 
 from portal import audit, clock
 from portal.auth.models import User
 from portal.extensions import db
 from portal.leads import queries as lead_queries
 from portal.leads.companies.issues import queries
-from portal.leads.models import Company, CompanyContact, Issue, IssueNote, IssueSource, IssueStatus
+from portal.leads.models import Company, CompanyContact, Holiday, Issue, IssueNote, IssueSource, IssueStatus
 from portal.leads.operations import new_reference
+from portal.leads.rules.aftercare import next_working_day
 from portal.outbox.compose import queue_mail
 
 #: What staff may change on an issue besides its status.
@@ -124,7 +126,31 @@ def change_status(issue: Issue, status: IssueStatus, note: str, user: User) -> N
 
 
 def update_issue(issue: Issue, values: dict, user: User) -> Issue:
-    """Category, agency, owner, due day or the company it concerns, as staff corrected them."""
+    """Category, agency, owner, due day or the company it concerns, as staff corrected them; a due day
+    staff set is the day as set, whatever a holiday had moved."""
     if values.get("company_id") != issue.company_id:
         issue.contact = None
+    if values.get("due_on") != issue.due_on:
+        issue.due_on_before_holiday = None
     return audit.save_with_audit(Issue, issue, values, "issue", user.id)
+
+
+def follow_holidays(day: date, user: User) -> int:
+    """After a holiday on ``day`` is recorded or removed, in the caller's transaction: an open issue due
+    that day moves to the next working day, and one a holiday had moved comes back towards the day as
+    set, as far as the holidays now allow (never before it). Each move is a note in the issue's history
+    and audited. Returns how many moved."""
+    holidays = set(db.session.scalars(select(Holiday.day)))
+    moved = 0
+    for issue in queries.due_around(day):
+        as_set = issue.due_on_before_holiday or issue.due_on
+        due = next_working_day(as_set, holidays)
+        if due == issue.due_on:
+            continue
+        db.session.add(IssueNote(issue_id=issue.id, at=clock.now(), user_id=user.id, due_from=issue.due_on,
+                                 due_to=due))
+        audit.record("issue", issue.id, "holiday", {"due_on": (issue.due_on, due)}, user_id=user.id)
+        issue.due_on, issue.due_on_before_holiday = due, (as_set if due != as_set else None)
+        moved += 1
+    db.session.flush()
+    return moved

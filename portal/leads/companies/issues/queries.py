@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.auth.models import Role, User
@@ -76,6 +76,15 @@ def issue(reference: str) -> Issue | None:
             .options(selectinload(Issue.company), selectinload(Issue.contact), selectinload(Issue.owner),
                      selectinload(Issue.notes).selectinload(IssueNote.user)))
     return db.session.scalars(stmt).one_or_none()
+
+
+def due_around(day: date) -> list[Issue]:
+    """The open issues a holiday recorded or removed on ``day`` may move: those due that day, and those
+    a holiday moved from that day or before to that day or after."""
+    return list(db.session.scalars(select(Issue).where(
+        Issue.status.not_in(FINISHED_STATUSES),
+        or_(Issue.due_on == day, and_(Issue.due_on_before_holiday <= day, Issue.due_on >= day)))
+        .order_by(Issue.id)))
 
 
 def contact_by_email(email: str) -> CompanyContact | None:
