@@ -173,7 +173,7 @@ class FollowUpsForm(StaffForm):
         choices = [SelectChoice(key, user.name) for key, user in self.assignees.items()]
         for row in self.rows():
             row.assignee.choices = choices
-            if not row.filled() and not self.is_submitted():
+            if not row.filled() and not row.assignee.raw_data:  # not sent: not this form's request
                 row.assignee.data = str(default_assignee.id)
 
     def rows(self) -> list[FollowUpTaskForm]:

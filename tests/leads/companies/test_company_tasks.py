@@ -366,3 +366,16 @@ def test_a_task_belongs_to_a_lead_or_to_a_company_never_both_nor_neither(session
     with pytest.raises(IntegrityError):
         session.flush()
     session.rollback()
+
+
+def test_a_refused_visit_shows_the_add_a_task_form_as_it_was_with_the_account_officer(app, session):
+    officer = factories.user(name="Lê Hoàng Anh")
+    company = factories.company("Hanbit Precision Vina", owner=officer)
+    session.commit()
+    client = logged_in_client(app, officer)
+    response = visit_with(client, company, summary="")
+    assert response.status_code == 400
+    page = response.text
+    assert "<details><summary>Add a task</summary>" in page  # closed: the visit was refused, not the task
+    choices = page[page.index('id="new_task-assignee"'):]
+    assert f'<option selected value="{officer.id}">Lê Hoàng Anh</option>' in choices[:choices.index("</select>")]
