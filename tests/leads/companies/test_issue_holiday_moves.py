@@ -4,7 +4,7 @@ staff set since, nor a due day the holiday did not move."""
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from portal import audit
 from portal.leads.models import Holiday, Issue
@@ -125,3 +125,23 @@ def test_a_holiday_on_a_weekend_or_another_day_moves_no_issue(session, staff_cli
     assert due_days(session) == {"Due Thursday": THURSDAY}
     reference = session.scalars(select(Issue.reference)).one()
     assert "Due day moved" not in history(staff_client, reference)
+
+
+def test_reports_refresh_moves_due_days_after_holidays_written_around_the_session(
+        session, staff_client, runner, company):
+    reference = log_issue(staff_client, company, "Due Wednesday", WEDNESDAY)
+    log_issue(staff_client, company, "Due Thursday", THURSDAY)
+    session.execute(insert(Holiday).values(day=WEDNESDAY, name="Imported"))
+    session.commit()
+
+    result = runner.invoke(args=["reports", "refresh"])
+    assert result.exit_code == 0, result.output
+    assert "1 issues' due day moved" in result.output
+    assert due_days(session) == {"Due Wednesday": THURSDAY, "Due Thursday": THURSDAY}
+    assert "(System)" in history(staff_client, reference).split("Due day moved to")[0].rsplit("<li>", 1)[1]
+    assert "0 issues' due day moved" in runner.invoke(args=["reports", "refresh"]).output
+
+    session.execute(delete(Holiday))
+    session.commit()
+    assert "1 issues' due day moved" in runner.invoke(args=["reports", "refresh"]).output
+    assert due_days(session) == {"Due Wednesday": WEDNESDAY, "Due Thursday": THURSDAY}

@@ -138,18 +138,29 @@ def update_issue(issue: Issue, values: dict, user: User) -> Issue:
 def follow_holidays(day: date, user: User) -> int:
     """After a holiday on ``day`` is recorded or removed, in the caller's transaction: an open issue due
     that day moves to the next working day, and one a holiday had moved comes back towards the day as
-    set, as far as the holidays now allow (never before it). Each move is a note in the issue's history
-    and audited. Returns how many moved."""
+    set, as far as the holidays now allow (never before it). Returns how many moved."""
+    return _follow_holidays(queries.due_around(day), user)
+
+
+def follow_every_holiday() -> int:
+    """Every open issue's due day against the holidays as stored (``flask reports refresh``: after
+    holidays written around the session). Returns how many moved."""
+    return _follow_holidays(queries.open_issues(), None)
+
+
+def _follow_holidays(issues, user: User | None) -> int:
+    """Each issue due on the first working day from its day as set; each move a note in its history, audited."""
     holidays = set(db.session.scalars(select(Holiday.day)))
     moved = 0
-    for issue in queries.due_around(day):
+    for issue in issues:
         as_set = issue.due_on_before_holiday or issue.due_on
         due = next_working_day(as_set, holidays)
         if due == issue.due_on:
             continue
-        db.session.add(IssueNote(issue_id=issue.id, at=clock.now(), user_id=user.id, due_from=issue.due_on,
+        user_id = user.id if user else None
+        db.session.add(IssueNote(issue_id=issue.id, at=clock.now(), user_id=user_id, due_from=issue.due_on,
                                  due_to=due))
-        audit.record("issue", issue.id, "holiday", {"due_on": (issue.due_on, due)}, user_id=user.id)
+        audit.record("issue", issue.id, "holiday", {"due_on": (issue.due_on, due)}, user_id=user_id)
         issue.due_on, issue.due_on_before_holiday = due, (as_set if due != as_set else None)
         moved += 1
     db.session.flush()

@@ -87,6 +87,12 @@ def due_around(day: date) -> list[Issue]:
         .order_by(Issue.id)))
 
 
+def open_issues():
+    """Every issue not yet resolved or closed, read in batches."""
+    return db.session.scalars(select(Issue).where(Issue.status.not_in(FINISHED_STATUSES)).order_by(Issue.id)
+                              .execution_options(yield_per=500))
+
+
 def contact_by_email(email: str) -> CompanyContact | None:
     if not email:
         return None
