@@ -119,7 +119,7 @@ def holidays():
             refresh_visit_due_around(holiday.day)
             follow_holidays(holiday.day, current_user)
             db.session.commit()
-            flash(_("The holiday is saved. Open leads waiting for a first answer have new deadlines."), "success")
+            flash(_("The holiday is saved. The first-answer deadlines of open leads, the companies' next visit due days and the open issues' due days now count it."), "success")
             return redirect(url_for("pipeline_settings.holidays"))
     rows = db.session.scalars(select(Holiday).order_by(Holiday.day.desc())).all()
     return render_template("leads/pipeline_settings/holidays.html", form=form, holidays=rows), 400 if form.is_submitted() else 200

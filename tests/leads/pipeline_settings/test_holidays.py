@@ -48,6 +48,7 @@ def test_administrators_add_a_holiday_and_waiting_leads_get_new_deadlines(app, s
 
     response = post(admin_client, "/staff/holidays", day="2026-04-30", name="Reunification Day")
     assert response.status_code == 302
+    assert "the open issues&#39; due days now count it" in admin_client.get(response.location).text
     session.expire_all()
     assert clock.as_utc(waiting.first_response_due).astimezone(VIETNAM) == vietnam("2026-05-01 10:00")
     assert answered.first_response_due == before[answered.id] and later.first_response_due == before[later.id]
