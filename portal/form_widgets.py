@@ -49,7 +49,7 @@ class RememberedSelect(Select):
         if options is None:
             options = "".join(Select.render_option(Choice(choice.value, choice.label, False, choice.render_kw))
                               for choice in choices)
-            if len(self._menus) >= self.KEPT:
-                self._menus.pop(next(iter(self._menus)))
+            if len(self._menus) >= self.KEPT:  # the oldest goes (another thread may have taken it)
+                self._menus.pop(next(iter(self._menus), None), None)
             self._menus[key] = options
         return select_around(field, options, **kwargs)
