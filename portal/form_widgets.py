@@ -31,9 +31,10 @@ def _label_key(label) -> object:
 
 
 class RememberedSelect(Select):
-    """A single-choice menu (no option groups) whose options are written once per locale and per
-    list of choices, then reused: a stage, officer or sector added or renamed is a new list, so
-    a new menu, in every process. Only the chosen option is marked on each page."""
+    """A single-choice menu (``SelectChoice`` choices, without option groups or per-option
+    attributes) whose options are written once per locale and per list of choices, then reused:
+    a stage, officer or sector added or renamed is a new list, so a new menu, in every process.
+    Only the chosen option is marked on each page."""
 
     #: Menus kept per field: a few languages times the few lists the data goes through.
     KEPT = 32
