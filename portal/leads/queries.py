@@ -375,8 +375,10 @@ def search_leads(filters: LeadFilters, viewer: User, page: int, per_page: int) -
         stmt.with_only_columns(Lead.id).order_by(None).limit(COUNT_LIMIT + 1).subquery()))
     if found > COUNT_LIMIT and filters.q.strip():
         stmt = filter_leads(filters, viewer, common_words=True)
-    rows = list(db.session.scalars(
-        _with_list_row_data(stmt).offset((page - 1) * per_page).limit(per_page + 1)).unique())
+    offset = (page - 1) * per_page
+    # Nothing found, or a page past the last: the count, exact below its limit, said so already.
+    rows = [] if found <= COUNT_LIMIT and offset >= found else list(db.session.scalars(
+        _with_list_row_data(stmt).offset(offset).limit(per_page + 1)).unique())
     return LeadPage(items=rows[:per_page], page=page, per_page=per_page, total=min(found, COUNT_LIMIT),
                     more=found > COUNT_LIMIT, has_next=len(rows) > per_page)
 

@@ -210,3 +210,13 @@ def test_a_common_words_leads_are_the_same_in_the_same_order_when_read_in_the_li
     assert common == rare and len(rare) >= 10
     read_in_order = "leads.id + " if session.get_bind().dialect.name == "sqlite" else "strpos("
     assert any(read_in_order in statement for statement in counter.statements)
+
+
+def test_a_search_that_finds_nothing_is_not_run_twice(staff_client, session, count_queries):
+    factories.lead("Hanbit Chips")
+    session.commit()
+    with count_queries() as counter:
+        html = staff_client.get("/staff/leads?q=precision+logistics").text
+    assert "No lead matches these filters." in html and "0 leads" in html
+    assert len([statement for statement in counter.statements if "FROM leads" in statement]) == 1
+    assert companies(staff_client, "q=hanbit&page=2") == [] and companies(staff_client, "q=hanbit") == ["Hanbit Chips"]
