@@ -184,25 +184,33 @@ def overdue_condition(now=None):
     return and_(Lead.status == LeadStatus.OPEN, Lead.first_responded_at.is_(None), Lead.first_response_due < now)
 
 
-def _contains(column, word: str) -> ColumnElement[bool]:
+def _contains(column, word: str, common: bool = False) -> ColumnElement[bool]:
     """``column`` contains ``word``, as a LIKE both text indexes serve (a pattern of three
     characters or more); ``%``, ``_`` and ``\\`` typed are escaped, then only, so the common
-    pattern stays one the SQLite FTS5 table answers."""
+    pattern stays one the SQLite FTS5 table answers.
+
+    ``common``: the word is in thousands of leads, and PostgreSQL is better off reading the leads
+    in the list's order from its index, checking each, until the page is full (2 ms for "dong nai"
+    at 100,000 leads) than reading all 5,000 from the trigram index, then sorting (25 to 40 ms). It
+    takes the second way for a LIKE, whose matches it underestimates when words come together
+    ("dong" and "nai"); ``strpos(...) > 0``, the same test, it counts as a third of the rows."""
+    if common:
+        return func.strpos(column, word) > 0
     if any(char in word for char in "%_\\"):
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         return column.like(f"%{escaped}%", escape="\\")
     return column.like(f"%{word}%")
 
 
-def _word_matches(word: str, viewer: User) -> ColumnElement[bool]:
+def _word_matches(word: str, viewer: User, common: bool = False) -> ColumnElement[bool]:
     """A lead whose company or reference contains ``word``, or whose contact data (name, e-mail,
     phone, message) does where ``viewer`` may see it: an officer does not find a colleague's lead
     by its e-mail. Accents and case do not count ("binh duong" finds "Bình Dương")."""
     folded = fold(word)
-    contact = [_contains(Lead.search_contact, folded)]
+    contact = [_contains(Lead.search_contact, folded, common)]
     if (phone := phone_digits(word)) and phone != folded:
-        contact.append(_contains(Lead.search_contact, phone))
-    return or_(_contains(Lead.search_public, folded), and_(contact_visible_to(viewer), or_(*contact)))
+        contact.append(_contains(Lead.search_contact, phone, common))
+    return or_(_contains(Lead.search_public, folded, common), and_(contact_visible_to(viewer), or_(*contact)))
 
 
 def _fts_phrase(text_: str) -> str:
@@ -210,11 +218,16 @@ def _fts_phrase(text_: str) -> str:
     return '"' + text_.replace('"', '""') + '"'
 
 
-def _sqlite_text_search(words: list[str], viewer: User) -> list[ColumnElement[bool]]:
+def _sqlite_text_search(words: list[str], viewer: User, common: bool = False) -> list[ColumnElement[bool]]:
     """``_word_matches`` for every word, as one ``MATCH`` of the FTS5 trigram table for the words of
     three characters or more (read from its index, never from the rows); shorter words, which
     have no trigram, are compared with ``LIKE``. A word is found in either column; a lead whose
-    contact data the viewer may not see must have every word in its public text."""
+    contact data the viewer may not see must have every word in its public text.
+
+    ``common``: the words are in thousands of leads. SQLite then still reads the leads the table
+    finds (``leads.id IN``) one by one, then sorts them: 20 ms for "hanbit" at 100,000 leads. As
+    ``leads.id + 0`` the match is only checked, and the leads are read in the list's order from
+    its index (``ix_leads_status_created_at``, ``ix_leads_next_step``) until the page is full."""
     long_words = [word for word in words if len(fold(word)) >= 3]
     conditions = [_word_matches(word, viewer) for word in words if len(fold(word)) < 3]
     if not long_words:
@@ -232,7 +245,7 @@ def _sqlite_text_search(words: list[str], viewer: User) -> list[ColumnElement[bo
         table = text(search_index.SQLITE_TABLE)
         found = select(literal_column("rowid")).select_from(table).where(
             literal_column(search_index.SQLITE_TABLE).op("MATCH")(expression))
-        return Lead.id.in_(found)
+        return (Lead.id + 0 if common else Lead.id).in_(found)
 
     conditions.append(hits(" AND ".join(anywhere)))
     visible = contact_visible_to(viewer)
@@ -241,8 +254,10 @@ def _sqlite_text_search(words: list[str], viewer: User) -> list[ColumnElement[bo
     return conditions
 
 
-def filter_leads(filters: LeadFilters, viewer: User) -> Select:
-    """The leads ``filters`` select, as ``viewer`` may search them."""
+def filter_leads(filters: LeadFilters, viewer: User, common_words: bool = False) -> Select:
+    """The leads ``filters`` select, as ``viewer`` may search them; ``common_words``: the words
+    typed are in more leads than the list counts, which are then read in the list's order
+    (``_sqlite_text_search``, ``_contains``)."""
     stmt = select(Lead)
     if filters.status in (LeadStatus.OPEN, LeadStatus.WON, LeadStatus.LOST):
         stmt = stmt.where(Lead.status == filters.status)
@@ -250,9 +265,9 @@ def filter_leads(filters: LeadFilters, viewer: User) -> Select:
         stmt = stmt.where(Lead.status != LeadStatus.MERGED)
     words = filters.q.split()
     if words and db.session.get_bind().dialect.name == "sqlite":
-        stmt = stmt.where(*_sqlite_text_search(words, viewer))
+        stmt = stmt.where(*_sqlite_text_search(words, viewer, common_words))
     else:
-        stmt = stmt.where(*(_word_matches(word, viewer) for word in words))
+        stmt = stmt.where(*(_word_matches(word, viewer, common_words) for word in words))
     if filters.stage:
         stmt = stmt.where(Lead.stage_id == filters.stage)
     if filters.owner == "none":
@@ -358,8 +373,12 @@ def search_leads(filters: LeadFilters, viewer: User, page: int, per_page: int) -
     stmt = filter_leads(filters, viewer)
     found = db.session.scalar(select(func.count()).select_from(
         stmt.with_only_columns(Lead.id).order_by(None).limit(COUNT_LIMIT + 1).subquery()))
-    rows = list(db.session.scalars(
-        _with_list_row_data(stmt).offset((page - 1) * per_page).limit(per_page + 1)).unique())
+    if found > COUNT_LIMIT and filters.q.strip():
+        stmt = filter_leads(filters, viewer, common_words=True)
+    offset = (page - 1) * per_page
+    # Nothing found, or a page past the last: the count, exact below its limit, said so already.
+    rows = [] if found <= COUNT_LIMIT and offset >= found else list(db.session.scalars(
+        _with_list_row_data(stmt).offset(offset).limit(per_page + 1)).unique())
     return LeadPage(items=rows[:per_page], page=page, per_page=per_page, total=min(found, COUNT_LIMIT),
                     more=found > COUNT_LIMIT, has_next=len(rows) > per_page)
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     Field,
@@ -39,6 +39,7 @@ from portal import clock
 from portal.antispam import sent_too_fast
 from portal.clean_input import clean_line
 from portal.form_messages import BAD_EMAIL, REQUIRED, FormMeta, in_range
+from portal.form_widgets import select_around
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.countries import countries
 from portal.leads.models import REFERRER_KIND_LABELS, TIMELINE_LABELS
@@ -144,15 +145,7 @@ class CountrySelect(Select):
         self.options = options or _country_options
 
     def __call__(self, field, **kwargs):
-        kwargs.setdefault("id", field.id)
-        for name in self.validation_attrs:
-            if name not in kwargs and getattr(field.flags, name, False):
-                kwargs[name] = getattr(field.flags, name)
-        options = self.options(field.menu_language, str(get_locale()))
-        if field.data is not None:
-            plain = f'<option value="{escape(field.data)}">'
-            options = options.replace(plain, plain.replace("<option ", "<option selected "))
-        return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")
+        return select_around(field, self.options(field.menu_language, str(get_locale())), **kwargs)
 
 
 @lru_cache(maxsize=8)

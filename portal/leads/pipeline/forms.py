@@ -22,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from portal.auth.forms import StaffForm
 from portal.form_messages import BAD_EMAIL, REQUIRED, in_range
+from portal.form_widgets import RememberedSelect
 from portal.i18n import LANGUAGE_NAMES, LANGUAGES
 from portal.leads.capture.forms import CountrySelect
 from portal.leads.countries import countries
@@ -60,28 +61,28 @@ class LeadFilterForm(QueryForm):
                      "language", "tag", "created_from", "created_to", "overdue", "no_next_step",
                      "waiting_for_us")
     q = SearchField(_l("Search name, company, e-mail, message"), [Optional(), Length(max=100)])
-    status = SelectField(_l("Status"), default="open",
+    status = SelectField(_l("Status"), default="open", widget=RememberedSelect(),
                          choices=[SelectChoice(value, label) for value, label in STATUS_LABELS.items()])
-    stage = SelectField(_l("Stage"), default="")
-    owner = SelectField(_l("Owner"), default="")
-    kind = SelectField(_l("Kind"), default="",
+    stage = SelectField(_l("Stage"), default="", widget=RememberedSelect())
+    owner = SelectField(_l("Owner"), default="", widget=RememberedSelect())
+    kind = SelectField(_l("Kind"), default="", widget=RememberedSelect(),
                        choices=_any(_l("Any kind")) + [SelectChoice(k.value, v) for k, v in LEAD_KIND_LABELS.items()])
-    source = SelectField(_l("Source"), default="",
+    source = SelectField(_l("Source"), default="", widget=RememberedSelect(),
                          choices=_any(_l("Any source")) + [SelectChoice(k.value, v) for k, v in SOURCE_LABELS.items()])
-    referrer = SelectField(_l("Referrer"), default="")
-    event = SelectField(_l("Event"), default="")
+    referrer = SelectField(_l("Referrer"), default="", widget=RememberedSelect())
+    event = SelectField(_l("Event"), default="", widget=RememberedSelect())
     country = SelectField(_l("Country or territory"), default="", widget=CountrySelect(_country_filter_options))
-    sector = SelectField(_l("Sector"), default="")
-    language = SelectField(_l("Language"), default="",
+    sector = SelectField(_l("Sector"), default="", widget=RememberedSelect())
+    language = SelectField(_l("Language"), default="", widget=RememberedSelect(),
                            choices=_any(_l("Any language")) + [SelectChoice(code, LANGUAGE_NAMES[code])
                                                                for code in LANGUAGES])
-    tag = SelectField(_l("Tag"), default="")
+    tag = SelectField(_l("Tag"), default="", widget=RememberedSelect())
     created_from = DateField(_l("Received from"), [Optional()])
     created_to = DateField(_l("Received until"), [Optional()])
     overdue = BooleanField(_l("First answer overdue"))
     no_next_step = BooleanField(_l("No next step planned"))
     waiting_for_us = BooleanField(_l("Investor replied, waiting for us"))
-    sort = SelectField(_l("Sort by"), default="newest", choices=[
+    sort = SelectField(_l("Sort by"), default="newest", widget=RememberedSelect(), choices=[
         SelectChoice("priority", _l("Highest priority first")), SelectChoice("newest", _l("Newest first")), SelectChoice("oldest", _l("Oldest first")),
         SelectChoice("due", _l("Answer due first")), SelectChoice("investment", _l("Largest investment first")),
         SelectChoice("company", _l("Company name")), SelectChoice("next_step", _l("Next step first")),
@@ -196,14 +197,14 @@ class TagsForm(StaffForm):
 class BulkForm(StaffForm):
     """An action on the leads ticked in the list."""
 
-    action = SelectField(_l("With the selected leads"), choices=[
+    action = SelectField(_l("With the selected leads"), widget=RememberedSelect(), choices=[
         SelectChoice("assign", _l("Assign to")), SelectChoice("stage", _l("Move to stage")),
         SelectChoice("tag", _l("Add the tag")), SelectChoice("export", _l("Export as CSV")),
     ])
     tag = StringField(_l("Tag"), [Optional(), Length(max=TAG_LENGTH)])
     #: Checked in the view against the chosen action (a stage is only needed to move leads).
-    owner = SelectField(_l("Owner"), default="", validate_choice=False)
-    stage = SelectField(_l("Stage"), default="", validate_choice=False)
+    owner = SelectField(_l("Owner"), default="", validate_choice=False, widget=RememberedSelect())
+    stage = SelectField(_l("Stage"), default="", validate_choice=False, widget=RememberedSelect())
 
     def __init__(self, users, stages, lang: str, **kwargs):
         super().__init__(**kwargs)

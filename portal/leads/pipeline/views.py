@@ -74,20 +74,22 @@ def home():
     )
 
 
-def _filter_form() -> LeadFilterForm:
-    return LeadFilterForm(request.args, queries.stages(), queries.staff_members(), queries.referrers(),
+def _filter_form(stages=None, users=None) -> LeadFilterForm:
+    return LeadFilterForm(request.args, queries.stages() if stages is None else stages,
+                          queries.staff_members() if users is None else users, queries.referrers(),
                           queries.events(), catalogue.sectors(), current_language(), queries.tags())
 
 
 @bp.get("/leads")
 def leads():
-    form = _filter_form()
+    stages, users = queries.stages(), queries.staff_members()
+    form = _filter_form(stages, users)
     page = queries.search_leads(form.filters(), current_user, page_number(), 25)
     query = request.query_string.decode()
     return render_template(
         "leads/pipeline/leads.html", form=form, page=page, now=clock.now(), today=clock.today_in_vietnam(),
         next_steps=queries.next_steps(page.items),
-        bulk_form=BulkForm(queries.staff_members(), queries.stages(), current_language(), prefix="bulk"),
+        bulk_form=BulkForm(users, stages, current_language(), prefix="bulk"),
         saved=queries.saved_filters(current_user), save_form=SavedFilterForm(query=query, prefix="save"),
         query=query,
     )

@@ -182,3 +182,41 @@ def test_the_list_filters_reused_country_menu_is_what_wtforms_writes(app, lang, 
         form.filters()
         assert str(form.country()) == str(Select()(form.country))
         assert f'<option selected value="{chosen}">' in str(form.country())
+
+
+@pytest.mark.parametrize("query", ["q=hanbit", "q=hanbit&sort=next_step", "q=hanbit&sort=priority",
+                                   "q=hanbit&page=2", "q=hanbit+chips", "q=hanbit&status=all"])
+def test_a_common_words_leads_are_the_same_in_the_same_order_when_read_in_the_lists_order(
+        app, session, monkeypatch, count_queries, query):
+    """Past the count's limit the search reads the leads in the list's order (``common_words``):
+    the same leads, in the same order, as when the words are rare."""
+    officer, colleague = factories.user(), factories.user()
+    now, today = clock.now(), clock.today_in_vietnam()
+    for number in range(40):
+        lead = factories.lead(f"Hanbit {'Chips' if number % 3 else 'Steel'} {number}" if number % 4 else "Lotus",
+                              email=f"buyer{number}@hanbit.example", owner=(officer, colleague, None)[number % 3],
+                              received=now - timedelta(hours=number * 7 % 13, minutes=number),
+                              priority_score=number * 37 % 100)
+        if number % 5 == 0:
+            operations.add_task(lead, "Call", today + timedelta(days=number % 3), officer, officer)
+    factories.lead("Sakura Precision")
+    session.commit()
+    client = logged_in_client(app, officer)
+
+    rare = companies(client, query)
+    monkeypatch.setattr(queries, "COUNT_LIMIT", 3)
+    with count_queries() as counter:
+        common = companies(client, query)
+    assert common == rare and len(rare) >= 10
+    read_in_order = "leads.id + " if session.get_bind().dialect.name == "sqlite" else "strpos("
+    assert any(read_in_order in statement for statement in counter.statements)
+
+
+def test_a_search_that_finds_nothing_is_not_run_twice(staff_client, session, count_queries):
+    factories.lead("Hanbit Chips")
+    session.commit()
+    with count_queries() as counter:
+        html = staff_client.get("/staff/leads?q=precision+logistics").text
+    assert "No lead matches these filters." in html and "0 leads" in html
+    assert len([statement for statement in counter.statements if "FROM leads" in statement]) == 1
+    assert companies(staff_client, "q=hanbit&page=2") == [] and companies(staff_client, "q=hanbit") == ["Hanbit Chips"]
