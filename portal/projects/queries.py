@@ -1,13 +1,16 @@
 """Read-only catalogue queries. Each loads what its page shows in a fixed number of statements."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
+from portal.page_cache import content_generation
 from portal.projects.models import (
     ExchangeRate,
     IndustrialPark,
@@ -77,6 +80,24 @@ class ParkFilters:
 
 def sectors() -> list[Sector]:
     return list(db.session.scalars(select(Sector).order_by(Sector.position, Sector.id)))
+
+
+def sectors_kept() -> list[Sector]:
+    """``sectors()``, loaded once per worker while the published content's generation stays the same
+    (a changed sector starts a new one, ``portal.page_cache``) and at most ``PAGE_CACHE_SECONDS``: the
+    public forms offer them on every submission. Detached from any session: ``db.session.merge(sector,
+    load=False)`` the ones a lead keeps. With the page cache off they are loaded each time."""
+    generation = content_generation()
+    if generation is None or any(isinstance(item, Sector) for item in db.session.identity_map.values()):
+        return sectors()  # (sectors the session holds already stay in it)
+    kept = current_app.extensions.get("kept_sectors")
+    if kept is None or kept[0] != generation or kept[1] < time.monotonic():
+        loaded = sectors()
+        for sector in loaded:
+            db.session.expunge(sector)
+        kept = (generation, time.monotonic() + current_app.config["PAGE_CACHE_SECONDS"], loaded)
+        current_app.extensions["kept_sectors"] = kept
+    return kept[2]
 
 
 def locations() -> list[Location]:

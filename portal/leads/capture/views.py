@@ -39,8 +39,9 @@ def _came_from() -> str:
 
 
 def _chosen(sectors: list[Sector], codes: list[str]) -> list[Sector]:
-    """The sectors ticked, from those the form offered (already loaded)."""
-    return [sector for sector in sectors if sector.code in codes]
+    """The sectors ticked, from those the form offered (kept by the worker: ``catalogue.sectors_kept``),
+    in this request's session without a query."""
+    return [db.session.merge(sector, load=False) for sector in sectors if sector.code in codes]
 
 
 def _common(form: PublicForm, kind: LeadKind) -> dict:
@@ -126,7 +127,7 @@ def _handle(form: PublicForm, template: str, build: Callable[[PublicForm], Submi
 @csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
 @_blank_when_kept
 def inquire():
-    sectors = catalogue.sectors()
+    sectors = catalogue.sectors_kept()
     form = InquiryForm(current_language(), sectors)
     if not form.is_submitted():
         form.project.process_formdata(request.args.getlist("project"))
@@ -183,7 +184,7 @@ def visit():
 @csrf.exempt  # the form checks its own token, so a refused visitor keeps what they typed
 @_blank_when_kept
 def refer():
-    sectors = catalogue.sectors()
+    sectors = catalogue.sectors_kept()
     form = ReferralForm(current_language(), sectors)
 
     def build(form: ReferralForm) -> Submission:

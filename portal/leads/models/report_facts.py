@@ -14,12 +14,17 @@ from functools import cache
 from sqlalchemy import Connection, bindparam, event, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, attributes
 
+from portal.clock import VIETNAM, as_utc
 from portal.leads.models.lead import SECTOR_COPIES, Lead, lead_sectors
 from portal.leads.models.pipeline import LEAD_COPIES, Stage, StageChange
 from portal.leads.reports.sql import seconds_between, vietnam_month
 from portal.projects.models import Sector
 
 _PENDING = "leads_report_facts_pending"
+#: In ``session.info``: the leads born in this flush with their facts given (``_give_born_leads_their_facts``).
+_GIVEN = "leads_report_facts_given"
+#: In ``session.info``: the ids of those of them with sectors, whose ``lead_sectors`` rows still need the copies.
+_SECTOR_COPIES_PENDING = "leads_sector_copies_pending"
 #: In ``_PENDING``: every lead (a stage was added, moved, deleted or became lost or not).
 EVERY_LEAD = 0
 FACTS = ("received_month", "response_seconds", "reached_position", "has_sector")
@@ -83,6 +88,47 @@ def refresh_copies(connection: Connection, lead_ids=None) -> None:
         connection.execute(statement, {"lead_ids": list(lead_ids)} if lead_ids is not None else {})
 
 
+def _born_facts(lead: Lead, history: list[StageChange]) -> dict | None:
+    """What the UPDATEs would store for a lead not yet written, when its rows alone decide it: its
+    arrival given (not the database's default), not yet answered, never closed, and one change of
+    stage, into its stage. ``None`` for any other lead: the UPDATEs compute it."""
+    stage, owner = lead.stage, lead.owner
+    if (lead.created_at is None or lead.status is None or lead.first_responded_at is not None
+            or lead.last_open_stage_id is not None or lead.last_open_stage is not None or stage is None
+            or stage.id is None or len(history) != 1 or history[0].to_stage_id != stage.id
+            or (owner is not None and owner.id is None)):
+        return None
+    return {"received_month": as_utc(lead.created_at).astimezone(VIETNAM).date().replace(day=1),
+            "response_seconds": None, "reached_position": None if stage.is_lost else stage.position,
+            "has_sector": bool(lead.sectors)}
+
+
+@event.listens_for(Session, "before_flush")
+def _give_born_leads_their_facts(session: Session, _context, _instances) -> None:
+    """A new inquiry's lead gets its facts, and its first stage change the copies, in their INSERTs:
+    the UPDATEs after the flush would only read back what is known here (``_born_facts``)."""
+    histories: dict[int, list[StageChange]] = {}
+    for item in session.new:
+        if isinstance(item, StageChange) and item.lead is not None:
+            histories.setdefault(id(item.lead), []).append(item)
+    given = []
+    for lead in session.new:
+        if not isinstance(lead, Lead):
+            continue
+        history = histories.get(id(lead), [])
+        facts = _born_facts(lead, history)
+        if facts is None:
+            continue
+        for name, value in facts.items():
+            setattr(lead, name, value)
+        owner_id = lead.owner.id if lead.owner is not None else lead.owner_id
+        for copy, column in LEAD_COPIES.items():
+            setattr(history[0], copy, owner_id if column == "owner_id" else getattr(lead, column))
+        given.append(lead)
+    if given:
+        session.info[_GIVEN] = given
+
+
 def _changed(item, names) -> bool:
     state = inspect(item)
     return any(state.attrs[name].history.has_changes() for name in names)
@@ -91,7 +137,15 @@ def _changed(item, names) -> bool:
 @event.listens_for(Session, "after_flush")
 def _note_leads_whose_facts_may_change(session: Session, _context) -> None:
     pending: set[int] = session.info.setdefault(_PENDING, set())
+    given = session.info.pop(_GIVEN, [])
+    given_ids = {lead.id for lead in given}
+    session.info.setdefault(_SECTOR_COPIES_PENDING, set()).update(lead.id for lead in given if lead.has_sector)
+    born_and_given = {item for item in session.new
+                      if (isinstance(item, Lead) and item.id in given_ids)
+                      or (isinstance(item, StageChange) and item.lead_id in given_ids)}
     for item in (*session.new, *session.dirty, *session.deleted):
+        if item in born_and_given:
+            continue
         if isinstance(item, Lead):
             if item in session.new or (item not in session.deleted and _changed(item, _SOURCES)):
                 pending.add(item.id)
@@ -111,7 +165,10 @@ def _refresh_facts(session: Session, _context) -> None:
     """One UPDATE for the leads noted (all of them after a change of stages); it returns the values,
     so the loaded leads get them without another query. Another copies the noted leads' columns
     onto their stage changes."""
-    lead_ids = session.info.pop(_PENDING, None)
+    lead_ids = session.info.pop(_PENDING, None) or set()
+    sector_copies = session.info.pop(_SECTOR_COPIES_PENDING, None) or set()
+    if sector_copies - lead_ids:
+        session.connection().execute(_copy_statements(True)[1], {"lead_ids": list(sector_copies - lead_ids)})
     if not lead_ids:
         return
     named = lead_ids - {EVERY_LEAD}

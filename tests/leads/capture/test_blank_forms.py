@@ -77,6 +77,25 @@ def test_a_new_sector_shows_on_the_kept_form_at_once(app, session, catalogue):
     assert "Rare earths" in client.get("/en/inquire").text
 
 
+def test_the_sectors_ticked_are_kept_with_the_lead_and_a_new_sector_is_offered_at_once(app, session, catalogue):
+    def send(email: str, sectors: list[str]):
+        visitor = app.test_client()
+        page = visitor.get("/en/inquire")
+        response = visitor.post("/en/inquire", data={**hidden_fields(page.text), **inquiry(email=email, sectors=sectors)})
+        assert response.status_code == 302, response.text
+
+    send("first@example.com", ["semiconductors"])  # the worker now keeps the sectors
+    send("second@example.com", ["semiconductors"])
+    factories.sector("rare_earths", en="Rare earths")
+    session.commit()
+    send("third@example.com", ["rare_earths", "semiconductors"])
+
+    session.expire_all()
+    chosen = {lead.email: sorted(sector.code for sector in lead.sectors) for lead in session.scalars(select(Lead))}
+    assert chosen == {"first@example.com": ["semiconductors"], "second@example.com": ["semiconductors"],
+                      "third@example.com": ["rare_earths", "semiconductors"]}
+
+
 def test_a_form_asked_about_a_project_is_rendered_for_it(app, catalogue):
     app.test_client().get("/en/inquire")  # the blank one is kept
 

@@ -17,6 +17,7 @@ from portal import clock
 from portal.extensions import db
 from portal.leads import operations
 from portal.leads.models import ActivityKind, Lead, LeadKind, LeadStatus, LostReason, Stage, StageChange
+from portal.leads.models.lead import lead_sectors
 from portal.leads.operations import Submission
 from portal.leads.personal_data import operations as personal_data
 from portal.leads.personal_data.records import find
@@ -111,6 +112,35 @@ def test_a_new_lead_gets_its_month_in_vietnam_time_and_its_answer_time(session, 
     facts = facts_follow_the_rows(session)
     assert facts[lead.id][:2] == (START.date().replace(day=1), 29 * 3600)
     assert [row.key.month for row in reports.breakdown(ReportFilters(), "months")] == [4]
+
+
+def test_a_new_leads_stage_change_and_sectors_copy_its_columns(session, manager, moment):
+    """A new lead's facts and copies go in its own INSERTs (``_give_born_leads_their_facts``): the same
+    as the UPDATEs would have written, for an inquiry received and for leads made otherwise."""
+    semis, batteries = factories.sector("semis"), factories.sector("batteries")
+    manager.auto_assign = True  # the inquiry is given to them
+    session.commit()
+    received = operations.receive_submission(Submission(
+        kind=LeadKind.INQUIRY, language="ko", name="Kim Min-jun", company="Hanbit", email="kim@hanbit.example",
+        country="KR", message="15 ha", sectors=[semis, batteries])).lead
+    factories.lead("Osaka Foods", owner=manager, sectors=[semis], country="JP", received=START, status=LeadStatus.OPEN)
+    factories.lead("Lost Ltd", stage="lost", received=START)
+    facts = facts_follow_the_rows(session)
+    assert facts[received.id] == (START.date().replace(month=5, day=1), None, stage(session, "new").position)
+    assert received.owner == manager
+
+    lead_columns = (Lead.created_at, Lead.status, Lead.country, Lead.source, Lead.owner_id)
+    changes = session.execute(select(StageChange.lead_received_at, StageChange.lead_status, StageChange.lead_country,
+                                     StageChange.lead_source, StageChange.lead_owner_id, *lead_columns)
+                              .join(Lead, Lead.id == StageChange.lead_id)).all()
+    interests = session.execute(select(*(lead_sectors.c[name] for name in (
+        "lead_received_at", "lead_status", "lead_country", "lead_source", "lead_owner_id",
+        "lead_registered_capital_usd")), *lead_columns, Lead.registered_capital_usd)
+        .join(Lead, Lead.id == lead_sectors.c.lead_id)).all()
+    assert len(changes) == 3 and len(interests) == 3
+    assert all(row[:5] == row[5:] for row in changes)
+    assert all(row[:5] == row[6:11] and row[5] == row[11] for row in interests)
+    assert sorted(row.lead_owner_id or 0 for row in changes) == [0, manager.id, manager.id]
 
 
 def test_moves_won_lost_and_reopened_keep_the_furthest_stage(session, manager, moment, no_required_facts):
