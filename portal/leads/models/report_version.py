@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import String, event, select, update
+from sqlalchemy import String, Table, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.extensions import db
@@ -70,8 +70,7 @@ def _note_bulk_statements(state) -> None:
     tests of them at an older schema) are writes around the models, like raw SQL."""
     if state.is_insert or state.is_update or state.is_delete:
         target = getattr(state.statement, "table", None)
-        name = getattr(target, "name", None)
-        if name in REPORT_TABLES and db.metadata.tables.get(name) is target:
+        if isinstance(target, Table) and target.metadata is db.metadata and target.name in REPORT_TABLES:
             note_change(state.session)
 
 

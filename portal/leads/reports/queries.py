@@ -12,6 +12,9 @@ is stored on the lead (``models.report_facts``), so the passes read one index.
 from __future__ import annotations
 
 from collections import namedtuple
+import base64
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
@@ -442,7 +445,10 @@ class Report:
         return self.response_times["_month"]
 
     def time_in_stages(self) -> list[StageTime]:
-        return time_in_stages(self.filters, self.now, self.stages)
+        """From the stays kept (``kept_time_in_stages``), read again after a change."""
+        open_stages = [stage for stage in self.stages if stage.is_open]
+        kept = self._kept("stays", lambda: stays_read(self.filters, self.now, [stage.id for stage in open_stages]))
+        return kept_time_in_stages(kept, self.now, open_stages)
 
     def follow_ups(self) -> FollowUps:
         return follow_ups(self.filters, self._kept("follow_ups", lambda: follow_up_counts(self.filters)))
@@ -736,6 +742,122 @@ def time_in_stages(filters: ReportFilters, now: datetime | None = None,
             values.sort()
         rows = [(stage_id, len(values), _percentile(values, MEDIAN)) for stage_id, values in per_stage.items()]
     measured = {stage_id: (int(count), _seconds_or_none(median, count)) for stage_id, count, median in rows}
+    return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in open_stages]
+
+
+# The time in each stage, from stays kept (``Report.time_in_stages``). An ongoing stay grows with
+# the clock, so what is kept is each stage's ended stays (sorted) and its ongoing ones (sorted, as
+# long as they were at the moment they were read, with their ids); at a later moment the ongoing
+# ones are that much longer. The database's figure is not quite the clock's (SQLite's julianday
+# counts whole milliseconds): the stays that may be the median, by the clock within ``_DRIFT``,
+# are asked from the database, so the median is exactly the one ``time_in_stages`` computes.
+
+#: More than the database's and the clock's times of an ongoing stay can differ by, in seconds.
+_DRIFT = 0.01
+
+
+def _stayed(now: datetime):
+    """A stay's seconds: until the next change, or until ``now`` if it goes on."""
+    return func.coalesce(StageChange.stay_seconds, seconds_between(
+        StageChange.changed_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True))))
+
+
+def _packed(values, code: str) -> str:
+    return base64.b64encode(array(code, values).tobytes()).decode()
+
+
+def _unpacked(text: str, code: str) -> array:
+    values = array(code)
+    values.frombytes(base64.b64decode(text))
+    return values
+
+
+def _median_of(ordered, count: int, postgresql: bool, at=None) -> float | None:
+    """The median of ``count`` values, ``at(position)`` the value at a 0-based position in
+    ascending order (``ordered[position]`` unless given), as the database computes it:
+    PostgreSQL's ``percentile_cont`` (low + share·(high − low)), SQLite's ``_percentile``."""
+    if not count:
+        return None
+    at = at or ordered.__getitem__
+    below, weight = (count - 1) // 2, ((count - 1) % 2) / 2
+    low = at(below)
+    if postgresql:
+        return low if not weight else low + weight * (at(below + 1) - low)
+    return low * (1 - weight) + (at(below + 1) * weight if below + 1 < count else 0)
+
+
+def stays_read(filters: ReportFilters, now: datetime, open_stage_ids: list[int]) -> dict:
+    """Each open stage's stays the filters select, to be kept (``kept_time_in_stages``): ended
+    ones' seconds sorted, ongoing ones' seconds at ``now`` sorted and their ids, packed; and each
+    stage's median at ``now``, computed from them as ``time_in_stages`` does."""
+    postgresql = _sorts_within_group()
+    ended: dict[int, list[float]] = {}
+    ongoing: dict[int, list[tuple[float, int]]] = {}
+    statement = (select(StageChange.to_stage_id, StageChange.stay_seconds.is_(None), StageChange.id, _stayed(now))
+                 .where(StageChange.to_stage_id.in_(open_stage_ids),
+                        or_(StageChange.stay_seconds.is_not(None), StageChange.lead_status == LeadStatus.OPEN),
+                        *stay_conditions(filters)))
+    for stage_id, goes_on, change_id, seconds in db.session.execute(statement):
+        if goes_on:
+            ongoing.setdefault(stage_id, []).append((seconds, change_id))
+        else:
+            ended.setdefault(stage_id, []).append(seconds)
+    kept = {}
+    for stage_id in {*ended, *ongoing}:
+        done, going = sorted(ended.get(stage_id, [])), sorted(ongoing.get(stage_id, []))
+        every = sorted([*done, *(seconds for seconds, _ in going)])
+        kept[str(stage_id)] = {"ended": _packed(done, "d"), "ongoing": _packed([seconds for seconds, _ in going], "d"),
+                               "ids": _packed([change_id for _, change_id in going], "q"),
+                               "median": _median_of(every, len(every), postgresql)}
+    return {"now": now.astimezone(timezone.utc).isoformat(), "stages": kept}
+
+
+def _kth(first, second, k: int) -> float:
+    """The ``k``-th smallest (0-based) of two ascending sequences together."""
+    low, high = max(0, k + 1 - len(second)), min(k + 1, len(first))
+    while low < high:  # the fewest of ``first`` among the k + 1 smallest
+        taken = (low + high) // 2
+        rest = k + 1 - taken
+        if rest > 0 and taken < len(first) and second[rest - 1] > first[taken]:
+            low = taken + 1
+        else:
+            high = taken
+    rest = k + 1 - low
+    return max(first[low - 1] if low else float("-inf"), second[rest - 1] if rest else float("-inf"))
+
+
+def kept_time_in_stages(kept: dict, now: datetime, open_stages: list[Stage]) -> list[StageTime]:
+    """``time_in_stages`` at ``now`` from what ``stays_read`` kept: the same figures. The ongoing
+    stays that may be the median are read again from the database (one statement, if any)."""
+    postgresql = _sorts_within_group()
+    moved = (now.astimezone(timezone.utc) - datetime.fromisoformat(kept["now"])).total_seconds()
+    plans, wanted = {}, []
+    for key, stays in kept["stages"].items():
+        ended, ongoing, ids = (_unpacked(stays["ended"], "d"), _unpacked(stays["ongoing"], "d"),
+                               _unpacked(stays["ids"], "q"))
+        count = len(ended) + len(ongoing)
+        if not moved or not ongoing:  # as read
+            plans[int(key)] = (count, stays["median"], None)
+            continue
+        later = [seconds + moved for seconds in ongoing]
+        below = (count - 1) // 2
+        low = _kth(ended, later, below) - 2 * _DRIFT
+        high = _kth(ended, later, min(below + 1, count - 1)) + 2 * _DRIFT
+        first_ended, first_ongoing = bisect_left(ended, low), bisect_left(later, low)
+        near_ended = list(ended[first_ended:bisect_right(ended, high)])
+        near_ongoing = list(ids[first_ongoing:bisect_right(later, high)])
+        wanted += near_ongoing
+        plans[int(key)] = (count, None, (first_ended + first_ongoing, near_ended, near_ongoing))
+    exact = dict(db.session.execute(select(StageChange.id, _stayed(now)).where(StageChange.id.in_(wanted))).all()) \
+        if wanted else {}
+    measured = {}
+    for stage_id, (count, median, near) in plans.items():
+        if near is not None:
+            shorter, near_ended, near_ongoing = near  # ``shorter``: the stays shorter than all of them
+            candidates = sorted([*near_ended, *(exact[change_id] for change_id in near_ongoing)])
+            median = _median_of(None, count, postgresql,
+                                lambda position, candidates=candidates, shorter=shorter: candidates[position - shorter])
+        measured[stage_id] = (count, _seconds_or_none(median, count))
     return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in open_stages]
 
 
