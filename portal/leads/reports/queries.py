@@ -7,14 +7,15 @@ and PostgreSQL alike: linear interpolation between the two nearest ranks, as Pos
 the database reads the values in one statement, Python sorts each group's and ``_percentile``
 picks the two nearest. What
 each lead's figures derive from its rows (month received, time to the first answer, furthest stage)
-is stored on the lead (``models.report_facts``), so the passes read one index.
+is stored on the lead (``models.report_facts``), so the passes read one index. ``Report`` keeps the
+costly figures until the next change that can move one (``cache``).
 """
 from __future__ import annotations
 
-from collections import namedtuple
 import base64
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
