@@ -15,6 +15,7 @@ from portal import create_app, page_cache
 from portal.extensions import db, limiter
 from portal.leads.correspondence.defaults import seed_default_reply_templates
 from portal.leads.default_pipeline import seed_default_stages
+from portal.leads.models import report_version
 from tests import factories
 
 pytest_plugins = ["tests.browser"]
@@ -96,7 +97,9 @@ def empty_database(request):
                 conn.execute(table.delete())
         seed_default_stages()  # the migration's reference data
         seed_default_reply_templates()
+        report_version.ensure_row()
         db.session.commit()
+        application.extensions["report_cache"].clear()
         limiter.reset()
         page_cache.bump()  # the rows went without the ORM seeing them
 

@@ -24,6 +24,7 @@ def init_app(app: Flask) -> None:
     from portal.leads.pipeline.views import bp as pipeline
     from portal.leads.pipeline_settings.views import bp as pipeline_settings
     from portal.leads.reminders import reminders_cli
+    from portal.leads.reports import cache as report_cache
     from portal.leads.reports.cli import reports_cli
     from portal.leads.reports.views import bp as reports
     from portal.leads.visits.views import bp as visits
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
                       reports, mailbox, companies, visits, issues, investor_support):
         app.register_blueprint(blueprint)
     template_helpers.register(app)
+    report_cache.init_app(app)
     when_sent(SCHEDULED_KIND, record_sent_follow_up)
     app.add_template_global(promise.response_promise)
     site_needs.register(app)

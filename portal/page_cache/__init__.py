@@ -58,11 +58,18 @@ def make_store(app: Flask):
 
 
 def release_fingerprint(app: Flask) -> str:
-    """What the code, templates, translations and region profile say: a deploy that changes any of
-    them starts with fresh pages, even when Redis kept the old ones. By content, not file times, so
-    every web node of one release shares the same pages."""
+    """What the code, migrations, templates, translations and region profile say: a deploy that
+    changes any of them starts with fresh pages and report figures, even when Redis kept the old ones
+    (a migration may change data). By content, not file times, so every web node of one release
+    shares the same entries. Read once per application."""
+    if "release_fingerprint" not in app.extensions:
+        app.extensions["release_fingerprint"] = _fingerprint(app)
+    return app.extensions["release_fingerprint"]
+
+
+def _fingerprint(app: Flask) -> str:
     digest = hashlib.blake2b(digest_size=6)
-    watched = [ROOT / "portal", ROOT / "translations"]
+    watched = [ROOT / "portal", ROOT / "migrations", ROOT / "translations"]
     for folder in watched:
         for path in sorted(folder.rglob("*")):
             if path.suffix in {".py", ".html", ".txt", ".xml", ".mo", ".toml", ".css", ".js", ".svg", ".json",

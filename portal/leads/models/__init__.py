@@ -80,3 +80,4 @@ __all__ = [
 
 from portal.leads.models import upkeep  # noqa: E402,F401  (the session keeps the leads' derived columns)
 from portal.leads.models import report_facts  # noqa: E402,F401  (and each lead's reporting facts)
+from portal.leads.models import report_version  # noqa: E402,F401  (and the token the reports keep figures under)

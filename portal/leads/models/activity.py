@@ -57,6 +57,9 @@ class Activity(db.Model):
     """One entry on a lead's timeline."""
 
     __tablename__ = "activities"
+    # The reports' follow-ups (an e-mail after the first answer) and answers to replies read these alone
+    __table_args__ = (db.Index("ix_activities_lead_kind_created_at", "lead_id", "kind", "created_at"),
+                      db.Index("ix_activities_kind_lead_created_at", "kind", "lead_id", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)

@@ -98,7 +98,9 @@ class Task(db.Model):
 
     __tablename__ = "tasks"
     __table_args__ = (CheckConstraint("(lead_id IS NULL AND company_id IS NOT NULL)"
-                                      " OR (lead_id IS NOT NULL AND company_id IS NULL)", name="lead_or_company"),)
+                                      " OR (lead_id IS NOT NULL AND company_id IS NULL)", name="lead_or_company"),
+                      # The reports' follow-ups: a lead's automatic follow-up task done, from the index alone
+                      db.Index("ix_tasks_lead_follow_up_done_at", "lead_id", "follow_up", "done_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)

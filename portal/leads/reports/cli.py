@@ -8,7 +8,7 @@ from sqlalchemy import update
 from portal.extensions import db
 from portal.leads.companies.issues.operations import follow_every_holiday
 from portal.leads.companies.operations import refresh_every_visit_due
-from portal.leads.models import StageChange, report_facts
+from portal.leads.models import StageChange, report_facts, report_version
 from portal.leads.models.upkeep import stay_values
 
 reports_cli = AppGroup("reports", help="The staff reports.")
@@ -26,6 +26,7 @@ def refresh_command() -> None:
     report_facts.refresh_copies(connection)
     moved = refresh_every_visit_due()
     issues = follow_every_holiday()
+    report_version.note_change(db.session)  # written around the session: the kept figures go
     db.session.commit()
     click.echo(f"Reports: every lead's facts and stays recomputed; {moved} companies' next contact due day moved; "
                f"{issues} issues' due day moved.")

@@ -7,16 +7,21 @@ and PostgreSQL alike: linear interpolation between the two nearest ranks, as Pos
 the database reads the values in one statement, Python sorts each group's and ``_percentile``
 picks the two nearest. What
 each lead's figures derive from its rows (month received, time to the first answer, furthest stage)
-is stored on the lead (``models.report_facts``), so the passes read one index.
+is stored on the lead (``models.report_facts``), so the passes read one index. ``Report`` keeps the
+costly figures until the next change that can move one (``cache``).
 """
 from __future__ import annotations
 
+import base64
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 
-from sqlalchemy import (Date, DateTime, Integer, String, case, func, literal, literal_column, or_, select, tuple_,
-                        type_coerce, union_all)
+from sqlalchemy import (Date, DateTime, Integer, String, case, func, literal, literal_column, or_, select,
+                        tuple_, type_coerce, union_all)
 from sqlalchemy.orm import aliased
 
 from portal import clock
@@ -25,7 +30,8 @@ from portal.clock import start_of_day
 from portal.extensions import db
 from portal.leads.models import (ANSWER_KINDS, Activity, ActivityKind, Event, Lead, LeadStatus, LostReason, Referrer,
                                  ReferrerKind, Stage, StageChange, Task, lead_sectors)
-from portal.leads.reports import aftercare
+from portal.leads.models.report_version import current_token
+from portal.leads.reports import aftercare, cache as report_cache
 from portal.leads.reports.sql import seconds_between, vietnam_month  # noqa: F401  (re-exported)
 from portal.projects.models import Sector
 
@@ -169,17 +175,17 @@ class FunnelStep:
     conversion: float | None
 
 
-def funnel(filters: ReportFilters, passes: dict | None = None) -> list[FunnelStep]:
+def funnel(filters: ReportFilters, passes: dict | None = None, every_stage: list | None = None) -> list[FunnelStep]:
     """Each open stage in order, then the won stage: how many leads reached it. A lead reached a
     stage if its history ever went there or further; a lost lead counts up to the last open stage
     it was in (``Lead.reached_position``); every lead counts at the first stage. ``passes``: the
-    report's ``_lead_passes``, already read."""
-    every_stage = stages()
+    report's ``_lead_passes``, already read; ``every_stage``: ``stages()``, already read."""
+    every_stage = stages() if every_stage is None else every_stage
     steps = [stage for stage in every_stage if not stage.is_lost]
     steps = [stage for stage in steps if stage.is_open] + [stage for stage in steps if stage.is_won]
     if not steps:
         return []
-    passes = passes if passes is not None else _lead_passes(filters)
+    passes = passes if passes is not None else Report(filters).passes
     return _funnel_steps(steps, [(row.reached_position, row.leads) for row in passes["reach"]])
 
 
@@ -259,14 +265,37 @@ def _lead_passes(filters: ReportFilters) -> dict[str, list]:
         names = {pass_name: pass_name for pass_name in _PASSES}
     found: dict[str, list] = {pass_name: [] for pass_name in _PASSES}
     for row in db.session.execute(statement):
-        found[names[row.kind]].append(row)
+        found[names[row.kind]].append(tuple(row))
     return found
 
 
-def _loaded(model, ids) -> dict:
-    """The rows of ``model`` with these ids (None left out), by id, in one statement."""
-    ids = [key for key in ids if key is not None]
-    return {thing.id: thing for thing in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+#: A row of ``_lead_passes``.
+PassRow = namedtuple("PassRow", ["kind", *(name.replace("received_month", "month") for names in _PASSES.values()
+                                           for name in names), "leads", "registered", "capital", "lost"])
+
+
+def _pass_rows(found: dict[str, list]) -> dict[str, list[PassRow]]:
+    """``_lead_passes`` as the reports' cache gives it back (rows as lists, months as ISO text)."""
+    rows = {}
+    for pass_name, members in found.items():
+        rows[pass_name] = [row._replace(month=_month(row.month)) for row in (PassRow(*values) for values in members)]
+    return rows
+
+
+def _month(value) -> date | None:
+    """A month as a date, from the cache's ISO text too."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _loaded(model, ids, known: dict | None = None) -> dict:
+    """The rows of ``model`` with these ids (None left out), by id, in one statement; those in
+    ``known`` (by id, already read) not read again."""
+    known = known or {}
+    found = {key: known[key] for key in ids if key in known}
+    missing = [key for key in ids if key is not None and key not in found]
+    if missing:
+        found.update((thing.id, thing) for thing in db.session.scalars(select(model).where(model.id.in_(missing))))
+    return found
 
 
 def _by_model(model, groups: dict) -> list:
@@ -292,16 +321,22 @@ def sector_conditions(filters: ReportFilters) -> list:
                        copies.lead_source, copies.lead_owner_id, _interested_in(copies.lead_id))
 
 
-def _by_sector(filters: ReportFilters, reach: list) -> list:
-    """Per sector, from ``lead_sectors`` alone (its copies of the lead's columns, one index); the
-    leads without a sector from the pass over the leads (``reach``), last among equals."""
+def sector_counts(filters: ReportFilters) -> list[tuple]:
+    """(sector id, leads, registered, capital, lost) per sector, from ``lead_sectors`` alone (its
+    copies of the lead's columns, one index)."""
     copies = lead_sectors.c
-    counts = (select(copies.sector_id, *_tally_columns(copies.lead_id, copies.lead_status,
-                                                      copies.lead_registered_capital_usd))
-              .where(*sector_conditions(filters)).group_by(copies.sector_id).subquery())
-    rows = [(sector, *figures) for sector, *figures in db.session.execute(
-        select(Sector, counts.c.leads, counts.c.registered, counts.c.capital, counts.c.lost)
-        .join(counts, counts.c.sector_id == Sector.id))]
+    return [tuple(row) for row in db.session.execute(
+        select(copies.sector_id, *_tally_columns(copies.lead_id, copies.lead_status,
+                                                 copies.lead_registered_capital_usd))
+        .where(*sector_conditions(filters)).group_by(copies.sector_id))]
+
+
+def _by_sector(filters: ReportFilters, reach: list, counts: list | None = None, known: dict | None = None) -> list:
+    """Per sector (``sector_counts``, unless given; the ``Sector`` rows in ``known`` not read
+    again); the leads without a sector from the pass over the leads (``reach``), last among equals."""
+    counts = sector_counts(filters) if counts is None else counts
+    sectors = _loaded(Sector, [sector_id for sector_id, *_ in counts], known)
+    rows = [(sectors[sector_id], *figures) for sector_id, *figures in counts if sector_id in sectors]
     without = [row for row in reach if not row.has_sector]
     if without:
         rows.append((None, *_counts(without)))
@@ -333,12 +368,22 @@ class Report:
     and lost reason share one pass over the leads, those by country, language and month another;
     each pass runs once, however many sections read it."""
 
-    def __init__(self, filters: ReportFilters, now: datetime | None = None):
+    def __init__(self, filters: ReportFilters, now: datetime | None = None, sectors: list[Sector] = ()):
+        """``sectors``: those the caller has read already (the filter form's), not read again."""
         self.filters, self.now = filters, now or clock.now()
+        self.sectors = {sector.id: sector for sector in sectors}
+
+    @cached_property
+    def token(self) -> str | None:
+        """What the figures committed so far are kept under (``report_cache``)."""
+        return current_token()
+
+    def _kept(self, name: str, compute):
+        return report_cache.remembered(self.token, name, self.filters, compute)
 
     @cached_property
     def passes(self) -> dict[str, list]:
-        return _lead_passes(self.filters)
+        return _pass_rows(self._kept("passes", lambda: _lead_passes(self.filters)))
 
     @property
     def origins(self) -> list:
@@ -357,7 +402,8 @@ class Report:
             "referrers": lambda: _by_model(Referrer, _grouped(self.origins, lambda row: row.referrer_id)),
             "events": lambda: _by_model(Event, _grouped(self.origins, lambda row: row.event_id)),
             "countries": lambda: _most_first(_grouped(self.places_and_months, lambda row: row.country)),
-            "sectors": lambda: _by_sector(self.filters, self.passes["reach"]),
+            "sectors": lambda: _by_sector(self.filters, self.passes["reach"],
+                                          self._kept("sectors", lambda: sector_counts(self.filters)), self.sectors),
             "languages": lambda: _most_first(_grouped(self.places_and_months, lambda row: row.preferred_language)),
             "months": lambda: _every_month(_grouped(self.places_and_months, lambda row: row.month)),
         }[by]()
@@ -379,12 +425,16 @@ class Report:
         total = sum(count for _, count in rows)
         return [LostReasonCount(reason, count, count * 100 / total) for reason, count in rows]
 
+    @cached_property
+    def stages(self) -> list[Stage]:
+        return stages()
+
     def funnel(self) -> list[FunnelStep]:
-        return funnel(self.filters, self.passes)
+        return funnel(self.filters, self.passes, self.stages)
 
     @cached_property
     def response_times(self) -> dict[str, list[ResponseTimes]]:
-        return response_times(self.filters)
+        return response_times(self.filters, self._kept("response_times", lambda: response_rows(self.filters)))
 
     def response_overall(self) -> ResponseTimes:
         return next(iter(self.response_times["_all"]), ResponseTimes(None, 0, 0, 0, None, None))
@@ -396,13 +446,16 @@ class Report:
         return self.response_times["_month"]
 
     def time_in_stages(self) -> list[StageTime]:
-        return time_in_stages(self.filters, self.now)
+        """From the stays kept (``kept_time_in_stages``), read again after a change."""
+        open_stages = [stage for stage in self.stages if stage.is_open]
+        kept = self._kept("stays", lambda: stays_read(self.filters, self.now, [stage.id for stage in open_stages]))
+        return kept_time_in_stages(kept, self.now, open_stages)
 
     def follow_ups(self) -> FollowUps:
-        return follow_ups(self.filters)
+        return follow_ups(self.filters, self._kept("follow_ups", lambda: follow_up_counts(self.filters)))
 
     def reply_answers(self) -> ReplyAnswers:
-        return reply_answers(self.filters)
+        return reply_answers(self.filters, self._kept("reply_answers", lambda: reply_answer_figures(self.filters)))
 
     # --- aftercare ---
 
@@ -533,14 +586,20 @@ def _response(key, answered, not_answered, in_time, median, p90) -> ResponseTime
                          _seconds_or_none(p90, answered))
 
 
-def response_times(filters: ReportFilters) -> dict[str, list[ResponseTimes]]:
+def response_rows(filters: ReportFilters) -> list[tuple]:
+    """(kind, owner, month, answered, not answered, answered in time, median, 90th percentile) rows,
+    ``kind`` one of ``RESPONSE_GROUPS``."""
+    if _sorts_within_group():
+        return [tuple(row) for row in db.session.execute(_response_statement(filters))]
+    return _response_rows_sorted(filters)
+
+
+def response_times(filters: ReportFilters, rows: list | None = None) -> dict[str, list[ResponseTimes]]:
     """The response times of all the leads, per officer (by name, leads nobody owns last) and per
-    month received, by ``RESPONSE_GROUPS``."""
+    month received, by ``RESPONSE_GROUPS``; from ``response_rows`` (computed unless given)."""
     found: dict[str, list] = {kind: [] for kind in RESPONSE_GROUPS}
-    rows = (db.session.execute(_response_statement(filters)) if _sorts_within_group()
-            else _response_rows_sorted(filters))
-    for kind, owner, month, *figures in rows:
-        found[kind].append((owner, month, figures))
+    for kind, owner, month, *figures in (response_rows(filters) if rows is None else rows):
+        found[kind].append((owner, _month(month), figures))
     users = _loaded(User, [owner for owner, _, _ in found["_owner"]])
     officers = sorted(((users.get(owner), figures) for owner, _, figures in found["_owner"]),
                       key=lambda row: (row[0] is None, row[0].name if row[0] else "", row[0].id if row[0] else 0))
@@ -582,7 +641,14 @@ class FollowUps:
         return self.followed_up * 100 / self.answered if self.answered else None
 
 
-def follow_ups(filters: ReportFilters) -> FollowUps:
+def follow_ups(filters: ReportFilters, counts: list | None = None) -> FollowUps:
+    """From ``follow_up_counts`` (computed unless given)."""
+    answered, followed_up = follow_up_counts(filters) if counts is None else counts
+    return FollowUps(int(answered), int(followed_up))
+
+
+def follow_up_counts(filters: ReportFilters) -> tuple[int, int]:
+    """(answered, followed up)."""
     later_email = (select(Activity.id).where(Activity.lead_id == Lead.id, Activity.kind == ActivityKind.EMAIL,
                                              Activity.created_at > Lead.first_responded_at)
                    .correlate(Lead).exists())
@@ -591,7 +657,7 @@ def follow_ups(filters: ReportFilters) -> FollowUps:
     followed = case((Lead.first_responded_at.is_not(None) & or_(later_email, task_done), 1))
     answered, followed_up = db.session.execute(
         select(func.count(Lead.first_responded_at), func.count(followed)).where(*lead_conditions(filters))).one()
-    return FollowUps(int(answered), int(followed_up))
+    return int(answered), int(followed_up)
 
 
 @dataclass
@@ -604,7 +670,14 @@ class ReplyAnswers:
     median_seconds: float | None
 
 
-def reply_answers(filters: ReportFilters) -> ReplyAnswers:
+def reply_answers(filters: ReportFilters, figures: list | None = None) -> ReplyAnswers:
+    """From ``reply_answer_figures`` (computed unless given)."""
+    replies, answered, median = reply_answer_figures(filters) if figures is None else figures
+    return ReplyAnswers(int(replies), int(answered), _seconds_or_none(median, answered))
+
+
+def reply_answer_figures(filters: ReportFilters) -> tuple:
+    """(replies, answered, median seconds)."""
     reply, answer = aliased(Activity), aliased(Activity)
     next_answer = (select(func.min(answer.created_at))
                    .where(answer.lead_id == reply.lead_id, answer.kind.in_(ANSWER_KINDS),
@@ -620,7 +693,7 @@ def reply_answers(filters: ReportFilters) -> ReplyAnswers:
         found = list(db.session.scalars(waits.order_by(literal_column("waited"))))
         ordered = [waited for waited in found if waited is not None]
         replies, answered, median = len(found), len(ordered), _percentile(ordered, MEDIAN)
-    return ReplyAnswers(int(replies), int(answered), _seconds_or_none(median, answered))
+    return int(replies), int(answered), (float(median) if median is not None else None)
 
 
 # --- time in each stage ----------------------------------------------------------------------
@@ -640,12 +713,13 @@ def stay_conditions(filters: ReportFilters) -> list:
                        StageChange.lead_source, StageChange.lead_owner_id, _interested_in(StageChange.lead_id))
 
 
-def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[StageTime]:
+def time_in_stages(filters: ReportFilters, now: datetime | None = None,
+                   every_stage: list | None = None) -> list[StageTime]:
     """Median time a lead stayed in each open stage: from entering it to the next move (each
     change's ``stay_seconds``); a stay still going on counts up to ``now``. Read from the stage
     changes alone, which copy the lead's columns the filters need (``stay_conditions``)."""
     now = now or clock.now()
-    open_stages = [stage for stage in stages() if stage.is_open]
+    open_stages = [stage for stage in (stages() if every_stage is None else every_stage) if stage.is_open]
     stayed = func.coalesce(StageChange.stay_seconds, seconds_between(
         StageChange.changed_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True))))
     stays = (
@@ -669,6 +743,122 @@ def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[
             values.sort()
         rows = [(stage_id, len(values), _percentile(values, MEDIAN)) for stage_id, values in per_stage.items()]
     measured = {stage_id: (int(count), _seconds_or_none(median, count)) for stage_id, count, median in rows}
+    return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in open_stages]
+
+
+# The time in each stage, from stays kept (``Report.time_in_stages``). An ongoing stay grows with
+# the clock, so what is kept is each stage's ended stays (sorted) and its ongoing ones (sorted, as
+# long as they were at the moment they were read, with their ids); at a later moment the ongoing
+# ones are that much longer. The database's figure is not quite the clock's (SQLite's julianday
+# counts whole milliseconds): the stays that may be the median, by the clock within ``_DRIFT``,
+# are asked from the database, so the median is exactly the one ``time_in_stages`` computes.
+
+#: More than the database's and the clock's times of an ongoing stay can differ by, in seconds.
+_DRIFT = 0.01
+
+
+def _stayed(now: datetime):
+    """A stay's seconds: until the next change, or until ``now`` if it goes on."""
+    return func.coalesce(StageChange.stay_seconds, seconds_between(
+        StageChange.changed_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True))))
+
+
+def _packed(values, code: str) -> str:
+    return base64.b64encode(array(code, values).tobytes()).decode()
+
+
+def _unpacked(text: str, code: str) -> array:
+    values = array(code)
+    values.frombytes(base64.b64decode(text))
+    return values
+
+
+def _median_of(ordered, count: int, postgresql: bool, at=None) -> float | None:
+    """The median of ``count`` values, ``at(position)`` the value at a 0-based position in
+    ascending order (``ordered[position]`` unless given), as the database computes it:
+    PostgreSQL's ``percentile_cont`` (low + share·(high − low)), SQLite's ``_percentile``."""
+    if not count:
+        return None
+    at = at or ordered.__getitem__
+    below, weight = (count - 1) // 2, ((count - 1) % 2) / 2
+    low = at(below)
+    if postgresql:
+        return low if not weight else low + weight * (at(below + 1) - low)
+    return low * (1 - weight) + (at(below + 1) * weight if below + 1 < count else 0)
+
+
+def stays_read(filters: ReportFilters, now: datetime, open_stage_ids: list[int]) -> dict:
+    """Each open stage's stays the filters select, to be kept (``kept_time_in_stages``): ended
+    ones' seconds sorted, ongoing ones' seconds at ``now`` sorted and their ids, packed; and each
+    stage's median at ``now``, computed from them as ``time_in_stages`` does."""
+    postgresql = _sorts_within_group()
+    ended: dict[int, list[float]] = {}
+    ongoing: dict[int, list[tuple[float, int]]] = {}
+    statement = (select(StageChange.to_stage_id, StageChange.stay_seconds.is_(None), StageChange.id, _stayed(now))
+                 .where(StageChange.to_stage_id.in_(open_stage_ids),
+                        or_(StageChange.stay_seconds.is_not(None), StageChange.lead_status == LeadStatus.OPEN),
+                        *stay_conditions(filters)))
+    for stage_id, goes_on, change_id, seconds in db.session.execute(statement):
+        if goes_on:
+            ongoing.setdefault(stage_id, []).append((seconds, change_id))
+        else:
+            ended.setdefault(stage_id, []).append(seconds)
+    kept = {}
+    for stage_id in {*ended, *ongoing}:
+        done, going = sorted(ended.get(stage_id, [])), sorted(ongoing.get(stage_id, []))
+        every = sorted([*done, *(seconds for seconds, _ in going)])
+        kept[str(stage_id)] = {"ended": _packed(done, "d"), "ongoing": _packed([seconds for seconds, _ in going], "d"),
+                               "ids": _packed([change_id for _, change_id in going], "q"),
+                               "median": _median_of(every, len(every), postgresql)}
+    return {"now": now.astimezone(timezone.utc).isoformat(), "stages": kept}
+
+
+def _kth(first, second, k: int) -> float:
+    """The ``k``-th smallest (0-based) of two ascending sequences together."""
+    low, high = max(0, k + 1 - len(second)), min(k + 1, len(first))
+    while low < high:  # the fewest of ``first`` among the k + 1 smallest
+        taken = (low + high) // 2
+        rest = k + 1 - taken
+        if rest > 0 and taken < len(first) and second[rest - 1] > first[taken]:
+            low = taken + 1
+        else:
+            high = taken
+    rest = k + 1 - low
+    return max(first[low - 1] if low else float("-inf"), second[rest - 1] if rest else float("-inf"))
+
+
+def kept_time_in_stages(kept: dict, now: datetime, open_stages: list[Stage]) -> list[StageTime]:
+    """``time_in_stages`` at ``now`` from what ``stays_read`` kept: the same figures. The ongoing
+    stays that may be the median are read again from the database (one statement, if any)."""
+    postgresql = _sorts_within_group()
+    moved = (now.astimezone(timezone.utc) - datetime.fromisoformat(kept["now"])).total_seconds()
+    plans, wanted = {}, []
+    for key, stays in kept["stages"].items():
+        ended, ongoing, ids = (_unpacked(stays["ended"], "d"), _unpacked(stays["ongoing"], "d"),
+                               _unpacked(stays["ids"], "q"))
+        count = len(ended) + len(ongoing)
+        if not moved or not ongoing:  # as read
+            plans[int(key)] = (count, stays["median"], None)
+            continue
+        later = [seconds + moved for seconds in ongoing]
+        below = (count - 1) // 2
+        low = _kth(ended, later, below) - 2 * _DRIFT
+        high = _kth(ended, later, min(below + 1, count - 1)) + 2 * _DRIFT
+        first_ended, first_ongoing = bisect_left(ended, low), bisect_left(later, low)
+        near_ended = list(ended[first_ended:bisect_right(ended, high)])
+        near_ongoing = list(ids[first_ongoing:bisect_right(later, high)])
+        wanted += near_ongoing
+        plans[int(key)] = (count, None, (first_ended + first_ongoing, near_ended, near_ongoing))
+    exact = dict(db.session.execute(select(StageChange.id, _stayed(now)).where(StageChange.id.in_(wanted))).all()) \
+        if wanted else {}
+    measured = {}
+    for stage_id, (count, median, near) in plans.items():
+        if near is not None:
+            shorter, near_ended, near_ongoing = near  # ``shorter``: the stays shorter than all of them
+            candidates = sorted([*near_ended, *(exact[change_id] for change_id in near_ongoing)])
+            median = _median_of(None, count, postgresql,
+                                lambda position, candidates=candidates, shorter=shorter: candidates[position - shorter])
+        measured[stage_id] = (count, _seconds_or_none(median, count))
     return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in open_stages]
 
 

@@ -33,10 +33,11 @@ def sees_everyone() -> bool:
     return current_user.can(Role.MANAGER)
 
 
-def _form() -> ReportFilterForm:
+def _form_and_report() -> tuple[ReportFilterForm, reports.Report]:
     users = queries.staff_members() if sees_everyone() else []
-    return ReportFilterForm(request.args, catalogue.sectors(), users, current_language(),
-                            clock.today_in_vietnam())
+    sectors = catalogue.sectors()
+    form = ReportFilterForm(request.args, sectors, users, current_language(), clock.today_in_vietnam())
+    return form, reports.Report(_filters(form), clock.now(), sectors)
 
 
 def _filters(form: ReportFilterForm) -> reports.ReportFilters:
@@ -47,11 +48,9 @@ def _filters(form: ReportFilterForm) -> reports.ReportFilters:
 
 @bp.get("/reports")
 def index():
-    form = _form()
-    filters = _filters(form)
-    report = reports.Report(filters, clock.now())
+    form, report = _form_and_report()
     return render_template(
-        "leads/reports/index.html", form=form, filters=filters, sees_everyone=sees_everyone(),
+        "leads/reports/index.html", form=form, filters=report.filters, sees_everyone=sees_everyone(),
         shown=report_tables.shown,
         totals=report.totals(), response=report.response_overall(), follow_ups=report.follow_ups(),
         reply_answers=report.reply_answers(),
@@ -63,7 +62,7 @@ def index():
 @bp.get("/reports/<section>.csv")
 def download(section: str):
     chosen = report_tables.SECTIONS_BY_KEY.get(section) or abort(404)
-    table = report_tables.build(chosen, reports.Report(_filters(_form()), clock.now()))
+    table = report_tables.build(chosen, _form_and_report()[1])
     stamp = clock.file_stamp()
     return Response(table.csv(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="report-{section}-{stamp}.csv"'})

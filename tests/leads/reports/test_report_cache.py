@@ -1,0 +1,189 @@
+"""The reports keep their costly figures (``portal.leads.reports.cache``) under a token that
+changes in the same transaction as any change that can move one: every kind of change shows on
+the very next view, an officer never gets another's figures, and the time in each stage, which
+grows with the clock, is the same from the kept stays as computed afresh."""
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from flask import current_app
+from sqlalchemy import delete, select, update
+
+from portal import clock
+from portal.leads import operations
+from portal.leads.models import Activity, Lead, SavedFilter, Stage, StageChange, Task
+from portal.leads.models.report_version import ReportDataVersion, current_token
+from portal.leads.reports import queries as reports
+from portal.leads.reports.cache import RedisStore
+from portal.leads.reports.queries import Report, ReportFilters
+from tests import factories
+from tests.leads.reports.test_reports import add_lead
+from tests.staff import log_in
+
+UTC = timezone.utc
+NOW = datetime(2026, 6, 30, 2, 0, tzinfo=UTC)
+EVERYTHING = ReportFilters()
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+
+
+def stage(session, code: str) -> Stage:
+    return session.scalars(select(Stage).where(Stage.code == code)).one()
+
+
+def figures(filters: ReportFilters = EVERYTHING) -> dict:
+    """What a manager reads first on the page, from a report as the page builds it."""
+    report = Report(filters, NOW)
+    totals, follow_ups, replies = report.totals(), report.follow_ups(), report.reply_answers()
+    return {"leads": totals.leads, "registered": totals.registered, "answered": follow_ups.answered,
+            "followed_up": follow_ups.followed_up, "replies": replies.replies,
+            "not_answered": report.response_overall().not_answered,
+            "countries": {tally.key: tally.leads for tally in report.breakdown("countries")},
+            "sectors": {tally.key.code if tally.key else None: tally.leads for tally in report.breakdown("sectors")},
+            "funnel": [step.reached for step in report.funnel()],
+            "stays": {spent.stage.code: spent.stays for spent in report.time_in_stages()}}
+
+
+@pytest.fixture
+def answered_lead(session, manager):
+    lead = add_lead(session, "Hanbit Chips", NOW - timedelta(days=10), [("new", 1), ("contacted", None)], 2,
+                    owner=manager)
+    session.commit()
+    return lead
+
+
+def test_a_second_view_reads_the_kept_figures(session, answered_lead, count_queries):
+    first = figures()
+    with count_queries() as second:
+        assert figures() == first  # a new report: the same figures, kept
+    reports_statements = [s for s in second.statements if "FROM leads" in s or "FROM activities" in s]
+    assert reports_statements == []  # nothing read from the leads or their activities again
+
+
+@pytest.mark.parametrize("change", [
+    "a new lead", "a first answer", "an e-mail after the answer", "a follow-up task done", "a reply",
+    "a move to another stage", "a sector", "an update statement", "a delete statement",
+])
+def test_every_kind_of_change_shows_on_the_next_view(session, manager, answered_lead, change):
+    before = figures()
+    lead = session.get(Lead, answered_lead.id)
+    later = NOW - timedelta(days=5)
+    if change == "a new lead":
+        factories.lead("Sakura Precision", received=NOW - timedelta(days=3), country="JP")
+    elif change == "a first answer":
+        factories.lead("Sakura Precision", received=NOW - timedelta(days=3), country="JP")
+        session.commit()
+        before = figures()
+        fresh = session.scalars(select(Lead).where(Lead.company == "Sakura Precision")).one()
+        fresh.first_responded_at = NOW - timedelta(days=2)
+    elif change == "an e-mail after the answer":
+        session.add(Activity(lead_id=lead.id, kind="email", body="The land prices.", created_at=later, details={}))
+    elif change == "a follow-up task done":
+        session.add(Task(lead_id=lead.id, title="Follow up", due_date=later.date(), assignee_id=manager.id,
+                         follow_up=True, done_at=later))
+    elif change == "a reply":
+        session.add(Activity(lead_id=lead.id, kind="reply", body="Thank you.", created_at=later, details={}))
+    elif change == "a move to another stage":
+        operations.move_to_stage(lead, stage(session, "new"), manager)
+    elif change == "a sector":
+        lead.sectors.append(factories.sector("semiconductors"))
+    elif change == "an update statement":
+        session.execute(update(Lead).where(Lead.id == lead.id).values(country="JP"))
+    elif change == "a delete statement":
+        session.execute(delete(Activity).where(Activity.lead_id == lead.id))
+        session.execute(delete(StageChange).where(StageChange.lead_id == lead.id))
+        session.execute(delete(Lead).where(Lead.id == lead.id))
+    session.commit()
+    after = figures()
+    assert after != before, change
+    current_app.extensions["report_cache"].clear()
+    assert figures() == after  # what was kept after the change is what a fresh computation gives
+
+
+def test_a_change_rolled_back_keeps_the_figures(session, answered_lead):
+    token = current_token()
+    session.add(Activity(lead_id=answered_lead.id, kind="email", body="Draft", details={}))
+    session.flush()
+    session.rollback()
+    assert current_token() == token
+
+
+def test_a_change_to_what_no_report_reads_keeps_the_figures(session, manager, answered_lead):
+    token = current_token()
+    session.add(SavedFilter(user_id=manager.id, name="Korean leads", query="country=KR"))
+    session.commit()
+    assert current_token() == token
+    answered_lead.country = "JP"
+    session.commit()
+    assert current_token() != token
+
+
+def test_an_officer_gets_only_their_leads_figures(app, session, manager, answered_lead):
+    officer = factories.user(name="Kim Officer")
+    factories.lead("Sakura Precision", received=NOW - timedelta(days=3), owner=officer)
+    factories.lead("Osaka Foods", received=NOW - timedelta(days=4), owner=officer)
+    session.commit()
+    manager_client, officer_client = app.test_client(), app.test_client()
+    log_in(manager_client, manager)
+    log_in(officer_client, officer)
+    everyone = manager_client.get("/staff/reports").text
+    mine = officer_client.get("/staff/reports").text
+    assert '<span class="figure-value">3</span><span class="figure-label">leads received' in everyone
+    assert '<span class="figure-value">2</span><span class="figure-label">leads received' in mine
+    # The officer asks for everyone's leads in the address: still theirs, never the manager's kept figures
+    forced = officer_client.get(f"/staff/reports?owner={manager.id}").text
+    assert '<span class="figure-value">2</span><span class="figure-label">leads received' in forced
+
+
+def test_figures_kept_in_redis_are_shared_and_never_stale(app, session, answered_lead):
+    kept = current_app.extensions["report_cache"]
+    current_app.extensions["report_cache"] = RedisStore("redis://127.0.0.1:6379/0", f"test-{uuid.uuid4().hex}:")
+    try:
+        first = figures()
+        assert figures() == first
+        assert current_app.extensions["report_cache"].redis.keys(current_app.extensions["report_cache"].prefix + "*")
+        factories.lead("Sakura Precision", received=NOW - timedelta(days=3), country="JP")
+        session.commit()
+        assert figures()["leads"] == first["leads"] + 1
+    finally:
+        store = current_app.extensions["report_cache"]
+        for key in store.redis.scan_iter(store.prefix + "*"):
+            store.redis.delete(key)
+        current_app.extensions["report_cache"] = kept
+
+
+def test_without_the_token_row_nothing_is_kept(session, answered_lead):
+    session.execute(delete(ReportDataVersion))
+    session.commit()
+    first = figures()
+    factories.lead("Sakura Precision", received=NOW - timedelta(days=3))
+    session.commit()
+    assert figures()["leads"] == first["leads"] + 1
+
+
+def test_the_time_in_each_stage_from_kept_stays_is_the_one_computed_afresh(session):
+    """Stays that end and go on, at odd microseconds, read at later and later moments: the medians
+    from the kept stays are exactly those ``time_in_stages`` computes, on either database."""
+    chance = random.Random(7)
+    codes = ["new", "contacted", "qualified", "site_visit"]
+    for number in range(60):
+        received = NOW - timedelta(days=chance.uniform(1, 90), microseconds=chance.randint(0, 999_999))
+        path = [(code, chance.uniform(0.001, 6)) for code in codes[:chance.randint(1, 4)]]
+        path[-1] = (path[-1][0], None)
+        if chance.random() < 0.3:
+            path.append(("lost", None))
+        add_lead(session, f"Firm {number}", received, path, last_open=path[-2][0] if path[-1][0] == "lost" else None)
+    session.commit()
+    first = Report(EVERYTHING, NOW).time_in_stages()
+    assert first == reports.time_in_stages(EVERYTHING, NOW)
+    for hours in (0.0001, 0.5, 7, 30, 24 * 45):
+        moment = NOW + timedelta(hours=hours, microseconds=chance.randint(0, 999_999))
+        kept = Report(EVERYTHING, moment).time_in_stages()
+        assert kept == reports.time_in_stages(EVERYTHING, moment), hours
+        assert any(spent.median_seconds for spent in kept)
