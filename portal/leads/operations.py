@@ -10,9 +10,10 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from portal import audit, clock
+from portal.audit import AuditEntry
 from portal.auth import security_log
 from portal.auth.models import User
 from portal.clock import VIETNAM, as_utc, start_of_day
@@ -52,6 +53,7 @@ from portal.leads.rules.stage_facts import MissingFacts, StageFacts, missing_fac
 from portal.leads.rules.tags import tag_key
 from portal.money import usd_from_millions
 from portal.outbox import queue_mail
+from portal.outbox.compose import compose_mail, queue_composed
 from portal.outbox.models import OutboxMessage
 from portal.privacy import NOTICE_VERSION
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
@@ -134,10 +136,12 @@ def _source(submission: Submission) -> LeadSource:
     return LeadSource.REFERRAL_LINK if submission.referrer else LeadSource.WEBSITE
 
 
-def create_lead(submission: Submission, user: User | None = None) -> Lead:
+def create_lead(submission: Submission, user: User | None = None, *, flush: bool = True):
     """The one way a lead is born, whether an investor wrote or staff imported them: a reference,
     the first stage, a first-response deadline, the interests, the priority, and an officer
-    chosen automatically. ``user`` is who entered it, or ``None`` for the investor themselves."""
+    chosen automatically. ``user`` is who entered it, or ``None`` for the investor themselves.
+    With ``flush=False`` (``receive_submission``), nothing is flushed and the officer is not yet
+    given the lead: returns the lead and the officer (or ``None``) for ``_assign_new``."""
     received_at = clock.now()
     stage = queries.stage_by_code(NEW)
     lead = Lead(
@@ -170,6 +174,9 @@ def create_lead(submission: Submission, user: User | None = None) -> Lead:
     lead.priority_score = priority_score(lead)
     if officer is not None:
         officer.last_assigned_at = received_at
+    if not flush:
+        return lead, officer
+    if officer is not None:
         assign(lead, officer, None)  # flushes
     else:
         db.session.flush()
@@ -239,16 +246,30 @@ def _set_introducer(lead: Lead, introducer: Introducer) -> None:
         lead.introducer_language = introducer.language
 
 
-def _queue_mails(lead: Lead, submission: Submission, joined: bool) -> None:
+def _intake_mails(lead: Lead, submission: Submission, joined: bool) -> list[OutboxMessage]:
+    """The e-mails that answer a submission, composed (``queue_composed`` writes them once the lead
+    has its id)."""
     context = {"lead": lead, "submission": submission, "joined": joined}
     if submission.introducer:
-        queue_mail("referral_thanks", submission.introducer.email, submission.introducer.language, lead.id, **context)
+        mails = [compose_mail("referral_thanks", submission.introducer.email, submission.introducer.language,
+                              **context)]
     else:
-        queue_mail("acknowledgement", submission.email, lead.preferred_language, lead.id, **context,
-                   follow_token=issue_link(lead))
+        mails = [compose_mail("acknowledgement", submission.email, lead.preferred_language, **context,
+                              follow_token=issue_link(lead))]
     centre = current_app.config["PORTAL_LEADS_EMAIL"]
     if centre:
-        queue_mail("new_lead", centre, current_app.config["PORTAL_LEADS_LANGUAGE"], lead.id, **context)
+        mails.append(compose_mail("new_lead", centre, current_app.config["PORTAL_LEADS_LANGUAGE"], **context))
+    return mails
+
+
+def _assign_new(lead: Lead, officer: User) -> OutboxMessage:
+    """``assign(lead, officer, None)`` for a new inquiry's lead not yet flushed: the owner and the
+    timeline entry go in with the lead (its audit entry once it has an id); returns the officer's
+    e-mail, composed."""
+    lead.owner = officer
+    lead.activities.append(Activity(kind=ActivityKind.ASSIGNMENT, user_id=None, created_at=clock.now(),
+                                    details={"owner": officer.id}))
+    return compose_mail("lead_assigned", officer.email, officer.language, lead=lead, owner=officer, by=None)
 
 
 def _officer_for(lead: Lead) -> User | None:
@@ -263,16 +284,25 @@ def receive_submission(submission: Submission) -> Receipt:
     it: when the same form was stored meanwhile, the flush (or the commit) raises ``IntegrityError``."""
     lead = queries.open_lead_for_email(submission.email)
     joined = lead is not None
+    mails = []
     if joined:
         add_message(lead, submission)
     else:
-        lead = create_lead(submission)
+        lead, officer = create_lead(submission, flush=False)
+        if officer is not None:
+            mails.append(_assign_new(lead, officer))
     _record_consent(lead, submission)
     lead.priority_score = priority_score(lead)
     if submission.form_key:
         db.session.add(FormSubmission(key=submission.form_key, lead=lead, received_at=clock.now()))
-    _queue_mails(lead, submission, joined)
-    db.session.flush()  # one flush: the e-mails go in one INSERT
+    mails += _intake_mails(lead, submission, joined)
+    db.session.flush()  # one flush: the lead and every row of it
+    if not joined and lead.owner is not None:
+        db.session.execute(insert(AuditEntry.__table__).values(
+            audit.entry_values("lead", lead.id, "assign", {"owner": (None, lead.owner.email)})))
+    for message in mails:
+        message.lead_id = lead.id
+    queue_composed(mails)  # the e-mails in one INSERT
     current_app.logger.info("lead %s: %s received (%s)", lead.reference, submission.kind,
                             "joined" if joined else "new")
     return Receipt(lead, joined)
