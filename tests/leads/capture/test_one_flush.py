@@ -1,6 +1,6 @@
-"""A new inquiry's lead is written in one flush, its audit entry and e-mails in one INSERT each
-(``receive_submission``): the rows are those the ordinary path writes (``create_lead``, which
-assigns and flushes, then the consent, the form's key and ``queue_mail``), column by column."""
+"""A new inquiry's rows are written in one pass, one INSERT per table (``receive_submission``,
+``_write_new_inquiry``): they are those the ordinary path writes (``create_lead``, which assigns and
+flushes, then the consent, the form's key and ``queue_mail``), column by column."""
 from __future__ import annotations
 
 import json
@@ -9,18 +9,19 @@ from decimal import Decimal
 
 import pytest
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import clock
 from portal.audit import AuditEntry
 from portal.extensions import db
 from portal.leads import operations
 from portal.leads.follow.operations import issue_link
-from portal.leads.models import LeadKind
+from portal.leads.models import LeadKind, StageChange
 from portal.leads.models.lead import Lead, lead_sectors
 from portal.leads.operations import Introducer, Submission
 from portal.leads.rules.priority import priority_score
 from portal.outbox import queue_mail
+from portal.outbox.models import OutboxMessage
 from tests import factories
 
 RECEIVED = datetime(2026, 5, 4, 2, 30, tzinfo=timezone.utc)
@@ -109,3 +110,26 @@ def test_a_new_inquiry_writes_the_rows_the_ordinary_way_writes(app, session, man
     for name, found in expected.items():
         assert written[name] == found, (name, [{k: (a.get(k), b.get(k)) for k in {*a, *b} if a.get(k) != b.get(k)}
                                                for a, b in zip(written[name], found)])
+
+
+def test_the_new_inquirys_lead_is_in_the_session_as_written(app, session, manager, monkeypatch):
+    """The lead ``receive_submission`` returns is the row written: in the session with nothing left to
+    flush (no row of it written twice), its collections read from the rows."""
+    monkeypatch.setattr(clock, "now", lambda: RECEIVED)
+    manager.auto_assign = True
+    semis = factories.sector("semiconductors")
+    session.commit()
+    lead = operations.receive_submission(Submission(
+        kind=LeadKind.INQUIRY, language="ja", name="Sato Hana", company="Sato Denki", email="sato@denki.example",
+        country="JP", message="10 ha", sectors=[semis], form_key="c" * 32)).lead
+
+    assert lead in session and not session.new and not session.dirty
+    assert lead.owner == manager and lead.received_month == RECEIVED.date().replace(day=1)
+    assert [sector.code for sector in lead.sectors] == ["semiconductors"]
+    assert [activity.details for activity in lead.activities] == [{"owner": manager.id}]
+    assert [consent.email for consent in lead.consents] == ["sato@denki.example"]
+    session.commit()
+    assert session.scalars(select(StageChange.lead_owner_id).where(StageChange.lead_id == lead.id)).all() == [
+        manager.id]
+    assert session.scalar(select(func.count()).select_from(lead_sectors)) == 1
+    assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.lead_id == lead.id)) == 3
