@@ -42,12 +42,18 @@ def _plain(value: Any) -> Any:
 def record(entity: str, entity_id: int, action: str, changes: dict[str, tuple[Any, Any]] | None = None,
            user_id: int | None = None) -> AuditEntry:
     """Add an audit entry to the session; it is committed with the change it describes."""
-    if user_id is None and current_user and current_user.is_authenticated:
-        user_id = current_user.id
-    entry = AuditEntry(entity=entity, entity_id=entity_id, action=action, user_id=user_id,
-                       changes={name: [_plain(old), _plain(new)] for name, (old, new) in (changes or {}).items()})
+    entry = AuditEntry(**entry_values(entity, entity_id, action, changes, user_id))
     db.session.add(entry)
     return entry
+
+
+def entry_values(entity: str, entity_id: int, action: str, changes: dict[str, tuple[Any, Any]] | None = None,
+                 user_id: int | None = None) -> dict:
+    """The columns of the entry ``record`` adds, for an INSERT of its own (the time is the database's)."""
+    if user_id is None and current_user and current_user.is_authenticated:
+        user_id = current_user.id
+    return {"entity": entity, "entity_id": entity_id, "action": action, "user_id": user_id,
+            "changes": {name: [_plain(old), _plain(new)] for name, (old, new) in (changes or {}).items()}}
 
 
 def save_with_audit(model, item, values: dict, entity: str, user_id: int | None):

@@ -10,16 +10,18 @@ from decimal import Decimal
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import insert, inspect, select, update
+from sqlalchemy.orm import make_transient_to_detached
 
 from portal import audit, clock
+from portal.audit import AuditEntry
 from portal.auth import security_log
 from portal.auth.models import User
 from portal.clock import VIETNAM, as_utc, start_of_day
 from portal.extensions import db
 from portal.leads import queries
 from portal.leads.default_pipeline import NEW
-from portal.leads.follow.operations import issue_link
+from portal.leads.follow.operations import issue_link, new_link
 from portal.leads.models import (
     ANSWER_KINDS,
     CONTACT_KINDS,
@@ -45,6 +47,9 @@ from portal.leads.models import (
     Tag,
     Task,
 )
+from portal.leads.models.lead import SECTOR_COPIES, lead_parks, lead_projects, lead_sectors
+from portal.leads.models.pipeline import LEAD_COPIES
+from portal.leads.models.report_facts import born_facts
 from portal.leads.queries import working_hours_after
 from portal.leads.rules.assignment import pick_officer
 from portal.leads.rules.priority import priority_score
@@ -52,6 +57,7 @@ from portal.leads.rules.stage_facts import MissingFacts, StageFacts, missing_fac
 from portal.leads.rules.tags import tag_key
 from portal.money import usd_from_millions
 from portal.outbox import queue_mail
+from portal.outbox.compose import compose_mail, queue_composed
 from portal.outbox.models import OutboxMessage
 from portal.privacy import NOTICE_VERSION
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
@@ -137,7 +143,21 @@ def _source(submission: Submission) -> LeadSource:
 def create_lead(submission: Submission, user: User | None = None) -> Lead:
     """The one way a lead is born, whether an investor wrote or staff imported them: a reference,
     the first stage, a first-response deadline, the interests, the priority, and an officer
-    chosen automatically. ``user`` is who entered it, or ``None`` for the investor themselves."""
+    chosen automatically. ``user`` is who entered it, or ``None`` for the investor themselves.
+    (``receive_submission`` writes a new inquiry's rows itself: ``_write_new_inquiry``.)"""
+    lead, change, officer = _born_lead(submission, user)
+    db.session.add(lead)
+    db.session.add(change)
+    if officer is not None:
+        assign(lead, officer, None)  # flushes
+    else:
+        db.session.flush()
+    return lead
+
+
+def _born_lead(submission: Submission, user: User | None) -> tuple[Lead, StageChange, User | None]:
+    """A new lead, its first stage change and the officer chosen for it (their turn taken), none of
+    them yet in the session."""
     received_at = clock.now()
     stage = queries.stage_by_code(NEW)
     lead = Lead(
@@ -163,17 +183,13 @@ def create_lead(submission: Submission, user: User | None = None) -> Lead:
         setattr(lead, name, getattr(submission, name))
     lead.preferred_language = submission.preferred_language or submission.language
     officer = _officer_for(lead)  # asked before the lead joins the session: its INSERT then names the owner
-    db.session.add(lead)
-    db.session.add(StageChange(lead=lead, from_stage_id=None, to_stage_id=stage.id, changed_at=received_at,
-                               user_id=user.id if user else None))
+    change = StageChange(lead=lead, from_stage_id=None, to_stage_id=stage.id, changed_at=received_at,
+                         user_id=user.id if user else None)
     _add_interests(lead, submission)
     lead.priority_score = priority_score(lead)
     if officer is not None:
         officer.last_assigned_at = received_at
-        assign(lead, officer, None)  # flushes
-    else:
-        db.session.flush()
-    return lead
+    return lead, change, officer
 
 
 def add_message(lead: Lead, submission: Submission, user: User | None = None) -> None:
@@ -239,16 +255,31 @@ def _set_introducer(lead: Lead, introducer: Introducer) -> None:
         lead.introducer_language = introducer.language
 
 
-def _queue_mails(lead: Lead, submission: Submission, joined: bool) -> None:
+def _intake_mails(lead: Lead, submission: Submission, joined: bool,
+                  follow_token: str | None = None) -> list[OutboxMessage]:
+    """The e-mails that answer a submission, composed (``queue_composed`` writes them once the lead
+    has its id); the acknowledgement carries ``follow_token``, else a new link's (``issue_link``)."""
     context = {"lead": lead, "submission": submission, "joined": joined}
     if submission.introducer:
-        queue_mail("referral_thanks", submission.introducer.email, submission.introducer.language, lead.id, **context)
+        mails = [compose_mail("referral_thanks", submission.introducer.email, submission.introducer.language,
+                              **context)]
     else:
-        queue_mail("acknowledgement", submission.email, lead.preferred_language, lead.id, **context,
-                   follow_token=issue_link(lead))
+        mails = [compose_mail("acknowledgement", submission.email, lead.preferred_language, **context,
+                              follow_token=follow_token or issue_link(lead))]
     centre = current_app.config["PORTAL_LEADS_EMAIL"]
     if centre:
-        queue_mail("new_lead", centre, current_app.config["PORTAL_LEADS_LANGUAGE"], lead.id, **context)
+        mails.append(compose_mail("new_lead", centre, current_app.config["PORTAL_LEADS_LANGUAGE"], **context))
+    return mails
+
+
+def _assign_new(lead: Lead, officer: User) -> OutboxMessage:
+    """``assign(lead, officer, None)`` for a new inquiry's lead not yet flushed: the owner and the
+    timeline entry go in with the lead (its audit entry once it has an id); returns the officer's
+    e-mail, composed."""
+    lead.owner = officer
+    lead.activities.append(Activity(kind=ActivityKind.ASSIGNMENT, user_id=None, created_at=clock.now(),
+                                    details={"owner": officer.id}))
+    return compose_mail("lead_assigned", officer.email, officer.language, lead=lead, owner=officer, by=None)
 
 
 def _officer_for(lead: Lead) -> User | None:
@@ -263,19 +294,98 @@ def receive_submission(submission: Submission) -> Receipt:
     it: when the same form was stored meanwhile, the flush (or the commit) raises ``IntegrityError``."""
     lead = queries.open_lead_for_email(submission.email)
     joined = lead is not None
+    mails = []
     if joined:
         add_message(lead, submission)
     else:
-        lead = create_lead(submission)
+        lead, change, officer = _born_lead(submission, None)
+        if submission.site_needs is None:
+            lead = _write_new_inquiry(lead, change, officer, submission)
+            _log_received(lead, submission, joined)
+            return Receipt(lead, joined)
+        db.session.add(lead)
+        db.session.add(change)
+        if officer is not None:
+            mails.append(_assign_new(lead, officer))
     _record_consent(lead, submission)
     lead.priority_score = priority_score(lead)
     if submission.form_key:
         db.session.add(FormSubmission(key=submission.form_key, lead=lead, received_at=clock.now()))
-    _queue_mails(lead, submission, joined)
-    db.session.flush()  # one flush: the e-mails go in one INSERT
+    mails += _intake_mails(lead, submission, joined)
+    db.session.flush()  # one flush: the lead and every row of it
+    if not joined and lead.owner is not None:
+        db.session.execute(insert(AuditEntry.__table__).values(
+            audit.entry_values("lead", lead.id, "assign", {"owner": (None, lead.owner.email)})))
+    for message in mails:
+        message.lead_id = lead.id
+    queue_composed(mails)  # the e-mails in one INSERT
+    _log_received(lead, submission, joined)
+    return Receipt(lead, joined)
+
+
+def _log_received(lead: Lead, submission: Submission, joined: bool) -> None:
     current_app.logger.info("lead %s: %s received (%s)", lead.reference, submission.kind,
                             "joined" if joined else "new")
-    return Receipt(lead, joined)
+
+
+def _columns(item) -> dict:
+    """The column values set on an object not in the session, by column name, as its INSERT would
+    write them (the other columns take their defaults, as in a flush)."""
+    values = item.__dict__
+    return {prop.columns[0].key: values[prop.key] for prop in inspect(item).mapper.column_attrs if prop.key in values}
+
+
+def _write_new_inquiry(lead: Lead, change: StageChange, officer: User | None, submission: Submission) -> Lead:
+    """``receive_submission`` for a new lead: every row it writes (the lead, its interests, its first
+    stage change, the assignment on its timeline, the consent, the private link, the form's key, the
+    audit entry, the e-mails), one INSERT per table through the session, no flush. The values the
+    session's hooks would compute are computed here, once: the search texts, the report facts and
+    their copies on the stage change and the sectors (``report_facts.born_facts``); the rows are those
+    of the ordinary path (tests/leads/capture/test_one_flush.py). Returns the lead, in the session."""
+    mails = [_assign_new(lead, officer)] if officer is not None else []
+    _record_consent(lead, submission)
+    lead.priority_score = priority_score(lead)
+    token, link = new_link(lead) if not submission.introducer else (None, None)
+    mails += _intake_mails(lead, submission, False, follow_token=token)
+    lead.refresh_search_texts()
+    for name, value in born_facts(lead, [change]).items():  # a new inquiry's: never None
+        setattr(lead, name, value)
+    row = (_columns(lead)
+           | {"stage_id": lead.stage.id, "owner_id": officer.id if officer is not None else None,
+              "referrer_id": lead.referrer.id if lead.referrer is not None else None,
+              "event_id": lead.event.id if lead.event is not None else None})
+    leads = Lead.__table__
+    lead_id = db.session.execute(insert(leads).returning(leads.c.id), row).scalar_one()
+    sector_copies = {copy: row.get(column) for copy, column in SECTOR_COPIES.items()}
+    written = [(lead_sectors, [{"lead_id": lead_id, "sector_id": sector.id, **sector_copies}
+                               for sector in lead.sectors]),
+               (lead_projects, [{"lead_id": lead_id, "project_id": project.id} for project in lead.projects]),
+               (lead_parks, [{"lead_id": lead_id, "park_id": park.id} for park in lead.parks]),
+               (StageChange.__table__, [_columns(change) | {"lead_id": lead_id} | {
+                   copy: row.get(column) for copy, column in LEAD_COPIES.items()}]),
+               (Activity.__table__, [_columns(activity) | {"lead_id": lead_id} for activity in lead.activities]),
+               (Consent.__table__, [_columns(consent) | {"lead_id": lead_id} for consent in lead.consents]),
+               (InquiryLink.__table__, [_columns(link) | {"lead_id": lead_id}] if link is not None else []),
+               (FormSubmission.__table__, [{"key": submission.form_key, "lead_id": lead_id,
+                                            "received_at": clock.now()}] if submission.form_key else [])]
+    for table, rows in written:
+        if rows:
+            db.session.execute(insert(table), rows)
+    if officer is not None:
+        db.session.execute(insert(AuditEntry.__table__).values(
+            audit.entry_values("lead", lead_id, "assign", {"owner": (None, officer.email)})))
+    for message in mails:
+        message.lead_id = lead_id
+    queue_composed(mails)
+    # The lead joins the session as if loaded; its collections, and the columns the database gave,
+    # are read from the database if asked for.
+    for relationship in inspect(lead).mapper.relationships:
+        if relationship.uselist:
+            lead.__dict__.pop(relationship.key, None)
+    lead.id = lead_id
+    make_transient_to_detached(lead)
+    db.session.add(lead)
+    return lead
 
 
 def import_people(people: list[tuple[Submission, Lead | None]], event: Event | None, user: User) -> tuple[int, int]:

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from flask import render_template
 from flask_babel import force_locale
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
 from portal.extensions import db
 from portal.outbox.delivery import QUEUED
@@ -50,14 +50,34 @@ def queue_mail(kind: str, recipient: str, language: str, lead_id: int | None = N
     by ``flask outbox work``, which PostgreSQL notifies on that commit, by the committing process itself
     (``MAIL_SEND_AFTER_COMMIT``) or by ``flask outbox send``; a rollback drops it, and the notification,
     with everything else."""
+    return _enqueue(compose_mail(kind, recipient, language, lead_id, **context))
+
+
+def compose_mail(kind: str, recipient: str, language: str, lead_id: int | None = None, **context) -> OutboxMessage:
+    """The message ``queue_mail`` adds to the session, not yet added: for ``queue_composed``."""
     rendering = RENDERED_WHEN_SENT.get(kind)
     if rendering is None:
         subject, body = render_mail(kind, language, context)
         saved = None
     else:
         subject, body, saved = "", "", rendering.save(**context)
-    return _enqueue(OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body, language=language,
-                                  lead_id=lead_id, message_id=new_message_id(), context=saved))
+    return OutboxMessage(kind=kind, recipient=recipient, subject=subject, body=body, language=language,
+                         lead_id=lead_id, message_id=new_message_id(), context=saved)
+
+
+#: What ``compose_mail`` sets; the other columns take their defaults, as when the session inserts it.
+_COMPOSED = ("kind", "recipient", "subject", "body", "language", "lead_id", "message_id", "context")
+
+
+def queue_composed(messages: list[OutboxMessage]) -> None:
+    """Write messages from ``compose_mail`` in one INSERT (executemany, through the session), sent
+    like ``queue_mail``'s: for a caller that needs none of them in the session afterwards. The
+    session inserts each message alone on SQLite, to read back its id."""
+    if not messages:
+        return
+    db.session.execute(insert(OutboxMessage.__table__), [{name: getattr(message, name) for name in _COMPOSED}
+                                               for message in messages])
+    _notify()
 
 
 def queue_written(recipient: str, subject: str, body: str, language: str, lead_id: int | None, *,
@@ -78,13 +98,17 @@ def queue_written(recipient: str, subject: str, body: str, language: str, lead_i
 
 def _enqueue(message: OutboxMessage) -> OutboxMessage:
     db.session.add(message)
+    _notify()
+    return message
+
+
+def _notify() -> None:
     if db.engine.dialect.name == "postgresql" and not db.session.info.get(QUEUED):
         # once per transaction (the worker, woken, sends all that is due), and without flushing, so
         # that the transaction's e-mails go in one INSERT
         with db.session.no_autoflush:
             db.session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
     db.session.info[QUEUED] = True
-    return message
 
 
 def render_saved(message: OutboxMessage) -> None:

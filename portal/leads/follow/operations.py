@@ -37,10 +37,16 @@ def document_dir() -> Path:
 
 def issue_link(lead: Lead) -> str:
     """A new private link to the lead's page; returns the token, which is only ever in the e-mail."""
-    token, now = new_token(), clock.now()
-    db.session.add(InquiryLink(lead=lead, token_hash=token_hash(token), created_at=now,
-                               expires_at=now + timedelta(days=current_app.config["INQUIRY_LINK_DAYS"])))
+    token, link = new_link(lead)
+    db.session.add(link)
     return token
+
+
+def new_link(lead: Lead) -> tuple[str, InquiryLink]:
+    """``issue_link``'s token and link, the link not added to the session."""
+    token, now = new_token(), clock.now()
+    return token, InquiryLink(lead=lead, token_hash=token_hash(token), created_at=now,
+                              expires_at=now + timedelta(days=current_app.config["INQUIRY_LINK_DAYS"]))
 
 
 def lead_for_reference_and_email(reference: str, email: str) -> Lead | None:

@@ -88,7 +88,7 @@ def refresh_copies(connection: Connection, lead_ids=None) -> None:
         connection.execute(statement, {"lead_ids": list(lead_ids)} if lead_ids is not None else {})
 
 
-def _born_facts(lead: Lead, history: list[StageChange]) -> dict | None:
+def born_facts(lead: Lead, history: list[StageChange]) -> dict | None:
     """What the UPDATEs would store for a lead not yet written, when its rows alone decide it: its
     arrival given (not the database's default), not yet answered, never closed, and one change of
     stage, into its stage. ``None`` for any other lead: the UPDATEs compute it."""
@@ -106,7 +106,7 @@ def _born_facts(lead: Lead, history: list[StageChange]) -> dict | None:
 @event.listens_for(Session, "before_flush")
 def _give_born_leads_their_facts(session: Session, _context, _instances) -> None:
     """A new inquiry's lead gets its facts, and its first stage change the copies, in their INSERTs:
-    the UPDATEs after the flush would only read back what is known here (``_born_facts``)."""
+    the UPDATEs after the flush would only read back what is known here (``born_facts``)."""
     histories: dict[int, list[StageChange]] = {}
     for item in session.new:
         if isinstance(item, StageChange) and item.lead is not None:
@@ -116,7 +116,7 @@ def _give_born_leads_their_facts(session: Session, _context, _instances) -> None
         if not isinstance(lead, Lead):
             continue
         history = histories.get(id(lead), [])
-        facts = _born_facts(lead, history)
+        facts = born_facts(lead, history)
         if facts is None:
             continue
         for name, value in facts.items():
