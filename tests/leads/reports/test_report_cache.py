@@ -20,6 +20,7 @@ from portal.leads.reports import queries as reports
 from portal.leads.reports.cache import RedisStore
 from portal.leads.reports.queries import Report, ReportFilters
 from tests import factories
+from tests.forms import inquiry, submit
 from tests.leads.reports.test_reports import add_lead
 from tests.staff import log_in
 
@@ -104,6 +105,17 @@ def test_every_kind_of_change_shows_on_the_next_view(session, manager, answered_
     assert after != before, change
     current_app.extensions["report_cache"].clear()
     assert figures() == after  # what was kept after the change is what a fresh computation gives
+
+
+def test_an_inquiry_from_the_public_form_shows_on_the_next_view(session, client, answered_lead):
+    """The form writes a new inquiry's rows in one pass, around the flush: the token changes all the same."""
+    factories.sector("semiconductors")
+    session.commit()
+    before = figures()
+    assert submit(client, "/en/inquire", inquiry()).status_code == 302
+    after = figures()
+    assert after["leads"] == before["leads"] + 1
+    assert after["countries"].get("KR", 0) == before["countries"].get("KR", 0) + 1
 
 
 def test_a_change_rolled_back_keeps_the_figures(session, answered_lead):
