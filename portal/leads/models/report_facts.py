@@ -176,7 +176,8 @@ def _moves_follow_up(session: Session, item) -> bool:
         kind, names = ("follow_up", True), _TASK_SOURCES
     else:
         return False
-    return _may_be_or_have_been(session, item, *kind) and (item in session.new or item in session.deleted or _changed(item, names))
+    written = item in session.new or item in session.deleted or _changed(item, names)
+    return written and _may_be_or_have_been(session, item, *kind)
 
 
 @event.listens_for(Session, "after_flush")
