@@ -6,8 +6,8 @@ portal languages, so any other prefix is a plain 404.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from decimal import Decimal
+from functools import cache
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 

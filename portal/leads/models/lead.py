@@ -159,7 +159,8 @@ lead_tags = Table(
 #: derive on every request (month received, time to the first answer, furthest stage) included.
 REPORTING_COLUMNS = ("created_at", "status", "source", "country", "preferred_language", "owner_id", "referrer_id",
                      "event_id", "lost_reason_id", "received_month", "response_seconds", "reached_position",
-                     "first_responded_at", "first_response_due", "registered_capital_usd", "has_sector", "followed_up", "id")
+                     "first_responded_at", "first_response_due", "registered_capital_usd", "has_sector",
+                     "followed_up", "id")
 
 
 class Lead(TimestampMixin, db.Model):

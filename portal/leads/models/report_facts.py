@@ -4,9 +4,8 @@
 kept in step by the database session itself like ``models.upkeep``: after every flush that wrote
 a lead's arrival, first answer, last open stage, status, country, source, owner, registered
 capital or sectors, its stage history, its e-mails or follow-up tasks, or the stages themselves
-(or deleted a sector), one UPDATE
-recomputes them from the rows as stored, with the very expressions the reports used to evaluate
-for 100,000 leads on every request. ``refresh`` and
+(or deleted a sector), one UPDATE recomputes them from the rows as stored, with the very
+expressions the reports used to evaluate for 100,000 leads on every request. ``refresh`` and
 ``refresh_copies`` also backfill (the migrations, bulk loads that bypass the session)."""
 from __future__ import annotations
 
