@@ -22,6 +22,8 @@ from portal.leads.reports.sql import seconds_between, vietnam_month
 from portal.projects.models import Sector
 
 _PENDING = "leads_report_facts_pending"
+#: In ``session.info``: the leads whose e-mails or follow-up tasks changed: their facts only (not the copies).
+_FACTS_PENDING = "leads_report_facts_only_pending"
 #: In ``session.info``: the leads born in this flush with their facts given (``_give_born_leads_their_facts``).
 _GIVEN = "leads_report_facts_given"
 #: In ``session.info``: the ids of those of them with sectors, whose ``lead_sectors`` rows still need the copies.
@@ -161,7 +163,7 @@ def _may_be_or_have_been(session: Session, item, name: str, value) -> bool:
 
 
 def _leads_of(item) -> set[int]:
-    """The leads an activity or a task belongs to, and belonged to before this flush (a merge moves them)."""
+    """The leads a stage change, an activity or a task belongs to, and belonged to before this flush (a merge moves them)."""
     history = inspect(item).attrs.lead_id.history
     return {lead_id for lead_id in (*history.added, *history.unchanged, *history.deleted) if lead_id is not None}
 
@@ -195,11 +197,9 @@ def _note_leads_whose_facts_may_change(session: Session, _context) -> None:
             if item in session.new or (item not in session.deleted and _changed(item, _SOURCES)):
                 pending.add(item.id)
         elif isinstance(item, StageChange):
-            history = inspect(item).attrs.lead_id.history
-            pending.update(lead_id for lead_id in (*history.added, *history.unchanged, *history.deleted)
-                           if lead_id is not None)
-        elif _moves_follow_up(session, item):
             pending.update(_leads_of(item))
+        elif _moves_follow_up(session, item):
+            session.info.setdefault(_FACTS_PENDING, set()).update(_leads_of(item))
         elif isinstance(item, Stage) and (item in session.new or item in session.deleted
                                           or _changed(item, ("position", "is_lost"))):
             pending.add(EVERY_LEAD)
@@ -211,14 +211,15 @@ def _note_leads_whose_facts_may_change(session: Session, _context) -> None:
 def _refresh_facts(session: Session, _context) -> None:
     """One UPDATE for the leads noted (all of them after a change of stages); it returns the values,
     so the loaded leads get them without another query. Another copies the noted leads' columns
-    onto their stage changes."""
-    lead_ids = session.info.pop(_PENDING, None) or set()
+    onto their stage changes (not for a change of e-mails or tasks alone: the lead's columns stay)."""
+    copied = session.info.pop(_PENDING, None) or set()
+    lead_ids = copied | (session.info.pop(_FACTS_PENDING, None) or set())
     sector_copies = session.info.pop(_SECTOR_COPIES_PENDING, None) or set()
-    if sector_copies - lead_ids:
-        session.connection().execute(_copy_statements(True)[1], {"lead_ids": list(sector_copies - lead_ids)})
+    if sector_copies - copied:
+        session.connection().execute(_copy_statements(True)[1], {"lead_ids": list(sector_copies - copied)})
     if not lead_ids:
         return
-    named = lead_ids - {EVERY_LEAD}
+    named = copied - {EVERY_LEAD}
     if named:
         refresh_copies(session.connection(), named)
         for item in list(session.identity_map.values()):

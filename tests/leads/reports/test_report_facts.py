@@ -318,7 +318,7 @@ def follow_up_figures() -> tuple[int, int]:
     return figures.answered, figures.followed_up
 
 
-def test_follow_ups_after_answers_later_emails_and_deleted_emails(session, manager, moment):
+def test_follow_ups_after_answers_later_emails_and_deleted_emails(session, manager, moment, count_queries):
     lead = factories.lead("Texas Tools", received=START)
     assert follow_up_follows_the_rows(session)[lead.id] is False
     moment.after(2)
@@ -328,7 +328,11 @@ def test_follow_ups_after_answers_later_emails_and_deleted_emails(session, manag
     operations.log_activity(lead, ActivityKind.CALL, "Called", manager)  # a call is no follow-up e-mail
     assert follow_up_follows_the_rows(session)[lead.id] is False
     moment.after(48)
-    later = operations.log_activity(lead, ActivityKind.EMAIL, "Any news?", manager)
+    with count_queries() as counter:
+        later = operations.log_activity(lead, ActivityKind.EMAIL, "Any news?", manager)
+    updates = [statement.split()[1].strip('"') for statement in counter.statements
+               if statement.lstrip().upper().startswith("UPDATE")]
+    assert updates == ["leads"]  # its facts; the lead's columns (and their copies) are as they were
     assert follow_up_follows_the_rows(session)[lead.id] is True and follow_up_figures() == (1, 1)
 
     later.kind = ActivityKind.NOTE  # corrected: it was a note
