@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
@@ -241,11 +242,18 @@ def locale_code() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 
+@cache
+def number_pattern(pattern: str) -> numbers.NumberPattern:
+    """Babel's reading of a number pattern, made once per process: Babel parses the text again on
+    every call, a good part of formatting each of the hundreds of numbers a report shows."""
+    return numbers.parse_pattern(pattern)
+
+
 def format_number(value: float | Decimal | int | None, digits: int = 1) -> str:
     if value is None:
         return ""
     pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return numbers.format_decimal(value, format=pattern, locale=locale_code())
+    return numbers.format_decimal(value, format=number_pattern(pattern), locale=locale_code())
 
 
 def format_hectares(value: Decimal | float | None) -> str:
@@ -277,7 +285,7 @@ def format_percent(value: Decimal | float | None) -> str:
     """``value`` is on a 0–100 scale, as parks publish occupancy."""
     if value is None:
         return ""
-    return numbers.format_percent(Decimal(str(value)) / 100, format="#,##0.#%", locale=locale_code())
+    return numbers.format_percent(Decimal(str(value)) / 100, format=number_pattern("#,##0.#%"), locale=locale_code())
 
 
 def format_year_range(years: Iterable[int | None]) -> str:

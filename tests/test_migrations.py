@@ -31,17 +31,24 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(tmp_path):
 def lead_at_this_revision(reference: str) -> int:
     """A lead written with the columns ``leads`` has at the current revision (the model may have
     more by now): each required column without a server default gets a plain value."""
+    return row_at_this_revision("leads", reference=reference)
+
+
+def row_at_this_revision(name: str, **given) -> int:
+    """A row of the table ``name`` with the columns it has at the current revision: ``given``, and
+    each other required column without a server default a plain value (a foreign key: 1, e.g. the
+    first stage the migrations seed); returns its id."""
     from sqlalchemy import Boolean, DateTime, Integer, MetaData, Numeric, Table
 
     from portal import clock
 
-    leads = Table("leads", MetaData(), autoload_with=db.session.connection())
+    rows = Table(name, MetaData(), autoload_with=db.session.connection())
     values = {}
-    for col in leads.columns:
-        if col.primary_key or col.nullable or col.server_default is not None:
+    for col in rows.columns:
+        if col.name in given or col.primary_key or col.nullable or col.server_default is not None:
             continue
         if col.foreign_keys:
-            values[col.name] = 1  # the first stage the migrations seed
+            values[col.name] = 1
         elif isinstance(col.type, DateTime):
             values[col.name] = clock.now()
         elif isinstance(col.type, Boolean):
@@ -49,8 +56,8 @@ def lead_at_this_revision(reference: str) -> int:
         elif isinstance(col.type, (Integer, Numeric)):
             values[col.name] = 0
         else:
-            values[col.name] = reference if col.name == "reference" else "x"
-    return db.session.execute(leads.insert().values(**values).returning(leads.c.id)).scalar_one()
+            values[col.name] = "x"
+    return db.session.execute(rows.insert().values(**values, **given).returning(rows.c.id)).scalar_one()
 
 
 def test_tags_differing_only_by_case_are_merged_when_tags_get_their_key(tmp_path):

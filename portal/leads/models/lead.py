@@ -159,7 +159,8 @@ lead_tags = Table(
 #: derive on every request (month received, time to the first answer, furthest stage) included.
 REPORTING_COLUMNS = ("created_at", "status", "source", "country", "preferred_language", "owner_id", "referrer_id",
                      "event_id", "lost_reason_id", "received_month", "response_seconds", "reached_position",
-                     "first_responded_at", "first_response_due", "registered_capital_usd", "has_sector", "id")
+                     "first_responded_at", "first_response_due", "registered_capital_usd", "has_sector",
+                     "followed_up", "id")
 
 
 class Lead(TimestampMixin, db.Model):
@@ -258,6 +259,9 @@ class Lead(TimestampMixin, db.Model):
     #: Whether the lead is interested in a sector: the sector breakdown counts those that are not
     #: from the leads (``ix_leads_reporting``), the others from ``lead_sectors`` alone.
     has_sector: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Whether the lead was followed up after its first answer: an e-mail to the investor after it,
+    #: or its automatic follow-up task done (the reports' follow-ups; False while unanswered).
+    followed_up: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     stage: Mapped[Stage] = relationship(foreign_keys=[stage_id])
     last_open_stage: Mapped[Stage | None] = relationship(foreign_keys=[last_open_stage_id])

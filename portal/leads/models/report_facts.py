@@ -1,33 +1,36 @@
 """Each lead's reporting facts (``Lead.received_month``, ``response_seconds``, ``reached_position``,
-``has_sector``) and the copies of its filter columns on its stage changes
+``has_sector``, ``followed_up``) and the copies of its filter columns on its stage changes
 (``StageChange.lead_received_at`` ...) and its sectors (``lead_sectors.c.lead_received_at`` ...),
 kept in step by the database session itself like ``models.upkeep``: after every flush that wrote
 a lead's arrival, first answer, last open stage, status, country, source, owner, registered
-capital or sectors, its stage history, or the stages themselves (or deleted a sector), one UPDATE
-recomputes them from the rows as stored, with the very expressions the reports used to evaluate
-for 100,000 leads on every request. ``refresh`` and
+capital or sectors, its stage history, its e-mails or follow-up tasks, or the stages themselves
+(or deleted a sector), one UPDATE recomputes them from the rows as stored, with the very
+expressions the reports used to evaluate for 100,000 leads on every request. ``refresh`` and
 ``refresh_copies`` also backfill (the migrations, bulk loads that bypass the session)."""
 from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import Connection, bindparam, event, exists, func, inspect, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, event, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, attributes
 
 from portal.clock import VIETNAM, as_utc
+from portal.leads.models.activity import Activity, ActivityKind
 from portal.leads.models.lead import SECTOR_COPIES, Lead, lead_sectors
-from portal.leads.models.pipeline import LEAD_COPIES, Stage, StageChange
+from portal.leads.models.pipeline import LEAD_COPIES, Stage, StageChange, Task
 from portal.leads.reports.sql import seconds_between, vietnam_month
 from portal.projects.models import Sector
 
 _PENDING = "leads_report_facts_pending"
+#: In ``session.info``: the leads whose e-mails or follow-up tasks changed: their facts only (not the copies).
+_FACTS_PENDING = "leads_report_facts_only_pending"
 #: In ``session.info``: the leads born in this flush with their facts given (``_give_born_leads_their_facts``).
 _GIVEN = "leads_report_facts_given"
 #: In ``session.info``: the ids of those of them with sectors, whose ``lead_sectors`` rows still need the copies.
 _SECTOR_COPIES_PENDING = "leads_sector_copies_pending"
 #: In ``_PENDING``: every lead (a stage was added, moved, deleted or became lost or not).
 EVERY_LEAD = 0
-FACTS = ("received_month", "response_seconds", "reached_position", "has_sector")
+FACTS = ("received_month", "response_seconds", "reached_position", "has_sector", "followed_up")
 #: The lead columns the facts are derived from, and those its stage changes and sectors copy.
 _SOURCES = ("created_at", "first_responded_at", "last_open_stage_id", "sectors",
             *{*LEAD_COPIES.values(), *SECTOR_COPIES.values()})
@@ -43,11 +46,26 @@ def reached_position():
             .correlate(Lead).scalar_subquery())
 
 
+def followed_up():
+    """Whether the lead was followed up, as the reports count it: answered, then an e-mail to the
+    investor after the first answer (written, scheduled or logged), or its automatic follow-up task done."""
+    later_email = exists().where(Activity.lead_id == Lead.id, Activity.kind == ActivityKind.EMAIL,
+                                 Activity.created_at > Lead.first_responded_at)
+    task_done = exists().where(Task.lead_id == Lead.id, Task.follow_up.is_(True), Task.done_at.is_not(None))
+    return and_(Lead.first_responded_at.is_not(None), or_(later_email, task_done))
+
+
+#: The columns of an e-mail and of a follow-up task that ``followed_up`` reads.
+_EMAIL_SOURCES = ("lead_id", "kind", "created_at")
+_TASK_SOURCES = ("lead_id", "follow_up", "done_at")
+
+
 def values() -> dict:
     return {"received_month": vietnam_month(Lead.created_at),
             "response_seconds": seconds_between(Lead.created_at, Lead.first_responded_at),
             "reached_position": reached_position(),
-            "has_sector": exists().where(lead_sectors.c.lead_id == Lead.id)}
+            "has_sector": exists().where(lead_sectors.c.lead_id == Lead.id),
+            "followed_up": followed_up()}
 
 
 @cache
@@ -100,7 +118,7 @@ def born_facts(lead: Lead, history: list[StageChange]) -> dict | None:
         return None
     return {"received_month": as_utc(lead.created_at).astimezone(VIETNAM).date().replace(day=1),
             "response_seconds": None, "reached_position": None if stage.is_lost else stage.position,
-            "has_sector": bool(lead.sectors)}
+            "has_sector": bool(lead.sectors), "followed_up": False}
 
 
 @event.listens_for(Session, "before_flush")
@@ -134,6 +152,35 @@ def _changed(item, names) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
+def _may_be_or_have_been(session: Session, item, name: str, value) -> bool:
+    """Whether the attribute ``name`` is ``value`` now or may have been before this flush (its value
+    before is unknown when it was changed without being loaded, e.g. after a commit)."""
+    history = inspect(item).attrs[name].history
+    if history.added and not history.deleted and not history.unchanged and item not in session.new:
+        return True
+    values = (*history.added, *history.unchanged, *history.deleted)
+    return not values or value in values
+
+
+def _leads_of(item) -> set[int]:
+    """The leads a stage change, an activity or a task belongs to, and belonged to before this flush (a merge moves them)."""
+    history = inspect(item).attrs.lead_id.history
+    return {lead_id for lead_id in (*history.added, *history.unchanged, *history.deleted) if lead_id is not None}
+
+
+def _moves_follow_up(session: Session, item) -> bool:
+    """Whether an activity or a task written in this flush can move its lead's ``followed_up``: an
+    e-mail, or a follow-up task, added, deleted, or with a column the fact reads changed."""
+    if isinstance(item, Activity):
+        kind, names = ("kind", ActivityKind.EMAIL), _EMAIL_SOURCES
+    elif isinstance(item, Task):
+        kind, names = ("follow_up", True), _TASK_SOURCES
+    else:
+        return False
+    written = item in session.new or item in session.deleted or _changed(item, names)
+    return written and _may_be_or_have_been(session, item, *kind)
+
+
 @event.listens_for(Session, "after_flush")
 def _note_leads_whose_facts_may_change(session: Session, _context) -> None:
     pending: set[int] = session.info.setdefault(_PENDING, set())
@@ -150,9 +197,9 @@ def _note_leads_whose_facts_may_change(session: Session, _context) -> None:
             if item in session.new or (item not in session.deleted and _changed(item, _SOURCES)):
                 pending.add(item.id)
         elif isinstance(item, StageChange):
-            history = inspect(item).attrs.lead_id.history
-            pending.update(lead_id for lead_id in (*history.added, *history.unchanged, *history.deleted)
-                           if lead_id is not None)
+            pending.update(_leads_of(item))
+        elif _moves_follow_up(session, item):
+            session.info.setdefault(_FACTS_PENDING, set()).update(_leads_of(item))
         elif isinstance(item, Stage) and (item in session.new or item in session.deleted
                                           or _changed(item, ("position", "is_lost"))):
             pending.add(EVERY_LEAD)
@@ -164,14 +211,15 @@ def _note_leads_whose_facts_may_change(session: Session, _context) -> None:
 def _refresh_facts(session: Session, _context) -> None:
     """One UPDATE for the leads noted (all of them after a change of stages); it returns the values,
     so the loaded leads get them without another query. Another copies the noted leads' columns
-    onto their stage changes."""
-    lead_ids = session.info.pop(_PENDING, None) or set()
+    onto their stage changes (not for a change of e-mails or tasks alone: the lead's columns stay)."""
+    copied = session.info.pop(_PENDING, None) or set()
+    lead_ids = copied | (session.info.pop(_FACTS_PENDING, None) or set())
     sector_copies = session.info.pop(_SECTOR_COPIES_PENDING, None) or set()
-    if sector_copies - lead_ids:
-        session.connection().execute(_copy_statements(True)[1], {"lead_ids": list(sector_copies - lead_ids)})
+    if sector_copies - copied:
+        session.connection().execute(_copy_statements(True)[1], {"lead_ids": list(sector_copies - copied)})
     if not lead_ids:
         return
-    named = lead_ids - {EVERY_LEAD}
+    named = copied - {EVERY_LEAD}
     if named:
         refresh_copies(session.connection(), named)
         for item in list(session.identity_map.values()):

@@ -16,10 +16,11 @@ reports_cli = AppGroup("reports", help="The staff reports.")
 
 @reports_cli.command("refresh")
 def refresh_command() -> None:
-    """Recompute each lead's month received, first-answer time, furthest stage and whether it has a
-    sector, when each stay in a stage ended, and the copies of the lead's columns on its stage
-    changes and sectors, each company's next contact due day (after the rhythm and the holidays) and
-    each open issue's due day (after the holidays), from the rows as stored."""
+    """Recompute each lead's month received, first-answer time, furthest stage, whether it has a
+    sector and whether it was followed up, when each stay in a stage ended, and the copies of the
+    lead's columns on its stage changes and sectors, each company's next contact due day (after the
+    rhythm and the holidays) and each open issue's due day (after the holidays), from the rows as
+    stored."""
     connection = db.session.connection()
     connection.execute(update(StageChange).values(**stay_values()))
     report_facts.refresh(connection)

@@ -29,7 +29,7 @@ from portal.auth.models import User
 from portal.clock import start_of_day
 from portal.extensions import db
 from portal.leads.models import (ANSWER_KINDS, Activity, ActivityKind, Event, Lead, LeadStatus, LostReason, Referrer,
-                                 ReferrerKind, Stage, StageChange, Task, lead_sectors)
+                                 ReferrerKind, Stage, StageChange, lead_sectors)
 from portal.leads.models.report_version import current_token
 from portal.leads.reports import aftercare, cache as report_cache
 from portal.leads.reports.sql import seconds_between, vietnam_month  # noqa: F401  (re-exported)
@@ -648,15 +648,11 @@ def follow_ups(filters: ReportFilters, counts: list | None = None) -> FollowUps:
 
 
 def follow_up_counts(filters: ReportFilters) -> tuple[int, int]:
-    """(answered, followed up)."""
-    later_email = (select(Activity.id).where(Activity.lead_id == Lead.id, Activity.kind == ActivityKind.EMAIL,
-                                             Activity.created_at > Lead.first_responded_at)
-                   .correlate(Lead).exists())
-    task_done = (select(Task.id).where(Task.lead_id == Lead.id, Task.follow_up.is_(True), Task.done_at.is_not(None))
-                 .correlate(Lead).exists())
-    followed = case((Lead.first_responded_at.is_not(None) & or_(later_email, task_done), 1))
+    """(answered, followed up), from each lead's stored ``followed_up`` (``models.report_facts``):
+    one pass over the reports' index."""
     answered, followed_up = db.session.execute(
-        select(func.count(Lead.first_responded_at), func.count(followed)).where(*lead_conditions(filters))).one()
+        select(func.count(Lead.first_responded_at), func.count(Lead.id).filter(Lead.followed_up.is_(True)))
+        .where(*lead_conditions(filters))).one()
     return int(answered), int(followed_up)
 
 
