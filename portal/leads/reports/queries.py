@@ -709,21 +709,28 @@ def stay_conditions(filters: ReportFilters) -> list:
                        StageChange.lead_source, StageChange.lead_owner_id, _interested_in(StageChange.lead_id))
 
 
-def time_in_stages(filters: ReportFilters, now: datetime | None = None,
-                   every_stage: list | None = None) -> list[StageTime]:
+def _stayed(now: datetime):
+    """A stay's seconds: until the next change, or until ``now`` if it goes on."""
+    return func.coalesce(StageChange.stay_seconds, seconds_between(
+        StageChange.changed_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True))))
+
+
+def _stays_counted(filters: ReportFilters, open_stage_ids: list[int]) -> list:
+    """The stays in these stages the filters select: ended ones, and those of leads still open."""
+    return [StageChange.to_stage_id.in_(open_stage_ids),
+            or_(StageChange.stay_seconds.is_not(None), StageChange.lead_status == LeadStatus.OPEN),
+            *stay_conditions(filters)]
+
+
+def time_in_stages(filters: ReportFilters, now: datetime | None = None) -> list[StageTime]:
     """Median time a lead stayed in each open stage: from entering it to the next move (each
     change's ``stay_seconds``); a stay still going on counts up to ``now``. Read from the stage
-    changes alone, which copy the lead's columns the filters need (``stay_conditions``)."""
+    changes alone, which copy the lead's columns the filters need (``stay_conditions``). The page
+    reads the same figures from kept stays (``kept_time_in_stages``); this is their definition."""
     now = now or clock.now()
-    open_stages = [stage for stage in (stages() if every_stage is None else every_stage) if stage.is_open]
-    stayed = func.coalesce(StageChange.stay_seconds, seconds_between(
-        StageChange.changed_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True))))
-    stays = (
-        select(StageChange.to_stage_id.label("stage_id"), stayed.label("stayed"))
-        .where(StageChange.to_stage_id.in_([stage.id for stage in open_stages]),
-               or_(StageChange.stay_seconds.is_not(None), StageChange.lead_status == LeadStatus.OPEN),
-               *stay_conditions(filters))
-    )
+    open_stages = [stage for stage in stages() if stage.is_open]
+    stays = (select(StageChange.to_stage_id.label("stage_id"), _stayed(now).label("stayed"))
+             .where(*_stays_counted(filters, [stage.id for stage in open_stages])))
     if _sorts_within_group():
         stays = stays.subquery()
         rows = db.session.execute(select(stays.c.stage_id, func.count(), _percentile_of(stays, "stayed", MEDIAN))
@@ -751,12 +758,6 @@ def time_in_stages(filters: ReportFilters, now: datetime | None = None,
 
 #: More than the database's and the clock's times of an ongoing stay can differ by, in seconds.
 _DRIFT = 0.01
-
-
-def _stayed(now: datetime):
-    """A stay's seconds: until the next change, or until ``now`` if it goes on."""
-    return func.coalesce(StageChange.stay_seconds, seconds_between(
-        StageChange.changed_at, literal(now.astimezone(timezone.utc), DateTime(timezone=True))))
 
 
 def _packed(values, code: str) -> str:
@@ -791,9 +792,7 @@ def stays_read(filters: ReportFilters, now: datetime, open_stage_ids: list[int])
     ended: dict[int, list[float]] = {}
     ongoing: dict[int, list[tuple[float, int]]] = {}
     statement = (select(StageChange.to_stage_id, StageChange.stay_seconds.is_(None), StageChange.id, _stayed(now))
-                 .where(StageChange.to_stage_id.in_(open_stage_ids),
-                        or_(StageChange.stay_seconds.is_not(None), StageChange.lead_status == LeadStatus.OPEN),
-                        *stay_conditions(filters)))
+                 .where(*_stays_counted(filters, open_stage_ids)))
     for stage_id, goes_on, change_id, seconds in db.session.execute(statement):
         if goes_on:
             ongoing.setdefault(stage_id, []).append((seconds, change_id))
