@@ -66,6 +66,33 @@ def open_leads_for_emails(emails: list[str]) -> dict[str, Lead]:
     return {lead.email_normalized: lead for lead in db.session.scalars(stmt)}
 
 
+@dataclass(frozen=True)
+class Intake:
+    """What receiving a submission reads before it writes: the id of the address's open lead, if any,
+    the stage a new lead starts in, and the public holidays its first-response deadline may run into."""
+
+    open_lead_id: int | None
+    first_stage: Stage
+    holidays: frozenset[date]
+
+
+def intake(email: str, first_stage_code: str, received_at: datetime) -> Intake:
+    """``Intake`` in one statement (each statement is a round trip to the database server): read
+    with the submission, never kept, so never older than the transaction that writes the lead."""
+    first = received_at.astimezone(VIETNAM).date()
+    open_lead = select(Lead.id).where(*_open_and_recent([email])).limit(1).scalar_subquery()
+    holidays = (select(func.aggregate_strings(_iso_day(Holiday.day), ","))
+                .where(Holiday.day >= first, Holiday.day <= first + HOLIDAY_HORIZON).scalar_subquery())
+    stage, lead_id, days = db.session.execute(
+        select(Stage, open_lead, holidays).where(Stage.code == first_stage_code)).one()
+    return Intake(lead_id, stage, frozenset(date.fromisoformat(day) for day in (days or "").split(",") if day))
+
+
+def _iso_day(day: ColumnElement) -> ColumnElement:
+    """A date column as ``YYYY-MM-DD`` text: how SQLite stores it, and PostgreSQL whatever its ``DateStyle``."""
+    return func.to_char(day, "YYYY-MM-DD") if db.engine.dialect.name == "postgresql" else day
+
+
 def open_lead_for_email(email: str) -> Lead | None:
     """Probed by id first: most submissions come from a new address, and asking for no lead with its
     interests cost more than the probe (a repeat then pays for both)."""
@@ -95,12 +122,16 @@ def open_leads_per_owner() -> dict[int, int]:
     return dict(db.session.execute(stmt).all())
 
 
-def assignment_candidates() -> list[User]:
-    """Active officers who receive new leads automatically, longest without one first."""
-    return list(db.session.scalars(
-        select(User).where(User.active.is_(True), User.auto_assign.is_(True))
+def assignment_candidates() -> list[tuple[User, int]]:
+    """Active officers who receive new leads automatically, longest without one first, each with
+    their open leads (``open_leads_per_owner``, in the same statement)."""
+    load = (select(Lead.owner_id, func.count(Lead.id).label("open_leads"))
+            .where(Lead.status == LeadStatus.OPEN, Lead.owner_id.is_not(None)).group_by(Lead.owner_id).subquery())
+    return [(officer, open_leads) for officer, open_leads in db.session.execute(
+        select(User, func.coalesce(load.c.open_leads, 0)).outerjoin(load, load.c.owner_id == User.id)
+        .where(User.active.is_(True), User.auto_assign.is_(True))
         .order_by(nulls_first(User.last_assigned_at.asc()), User.id)
-    ))
+    )]
 
 
 def stage_in_use(stage: Stage) -> bool:
