@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import (ColumnElement, Select, and_, exists, func, literal_column, nulls_first, or_, select, text,
-                        union_all)
+from sqlalchemy import (ColumnElement, Select, and_, bindparam, exists, func, literal_column, nulls_first, or_, select,
+                        text, union_all)
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 from sqlalchemy.sql.elements import True_
 
@@ -80,17 +81,22 @@ def intake(email: str, first_stage_code: str, received_at: datetime) -> Intake:
     """``Intake`` in one statement (each statement is a round trip to the database server): read
     with the submission, never kept, so never older than the transaction that writes the lead."""
     first = received_at.astimezone(VIETNAM).date()
-    open_lead = select(Lead.id).where(*_open_and_recent([email])).limit(1).scalar_subquery()
-    holidays = (select(func.aggregate_strings(_iso_day(Holiday.day), ","))
-                .where(Holiday.day >= first, Holiday.day <= first + HOLIDAY_HORIZON).scalar_subquery())
-    stage, lead_id, days = db.session.execute(
-        select(Stage, open_lead, holidays).where(Stage.code == first_stage_code)).one()
+    stage, lead_id, days = db.session.execute(_intake_statement(db.engine.dialect.name), {
+        "email": normalize_email(email), "since": clock.now() - DUPLICATE_WINDOW, "stage_code": first_stage_code,
+        "first": first, "last": first + HOLIDAY_HORIZON}).one()
     return Intake(lead_id, stage, frozenset(date.fromisoformat(day) for day in (days or "").split(",") if day))
 
 
-def _iso_day(day: ColumnElement) -> ColumnElement:
-    """A date column as ``YYYY-MM-DD`` text: how SQLite stores it, and PostgreSQL whatever its ``DateStyle``."""
-    return func.to_char(day, "YYYY-MM-DD") if db.engine.dialect.name == "postgresql" else day
+@cache
+def _intake_statement(dialect: str) -> Select:
+    """Built once per process: building it took longer than running it."""
+    open_lead = (select(Lead.id).where(Lead.email_normalized == bindparam("email"), Lead.status == LeadStatus.OPEN,
+                                       Lead.last_message_at >= bindparam("since"))
+                 .limit(1).scalar_subquery())
+    day = func.to_char(Holiday.day, "YYYY-MM-DD") if dialect == "postgresql" else Holiday.day  # as SQLite stores it
+    holidays = (select(func.aggregate_strings(day, ","))
+                .where(Holiday.day >= bindparam("first"), Holiday.day <= bindparam("last")).scalar_subquery())
+    return select(Stage, open_lead, holidays).where(Stage.code == bindparam("stage_code"))
 
 
 def open_lead_for_email(email: str) -> Lead | None:
@@ -125,13 +131,17 @@ def open_leads_per_owner() -> dict[int, int]:
 def assignment_candidates() -> list[tuple[User, int]]:
     """Active officers who receive new leads automatically, longest without one first, each with
     their open leads (``open_leads_per_owner``, in the same statement)."""
+    return [(officer, open_leads) for officer, open_leads in db.session.execute(_candidates_statement())]
+
+
+@cache
+def _candidates_statement() -> Select:
+    """Built once per process, like ``_intake_statement``."""
     load = (select(Lead.owner_id, func.count(Lead.id).label("open_leads"))
             .where(Lead.status == LeadStatus.OPEN, Lead.owner_id.is_not(None)).group_by(Lead.owner_id).subquery())
-    return [(officer, open_leads) for officer, open_leads in db.session.execute(
-        select(User, func.coalesce(load.c.open_leads, 0)).outerjoin(load, load.c.owner_id == User.id)
-        .where(User.active.is_(True), User.auto_assign.is_(True))
-        .order_by(nulls_first(User.last_assigned_at.asc()), User.id)
-    )]
+    return (select(User, func.coalesce(load.c.open_leads, 0)).outerjoin(load, load.c.owner_id == User.id)
+            .where(User.active.is_(True), User.auto_assign.is_(True))
+            .order_by(nulls_first(User.last_assigned_at.asc()), User.id))
 
 
 def stage_in_use(stage: Stage) -> bool:
