@@ -60,7 +60,7 @@ from portal.leads.rules.stage_facts import MissingFacts, StageFacts, missing_fac
 from portal.leads.rules.tags import tag_key
 from portal.money import usd_from_millions
 from portal.outbox import queue_mail
-from portal.outbox.compose import compose_mail, queue_composed
+from portal.outbox.compose import compose_mail, composed_rows, queue_composed, wake_the_sender, written_by_the_caller
 from portal.outbox.models import OutboxMessage
 from portal.privacy import NOTICE_VERSION
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
@@ -157,6 +157,7 @@ def create_lead(submission: Submission, user: User | None = None) -> Lead:
     db.session.add(lead)
     db.session.add(change)
     if officer is not None:
+        officer.last_assigned_at = lead.created_at  # their turn taken
         assign(lead, officer, None)  # flushes
     else:
         db.session.flush()
@@ -165,8 +166,8 @@ def create_lead(submission: Submission, user: User | None = None) -> Lead:
 
 def _born_lead(submission: Submission, user: User | None,
                known: queries.Intake | None = None) -> tuple[Lead, StageChange, User | None]:
-    """A new lead, its first stage change and the officer chosen for it (their turn taken), none of
-    them yet in the session; its first stage and the holidays from ``known`` when it was read, and
+    """A new lead, its first stage change and the officer chosen for it (their turn not yet taken:
+    ``officer.last_assigned_at``), none of them yet in the session; its first stage and the holidays from ``known`` when it was read, and
     then its reference not looked up (``drawn_reference``)."""
     received_at = clock.now()
     if known is None:
@@ -203,8 +204,6 @@ def _born_lead(submission: Submission, user: User | None,
                          user_id=user.id if user else None)
     _add_interests(lead, submission)
     lead.priority_score = priority_score(lead)
-    if officer is not None:
-        officer.last_assigned_at = received_at
     return lead, change, officer
 
 
@@ -328,6 +327,7 @@ def receive_submission(submission: Submission) -> Receipt:
         db.session.add(lead)
         db.session.add(change)
         if officer is not None:
+            officer.last_assigned_at = lead.created_at
             mails.append(_assign_new(lead, officer))
     _record_consent(lead, submission)
     lead.priority_score = priority_score(lead)
@@ -392,17 +392,24 @@ def _write_new_inquiry(lead: Lead, change: StageChange, officer: User | None, su
                (AuditEntry.__table__, "entity_id",
                 [audit.entry_values("lead", 0, "assign", {"owner": (None, officer.email)})]
                 if officer is not None else [])]
-    written = [(table, lead_column, rows) for table, lead_column, rows in written if rows]
+    # On the session's connection: the session has nothing to do for these statements but note
+    # them for the reports (``report_version``), which is done here
+    report_version.note_change(db.session)
     if db.engine.dialect.name == "postgresql":
-        lead_id = _insert_in_one_statement(row, written, officer)
+        written.append((OutboxMessage.__table__, "lead_id", composed_rows(mails)))
+        lead_id = _insert_in_one_statement(row, [item for item in written if item[2]], officer)
+        written_by_the_caller()
     else:
-        leads = Lead.__table__
-        lead_id = db.session.execute(insert(leads).returning(leads.c.id), row).scalar_one()
+        if officer is not None:
+            officer.last_assigned_at = lead.created_at  # written by the session's flush
+        connection, leads = db.session.connection(), Lead.__table__
+        lead_id = connection.execute(insert(leads).returning(leads.c.id), row).scalar_one()
         for table, lead_column, rows in written:
-            db.session.execute(insert(table), [item | {lead_column: lead_id} for item in rows])
-    for message in mails:
-        message.lead_id = lead_id
-    queue_composed(mails)
+            if rows:
+                connection.execute(insert(table), [item | {lead_column: lead_id} for item in rows])
+        for message in mails:
+            message.lead_id = lead_id
+        queue_composed(mails)
     # The lead joins the session as if loaded; its collections, and the columns the database gave,
     # are read from the database if asked for.
     for relationship in inspect(lead).mapper.relationships:
@@ -415,10 +422,11 @@ def _write_new_inquiry(lead: Lead, change: StageChange, officer: User | None, su
 
 
 def _insert_in_one_statement(row: dict, written: list[tuple[Table, str, list[dict]]], officer: User | None) -> int:
-    """On PostgreSQL, the lead's INSERT, its rows' and the officer's turn in one statement (each
-    statement is a round trip to the server, on the same cores): ``WITH new_lead AS (INSERT INTO leads
-    ... RETURNING id), ... (INSERT INTO <table> SELECT new_lead.id, <row> FROM new_lead UNION ALL ...) ...
-    SELECT id FROM new_lead``. A unique key taken (the form's, sent twice at once) fails the whole statement."""
+    """On PostgreSQL, the lead's INSERT, its rows' (its e-mails among them), the officer's turn and the
+    sender's wake-up in one statement (each statement is a round trip to the server, on the same cores):
+    ``WITH new_lead AS (INSERT INTO leads ... RETURNING id), ... (INSERT INTO <table> SELECT new_lead.id,
+    <row> FROM new_lead UNION ALL ...) ... SELECT id, pg_notify(...) FROM new_lead``. A unique key taken
+    (the form's, sent twice at once) fails the whole statement."""
     leads = Lead.__table__
     tables = [(leads, None, [_with_defaults(leads, row)])]
     tables += [(table, lead_column, [_with_defaults(table, item) for item in rows])
@@ -430,11 +438,10 @@ def _insert_in_one_statement(row: dict, written: list[tuple[Table, str, list[dic
         statement = _ONE_STATEMENT[shape] = _one_statement(tables, officer is not None)
     parameters = {f"t{number}_{index}_{name}": value for number, (_, lead_column, rows) in enumerate(tables)
                   for index, item in enumerate(rows) for name, value in item.items() if name != lead_column}
-    if officer is not None:  # its turn taken (``_born_lead``), written here, not by the session's flush
-        parameters |= {"officer_id": officer.id, "officer_assigned_at": officer.last_assigned_at}
-        set_committed_value(officer, "last_assigned_at", officer.last_assigned_at)
-    report_version.note_change(db.session)  # the statement is a SELECT: the session cannot tell
-    return db.session.execute(statement, parameters).scalar_one()
+    if officer is not None:  # their turn taken here, as if the session had read it
+        parameters |= {"officer_id": officer.id, "officer_assigned_at": row["created_at"]}
+        set_committed_value(officer, "last_assigned_at", row["created_at"])
+    return db.session.connection().execute(statement, parameters).one()[0]
 
 
 #: ``_one_statement`` for each shape of a new inquiry (its tables, their columns and how many rows):
@@ -462,7 +469,7 @@ def _one_statement(tables: list[tuple[Table, str | None, list[dict]]], assigned:
         parts.append(update(users).where(users.c.id == bindparam("officer_id"))
                      .values(last_assigned_at=bindparam("officer_assigned_at", type_=users.c.last_assigned_at.type))
                      .cte("officer_turn"))
-    return select(new_lead.c.id).add_cte(*parts)
+    return select(new_lead.c.id, wake_the_sender()).add_cte(*parts)
 
 
 def _with_defaults(table: Table, row: dict) -> dict:
