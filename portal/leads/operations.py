@@ -392,14 +392,14 @@ def _write_new_inquiry(lead: Lead, change: StageChange, officer: User | None, su
                (AuditEntry.__table__, "entity_id",
                 [audit.entry_values("lead", 0, "assign", {"owner": (None, officer.email)})]
                 if officer is not None else [])]
-    # On the session's connection: the session has nothing to do for these statements but note
-    # them for the reports (``report_version``), which is done here
-    report_version.note_change(db.session)
+    # On the session's connection: the session has nothing to do for these statements but tell the
+    # reports (``report_version``), which is done here
     if db.engine.dialect.name == "postgresql":
         written.append((OutboxMessage.__table__, "lead_id", composed_rows(mails)))
         lead_id = _insert_in_one_statement(row, [item for item in written if item[2]], officer)
         written_by_the_caller()
     else:
+        report_version.note_change(db.session)
         if officer is not None:
             officer.last_assigned_at = lead.created_at  # written by the session's flush
         connection, leads = db.session.connection(), Lead.__table__
@@ -422,8 +422,8 @@ def _write_new_inquiry(lead: Lead, change: StageChange, officer: User | None, su
 
 
 def _insert_in_one_statement(row: dict, written: list[tuple[Table, str, list[dict]]], officer: User | None) -> int:
-    """On PostgreSQL, the lead's INSERT, its rows' (its e-mails among them), the officer's turn and the
-    sender's wake-up in one statement (each statement is a round trip to the server, on the same cores):
+    """On PostgreSQL, the lead's INSERT, its rows' (its e-mails among them), the officer's turn, the
+    reports' new token and the sender's wake-up in one statement (each statement is a round trip to the server, on the same cores):
     ``WITH new_lead AS (INSERT INTO leads ... RETURNING id), ... (INSERT INTO <table> SELECT new_lead.id,
     <row> FROM new_lead UNION ALL ...) ... SELECT id, pg_notify(...) FROM new_lead``. A unique key taken
     (the form's, sent twice at once) fails the whole statement."""
@@ -441,6 +441,7 @@ def _insert_in_one_statement(row: dict, written: list[tuple[Table, str, list[dic
     if officer is not None:  # their turn taken here, as if the session had read it
         parameters |= {"officer_id": officer.id, "officer_assigned_at": row["created_at"]}
         set_committed_value(officer, "last_assigned_at", row["created_at"])
+    parameters["report_token"] = report_version.new_token()
     return db.session.connection().execute(statement, parameters).one()[0]
 
 
@@ -469,6 +470,7 @@ def _one_statement(tables: list[tuple[Table, str | None, list[dict]]], assigned:
         parts.append(update(users).where(users.c.id == bindparam("officer_id"))
                      .values(last_assigned_at=bindparam("officer_assigned_at", type_=users.c.last_assigned_at.type))
                      .cte("officer_turn"))
+    parts.append(report_version.new_token_update().cte("report_token"))
     return select(new_lead.c.id, wake_the_sender()).add_cte(*parts)
 
 

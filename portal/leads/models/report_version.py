@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import String, Table, event, select, update
+from sqlalchemy import String, Table, bindparam, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.extensions import db
@@ -46,6 +46,14 @@ def ensure_row() -> None:
     if db.session.get(ReportDataVersion, 1) is None:
         db.session.add(ReportDataVersion(id=1, token=new_token()))
         db.session.flush()
+
+
+def new_token_update():
+    """The UPDATE that gives the figures a new token (its parameter ``report_token``: ``new_token()``),
+    for a statement that writes reported tables around the session and the token at once, as one
+    part of it (a ``WITH``): nothing is noted then, and the commit writes no other token."""
+    table = ReportDataVersion.__table__
+    return update(table).where(table.c.id == 1).values(token=bindparam("report_token"))
 
 
 def note_change(session: Session) -> None:
