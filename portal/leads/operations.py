@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
@@ -167,8 +168,8 @@ def create_lead(submission: Submission, user: User | None = None) -> Lead:
 def _born_lead(submission: Submission, user: User | None,
                known: queries.Intake | None = None) -> tuple[Lead, StageChange, User | None]:
     """A new lead, its first stage change and the officer chosen for it (their turn not yet taken:
-    ``officer.last_assigned_at``), none of them yet in the session; its first stage and the holidays from ``known`` when it was read, and
-    then its reference not looked up (``drawn_reference``)."""
+    ``officer.last_assigned_at``), none of them yet in the session; its first stage and the holidays
+    from ``known`` when it was read, and then its reference not looked up (``drawn_reference``)."""
     received_at = clock.now()
     if known is None:
         stage = queries.stage_by_code(NEW)
@@ -423,19 +424,17 @@ def _write_new_inquiry(lead: Lead, change: StageChange, officer: User | None, su
 
 def _insert_in_one_statement(row: dict, written: list[tuple[Table, str, list[dict]]], officer: User | None) -> int:
     """On PostgreSQL, the lead's INSERT, its rows' (its e-mails among them), the officer's turn, the
-    reports' new token and the sender's wake-up in one statement (each statement is a round trip to the server, on the same cores):
-    ``WITH new_lead AS (INSERT INTO leads ... RETURNING id), ... (INSERT INTO <table> SELECT new_lead.id,
-    <row> FROM new_lead UNION ALL ...) ... SELECT id, pg_notify(...) FROM new_lead``. A unique key taken
-    (the form's, sent twice at once) fails the whole statement."""
+    reports' new token and the sender's wake-up in one statement (each statement is a round trip to
+    the server, on the same cores): ``WITH new_lead AS (INSERT INTO leads ... RETURNING id), ...
+    (INSERT INTO <table> SELECT new_lead.id, <row> FROM new_lead UNION ALL ...) ... SELECT id,
+    pg_notify(...) FROM new_lead``. A unique key taken (the form's, sent twice at once) fails the
+    whole statement."""
     leads = Lead.__table__
     tables = [(leads, None, [_with_defaults(leads, row)])]
     tables += [(table, lead_column, [_with_defaults(table, item) for item in rows])
                for table, lead_column, rows in written]
-    shape = (tuple((table.name, lead_column, tuple(rows[0]), len(rows)) for table, lead_column, rows in tables),
-             officer is not None)
-    statement = _ONE_STATEMENT.get(shape)
-    if statement is None:
-        statement = _ONE_STATEMENT[shape] = _one_statement(tables, officer is not None)
+    statement = _one_statement(tuple((table, lead_column, tuple(rows[0]), len(rows))
+                                     for table, lead_column, rows in tables), officer is not None)
     parameters = {f"t{number}_{index}_{name}": value for number, (_, lead_column, rows) in enumerate(tables)
                   for index, item in enumerate(rows) for name, value in item.items() if name != lead_column}
     if officer is not None:  # their turn taken here, as if the session had read it
@@ -445,24 +444,22 @@ def _insert_in_one_statement(row: dict, written: list[tuple[Table, str, list[dic
     return db.session.connection().execute(statement, parameters).one()[0]
 
 
-#: ``_one_statement`` for each shape of a new inquiry (its tables, their columns and how many rows):
-#: built once per process, as building and caching one costs more than running it.
-_ONE_STATEMENT: dict[tuple, Select] = {}
-
-
-def _one_statement(tables: list[tuple[Table, str | None, list[dict]]], assigned: bool) -> Select:
-    """``_insert_in_one_statement``'s statement; the first table is the lead's, the values are
-    parameters named ``t<table>_<row>_<column>``."""
+@lru_cache(maxsize=64)
+def _one_statement(tables: tuple[tuple[Table, str | None, tuple[str, ...], int], ...], assigned: bool) -> Select:
+    """``_insert_in_one_statement``'s statement for the shape of a new inquiry: each table, the
+    column that takes the lead's id, the columns given and how many rows (the first table is the
+    lead's); the values are parameters named ``t<table>_<row>_<column>``. Built once per process
+    and shape (the usual ones are a few), as building it cost more than running it."""
     def row_of(number: int, table: Table, index: int, names: list[str]):
         return [bindparam(f"t{number}_{index}_{name}", type_=table.c[name].type) for name in names]
 
-    (leads, _, (row,)), *children = tables
-    new_lead = (insert(leads).from_select(list(row), select(*row_of(0, leads, 0, list(row))), include_defaults=False)
+    (leads, _, row, _), *children = tables
+    new_lead = (insert(leads).from_select(row, select(*row_of(0, leads, 0, row)), include_defaults=False)
                 .returning(leads.c.id).cte("new_lead"))
     parts = []
-    for number, (table, lead_column, rows) in enumerate(children, start=1):
-        names = [name for name in rows[0] if name != lead_column]
-        given = [select(new_lead.c.id, *row_of(number, table, index, names)) for index in range(len(rows))]
+    for number, (table, lead_column, columns, rows) in enumerate(children, start=1):
+        names = [column for column in columns if column != lead_column]
+        given = [select(new_lead.c.id, *row_of(number, table, index, names)) for index in range(rows)]
         parts.append(insert(table).from_select([lead_column, *names], union_all(*given) if len(given) > 1
                                                else given[0], include_defaults=False).cte(f"written_{number}"))
     if assigned:
