@@ -200,7 +200,8 @@ def _born_lead(submission: Submission, user: User | None,
                  "land_need_ha", "timeline", "visit_from", "visit_to", "visitors", "guide_language"):
         setattr(lead, name, getattr(submission, name))
     lead.preferred_language = submission.preferred_language or submission.language
-    officer = _officer_for(lead)  # asked before the lead joins the session: its INSERT then names the owner
+    # asked before the lead joins the session: its INSERT then names the owner
+    officer = _officer_for(lead, known.candidates if known is not None else queries.assignment_candidates())
     change = StageChange(lead=lead, from_stage_id=None, to_stage_id=stage.id, changed_at=received_at,
                          user_id=user.id if user else None)
     _add_interests(lead, submission)
@@ -298,9 +299,9 @@ def _assign_new(lead: Lead, officer: User) -> OutboxMessage:
     return compose_mail("lead_assigned", officer.email, officer.language, lead=lead, owner=officer, by=None)
 
 
-def _officer_for(lead: Lead) -> User | None:
-    """Who gets a new lead automatically, by their languages, countries and open leads."""
-    candidates = queries.assignment_candidates()
+def _officer_for(lead: Lead, candidates: list[tuple[User, int]]) -> User | None:
+    """Who gets a new lead automatically, by their languages, countries and open leads, among
+    ``queries.assignment_candidates()``."""
     return pick_officer([officer for officer, _ in candidates],
                         {officer.id: open_leads for officer, open_leads in candidates},
                         lead.preferred_language, lead.country)
