@@ -7,11 +7,13 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
-from sqlalchemy import insert, inspect, select, update
+from sqlalchemy import Select, Table, bindparam, insert, inspect, select, union_all, update
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import audit, clock
 from portal.audit import AuditEntry
@@ -48,16 +50,18 @@ from portal.leads.models import (
     Task,
 )
 from portal.leads.models.lead import SECTOR_COPIES, lead_parks, lead_projects, lead_sectors
+from portal.leads.models import report_version
 from portal.leads.models.pipeline import LEAD_COPIES
 from portal.leads.models.report_facts import born_facts
 from portal.leads.queries import working_hours_after
 from portal.leads.rules.assignment import pick_officer
+from portal.leads.rules.deadlines import add_working_hours
 from portal.leads.rules.priority import priority_score
 from portal.leads.rules.stage_facts import MissingFacts, StageFacts, missing_facts
 from portal.leads.rules.tags import tag_key
 from portal.money import usd_from_millions
 from portal.outbox import queue_mail
-from portal.outbox.compose import compose_mail, queue_composed
+from portal.outbox.compose import compose_mail, composed_rows, queue_composed, wake_the_sender, written_by_the_caller
 from portal.outbox.models import OutboxMessage
 from portal.privacy import NOTICE_VERSION
 from portal.projects.models import IndustrialPark, InvestmentProject, Sector
@@ -121,13 +125,18 @@ class Receipt:
     joined_existing: bool
 
 
-def new_reference(prefix: str = "IP", column=Lead.reference) -> str:
+def drawn_reference(prefix: str = "IP") -> str:
     """A reference an investor can read out on the phone (no 0/O, 1/I/L), ``IP-26-7K3QXM`` for a lead,
-    unused in ``column`` (``IS`` and ``Issue.reference`` for an investor's issue)."""
-    year = clock.now().strftime("%y")
+    not looked up: one of 887 million a year, so taken about once in 9,000 new leads at 100,000 a year;
+    the unique index refuses it then, and the caller draws again (``capture.views._receive_once``)."""
+    code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+    return f"{prefix}-{clock.now():%y}-{code}"
+
+
+def new_reference(prefix: str = "IP", column=Lead.reference) -> str:
+    """``drawn_reference``, unused in ``column`` (``IS`` and ``Issue.reference`` for an investor's issue)."""
     while True:
-        code = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
-        reference = f"{prefix}-{year}-{code}"
+        reference = drawn_reference(prefix)
         if db.session.scalar(select(column).where(column == reference)) is None:
             return reference
 
@@ -149,25 +158,34 @@ def create_lead(submission: Submission, user: User | None = None) -> Lead:
     db.session.add(lead)
     db.session.add(change)
     if officer is not None:
+        officer.last_assigned_at = lead.created_at  # their turn taken
         assign(lead, officer, None)  # flushes
     else:
         db.session.flush()
     return lead
 
 
-def _born_lead(submission: Submission, user: User | None) -> tuple[Lead, StageChange, User | None]:
-    """A new lead, its first stage change and the officer chosen for it (their turn taken), none of
-    them yet in the session."""
+def _born_lead(submission: Submission, user: User | None,
+               known: queries.Intake | None = None) -> tuple[Lead, StageChange, User | None]:
+    """A new lead, its first stage change and the officer chosen for it (their turn not yet taken:
+    ``officer.last_assigned_at``), none of them yet in the session; its first stage and the holidays
+    from ``known`` when it was read, and then its reference not looked up (``drawn_reference``)."""
     received_at = clock.now()
-    stage = queries.stage_by_code(NEW)
+    if known is None:
+        stage = queries.stage_by_code(NEW)
+        first_response_due = working_hours_after(received_at, current_app.config["FIRST_RESPONSE_HOURS"])
+    else:
+        stage = known.first_stage
+        first_response_due = add_working_hours(received_at, current_app.config["FIRST_RESPONSE_HOURS"],
+                                               known.holidays)
     lead = Lead(
-        reference=new_reference(),
+        reference=new_reference() if known is None else drawn_reference(),
         kind=submission.kind,
         status=LeadStatus.OPEN,
         created_at=received_at,
         stage=stage,
         probability=stage.probability,
-        first_response_due=working_hours_after(received_at, current_app.config["FIRST_RESPONSE_HOURS"]),
+        first_response_due=first_response_due,
         source=_source(submission),
         referrer=submission.referrer,
         event=submission.event,
@@ -182,13 +200,12 @@ def _born_lead(submission: Submission, user: User | None) -> tuple[Lead, StageCh
                  "land_need_ha", "timeline", "visit_from", "visit_to", "visitors", "guide_language"):
         setattr(lead, name, getattr(submission, name))
     lead.preferred_language = submission.preferred_language or submission.language
-    officer = _officer_for(lead)  # asked before the lead joins the session: its INSERT then names the owner
+    # asked before the lead joins the session: its INSERT then names the owner
+    officer = _officer_for(lead, known.candidates if known is not None else queries.assignment_candidates())
     change = StageChange(lead=lead, from_stage_id=None, to_stage_id=stage.id, changed_at=received_at,
                          user_id=user.id if user else None)
     _add_interests(lead, submission)
     lead.priority_score = priority_score(lead)
-    if officer is not None:
-        officer.last_assigned_at = received_at
     return lead, change, officer
 
 
@@ -282,23 +299,29 @@ def _assign_new(lead: Lead, officer: User) -> OutboxMessage:
     return compose_mail("lead_assigned", officer.email, officer.language, lead=lead, owner=officer, by=None)
 
 
-def _officer_for(lead: Lead) -> User | None:
-    """Who gets a new lead automatically, by their languages, countries and open leads."""
-    return pick_officer(queries.assignment_candidates(), queries.open_leads_per_owner(),
+def _officer_for(lead: Lead, candidates: list[tuple[User, int]]) -> User | None:
+    """Who gets a new lead automatically, by their languages, countries and open leads, among
+    ``queries.assignment_candidates()``."""
+    return pick_officer([officer for officer, _ in candidates],
+                        {officer.id: open_leads for officer, open_leads in candidates},
                         lead.preferred_language, lead.country)
 
 
 def receive_submission(submission: Submission) -> Receipt:
     """What an investor or introducer sent through a public form: a new lead, or a message on their
     open one, with the consent given and the e-mails that answer it. The form's key is stored with
-    it: when the same form was stored meanwhile, the flush (or the commit) raises ``IntegrityError``."""
-    lead = queries.open_lead_for_email(submission.email)
+    it: when the same form was stored meanwhile, the flush (or the commit) raises ``IntegrityError``,
+    as when the new lead's reference was taken (``drawn_reference``)."""
+    known = queries.intake(submission.email, NEW, clock.now())
+    lead = None
+    if known.open_lead_id is not None:
+        lead = queries.open_leads_for_emails([submission.email]).get(queries.normalize_email(submission.email))
     joined = lead is not None
     mails = []
     if joined:
         add_message(lead, submission)
     else:
-        lead, change, officer = _born_lead(submission, None)
+        lead, change, officer = _born_lead(submission, None, known)
         if submission.site_needs is None:
             lead = _write_new_inquiry(lead, change, officer, submission)
             _log_received(lead, submission, joined)
@@ -306,6 +329,7 @@ def receive_submission(submission: Submission) -> Receipt:
         db.session.add(lead)
         db.session.add(change)
         if officer is not None:
+            officer.last_assigned_at = lead.created_at
             mails.append(_assign_new(lead, officer))
     _record_consent(lead, submission)
     lead.priority_score = priority_score(lead)
@@ -338,7 +362,8 @@ def _columns(item) -> dict:
 def _write_new_inquiry(lead: Lead, change: StageChange, officer: User | None, submission: Submission) -> Lead:
     """``receive_submission`` for a new lead: every row it writes (the lead, its interests, its first
     stage change, the assignment on its timeline, the consent, the private link, the form's key, the
-    audit entry, the e-mails), one INSERT per table through the session, no flush. The values the
+    audit entry, the e-mails), one INSERT per table through the session (on PostgreSQL, those of the
+    lead and its rows in one statement: ``_insert_in_one_statement``), no flush. The values the
     session's hooks would compute are computed here, once: the search texts, the report facts and
     their copies on the stage change and the sectors (``report_facts.born_facts``); the rows are those
     of the ordinary path (tests/leads/capture/test_one_flush.py). Returns the lead, in the session."""
@@ -354,29 +379,39 @@ def _write_new_inquiry(lead: Lead, change: StageChange, officer: User | None, su
            | {"stage_id": lead.stage.id, "owner_id": officer.id if officer is not None else None,
               "referrer_id": lead.referrer.id if lead.referrer is not None else None,
               "event_id": lead.event.id if lead.event is not None else None})
-    leads = Lead.__table__
-    lead_id = db.session.execute(insert(leads).returning(leads.c.id), row).scalar_one()
     sector_copies = {copy: row.get(column) for copy, column in SECTOR_COPIES.items()}
-    written = [(lead_sectors, [{"lead_id": lead_id, "sector_id": sector.id, **sector_copies}
-                               for sector in lead.sectors]),
-               (lead_projects, [{"lead_id": lead_id, "project_id": project.id} for project in lead.projects]),
-               (lead_parks, [{"lead_id": lead_id, "park_id": park.id} for park in lead.parks]),
-               (StageChange.__table__, [_columns(change) | {"lead_id": lead_id} | {
+    # Each table's rows, and the column that takes the new lead's id
+    written = [(lead_sectors, "lead_id", [{"sector_id": sector.id, **sector_copies} for sector in lead.sectors]),
+               (lead_projects, "lead_id", [{"project_id": project.id} for project in lead.projects]),
+               (lead_parks, "lead_id", [{"park_id": park.id} for park in lead.parks]),
+               (StageChange.__table__, "lead_id", [_columns(change) | {
                    copy: row.get(column) for copy, column in LEAD_COPIES.items()}]),
-               (Activity.__table__, [_columns(activity) | {"lead_id": lead_id} for activity in lead.activities]),
-               (Consent.__table__, [_columns(consent) | {"lead_id": lead_id} for consent in lead.consents]),
-               (InquiryLink.__table__, [_columns(link) | {"lead_id": lead_id}] if link is not None else []),
-               (FormSubmission.__table__, [{"key": submission.form_key, "lead_id": lead_id,
-                                            "received_at": clock.now()}] if submission.form_key else [])]
-    for table, rows in written:
-        if rows:
-            db.session.execute(insert(table), rows)
-    if officer is not None:
-        db.session.execute(insert(AuditEntry.__table__).values(
-            audit.entry_values("lead", lead_id, "assign", {"owner": (None, officer.email)})))
-    for message in mails:
-        message.lead_id = lead_id
-    queue_composed(mails)
+               (Activity.__table__, "lead_id", [_columns(activity) for activity in lead.activities]),
+               (Consent.__table__, "lead_id", [_columns(consent) for consent in lead.consents]),
+               (InquiryLink.__table__, "lead_id", [_columns(link)] if link is not None else []),
+               (FormSubmission.__table__, "lead_id", [{"key": submission.form_key, "received_at": clock.now()}]
+                if submission.form_key else []),
+               (AuditEntry.__table__, "entity_id",
+                [audit.entry_values("lead", 0, "assign", {"owner": (None, officer.email)})]
+                if officer is not None else [])]
+    # On the session's connection: the session has nothing to do for these statements but tell the
+    # reports (``report_version``), which is done here
+    if db.engine.dialect.name == "postgresql":
+        written.append((OutboxMessage.__table__, "lead_id", composed_rows(mails)))
+        lead_id = _insert_in_one_statement(row, [item for item in written if item[2]], officer)
+        written_by_the_caller()
+    else:
+        report_version.note_change(db.session)
+        if officer is not None:
+            officer.last_assigned_at = lead.created_at  # written by the session's flush
+        connection, leads = db.session.connection(), Lead.__table__
+        lead_id = connection.execute(insert(leads).returning(leads.c.id), row).scalar_one()
+        for table, lead_column, rows in written:
+            if rows:
+                connection.execute(insert(table), [item | {lead_column: lead_id} for item in rows])
+        for message in mails:
+            message.lead_id = lead_id
+        queue_composed(mails)
     # The lead joins the session as if loaded; its collections, and the columns the database gave,
     # are read from the database if asked for.
     for relationship in inspect(lead).mapper.relationships:
@@ -386,6 +421,64 @@ def _write_new_inquiry(lead: Lead, change: StageChange, officer: User | None, su
     make_transient_to_detached(lead)
     db.session.add(lead)
     return lead
+
+
+def _insert_in_one_statement(row: dict, written: list[tuple[Table, str, list[dict]]], officer: User | None) -> int:
+    """On PostgreSQL, the lead's INSERT, its rows' (its e-mails among them), the officer's turn, the
+    reports' new token and the sender's wake-up in one statement (each statement is a round trip to
+    the server, on the same cores): ``WITH new_lead AS (INSERT INTO leads ... RETURNING id), ...
+    (INSERT INTO <table> SELECT new_lead.id, <row> FROM new_lead UNION ALL ...) ... SELECT id,
+    pg_notify(...) FROM new_lead``. A unique key taken (the form's, sent twice at once) fails the
+    whole statement."""
+    leads = Lead.__table__
+    tables = [(leads, None, [_with_defaults(leads, row)])]
+    tables += [(table, lead_column, [_with_defaults(table, item) for item in rows])
+               for table, lead_column, rows in written]
+    statement = _one_statement(tuple((table, lead_column, tuple(rows[0]), len(rows))
+                                     for table, lead_column, rows in tables), officer is not None)
+    parameters = {f"t{number}_{index}_{name}": value for number, (_, lead_column, rows) in enumerate(tables)
+                  for index, item in enumerate(rows) for name, value in item.items() if name != lead_column}
+    if officer is not None:  # their turn taken here, as if the session had read it
+        parameters |= {"officer_id": officer.id, "officer_assigned_at": row["created_at"]}
+        set_committed_value(officer, "last_assigned_at", row["created_at"])
+    parameters["report_token"] = report_version.new_token()
+    return db.session.connection().execute(statement, parameters).one()[0]
+
+
+@lru_cache(maxsize=64)
+def _one_statement(tables: tuple[tuple[Table, str | None, tuple[str, ...], int], ...], assigned: bool) -> Select:
+    """``_insert_in_one_statement``'s statement for the shape of a new inquiry: each table, the
+    column that takes the lead's id, the columns given and how many rows (the first table is the
+    lead's); the values are parameters named ``t<table>_<row>_<column>``. Built once per process
+    and shape (the usual ones are a few), as building it cost more than running it."""
+    def row_of(number: int, table: Table, index: int, names: list[str]):
+        return [bindparam(f"t{number}_{index}_{name}", type_=table.c[name].type) for name in names]
+
+    (leads, _, row, _), *children = tables
+    new_lead = (insert(leads).from_select(row, select(*row_of(0, leads, 0, row)), include_defaults=False)
+                .returning(leads.c.id).cte("new_lead"))
+    parts = []
+    for number, (table, lead_column, columns, rows) in enumerate(children, start=1):
+        names = [column for column in columns if column != lead_column]
+        given = [select(new_lead.c.id, *row_of(number, table, index, names)) for index in range(rows)]
+        parts.append(insert(table).from_select([lead_column, *names], union_all(*given) if len(given) > 1
+                                               else given[0], include_defaults=False).cte(f"written_{number}"))
+    if assigned:
+        users = User.__table__
+        parts.append(update(users).where(users.c.id == bindparam("officer_id"))
+                     .values(last_assigned_at=bindparam("officer_assigned_at", type_=users.c.last_assigned_at.type))
+                     .cte("officer_turn"))
+    parts.append(report_version.new_token_update().cte("report_token"))
+    return select(new_lead.c.id, wake_the_sender()).add_cte(*parts)
+
+
+def _with_defaults(table: Table, row: dict) -> dict:
+    """``row`` with the Python-side defaults of the columns it lacks, as an INSERT of its own fills
+    them in (an INSERT inside a WITH does not; the server's defaults need nothing)."""
+    missing = {column.key: column.default for column in table.c
+               if column.key not in row and column.default is not None}
+    return row | {key: default.arg if default.is_scalar else default.arg(None)
+                  for key, default in missing.items()}
 
 
 def import_people(people: list[tuple[Submission, Lead | None]], event: Event | None, user: User) -> tuple[int, int]:

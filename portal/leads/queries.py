@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import (ColumnElement, Select, and_, exists, func, literal_column, nulls_first, or_, select, text,
-                        union_all)
+from sqlalchemy import (ColumnElement, Select, and_, bindparam, exists, func, literal_column, nulls_first, or_, select,
+                        text, union_all)
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 from sqlalchemy.sql.elements import True_
 
@@ -66,6 +67,48 @@ def open_leads_for_emails(emails: list[str]) -> dict[str, Lead]:
     return {lead.email_normalized: lead for lead in db.session.scalars(stmt)}
 
 
+@dataclass(frozen=True)
+class Intake:
+    """What receiving a submission reads before it writes: the id of the address's open lead, if any,
+    the stage a new lead starts in, the public holidays its first-response deadline may run into, and
+    the officers who may get it (``assignment_candidates``)."""
+
+    open_lead_id: int | None
+    first_stage: Stage
+    holidays: frozenset[date]
+    candidates: list[tuple[User, int]]
+
+
+def intake(email: str, first_stage_code: str, received_at: datetime) -> Intake:
+    """``Intake`` in one statement (each statement is a round trip to the database server), a row per
+    officer (or one without): read with the submission, never kept, so never older than the
+    transaction that writes the lead."""
+    first = received_at.astimezone(VIETNAM).date()
+    rows = db.session.execute(_intake_statement(db.engine.dialect.name), {
+        "email": normalize_email(email), "since": clock.now() - DUPLICATE_WINDOW, "stage_code": first_stage_code,
+        "first": first, "last": first + HOLIDAY_HORIZON}).all()
+    stage, lead_id, days, _, _ = rows[0]
+    return Intake(lead_id, stage, frozenset(date.fromisoformat(day) for day in (days or "").split(",") if day),
+                  [(officer, open_leads) for *_, officer, open_leads in rows if officer is not None])
+
+
+@cache
+def _intake_statement(dialect: str) -> Select:
+    """Built once per process: building it took longer than running it."""
+    open_lead = (select(Lead.id).where(Lead.email_normalized == bindparam("email"), Lead.status == LeadStatus.OPEN,
+                                       Lead.last_message_at >= bindparam("since"))
+                 .limit(1).scalar_subquery())
+    day = func.to_char(Holiday.day, "YYYY-MM-DD") if dialect == "postgresql" else Holiday.day  # as SQLite stores it
+    holidays = (select(func.aggregate_strings(day, ","))
+                .where(Holiday.day >= bindparam("first"), Holiday.day <= bindparam("last")).scalar_subquery())
+    load = _open_leads_per_owner()
+    return (select(Stage, open_lead, holidays, User, func.coalesce(load.c.open_leads, 0)).select_from(Stage)
+            .outerjoin(User, and_(User.active.is_(True), User.auto_assign.is_(True)))
+            .outerjoin(load, load.c.owner_id == User.id)
+            .where(Stage.code == bindparam("stage_code"))
+            .order_by(nulls_first(User.last_assigned_at.asc()), User.id))
+
+
 def open_lead_for_email(email: str) -> Lead | None:
     """Probed by id first: most submissions come from a new address, and asking for no lead with its
     interests cost more than the probe (a repeat then pays for both)."""
@@ -95,12 +138,25 @@ def open_leads_per_owner() -> dict[int, int]:
     return dict(db.session.execute(stmt).all())
 
 
-def assignment_candidates() -> list[User]:
-    """Active officers who receive new leads automatically, longest without one first."""
-    return list(db.session.scalars(
-        select(User).where(User.active.is_(True), User.auto_assign.is_(True))
-        .order_by(nulls_first(User.last_assigned_at.asc()), User.id)
-    ))
+def assignment_candidates() -> list[tuple[User, int]]:
+    """Active officers who receive new leads automatically, longest without one first, each with
+    their open leads (``open_leads_per_owner``, in the same statement)."""
+    return [(officer, open_leads) for officer, open_leads in db.session.execute(_candidates_statement())]
+
+
+@cache
+def _candidates_statement() -> Select:
+    """Built once per process, like ``_intake_statement``."""
+    load = _open_leads_per_owner()
+    return (select(User, func.coalesce(load.c.open_leads, 0)).outerjoin(load, load.c.owner_id == User.id)
+            .where(User.active.is_(True), User.auto_assign.is_(True))
+            .order_by(nulls_first(User.last_assigned_at.asc()), User.id))
+
+
+def _open_leads_per_owner():
+    """``open_leads_per_owner`` as a subquery (``owner_id``, ``open_leads``)."""
+    return (select(Lead.owner_id, func.count(Lead.id).label("open_leads"))
+            .where(Lead.status == LeadStatus.OPEN, Lead.owner_id.is_not(None)).group_by(Lead.owner_id).subquery())
 
 
 def stage_in_use(stage: Stage) -> bool:

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from flask import render_template
 from flask_babel import force_locale
-from sqlalchemy import insert, text
+from sqlalchemy import func, insert, text
 
 from portal.extensions import db
 from portal.outbox.delivery import QUEUED
@@ -78,6 +78,23 @@ def queue_composed(messages: list[OutboxMessage]) -> None:
     db.session.execute(insert(OutboxMessage.__table__), [{name: getattr(message, name) for name in _COMPOSED}
                                                for message in messages])
     _notify()
+
+
+def composed_rows(messages: list[OutboxMessage]) -> list[dict]:
+    """What ``queue_composed`` writes of each message, for a caller that writes them in a statement of
+    its own; that statement must wake the sender on PostgreSQL (``wake_the_sender()``, once), and the
+    caller then calls ``written_by_the_caller()``, so they are sent as ``queue_composed``'s."""
+    return [{name: getattr(message, name) for name in _COMPOSED} for message in messages]
+
+
+def wake_the_sender():
+    """The expression that wakes ``flask outbox work`` once the transaction commits (PostgreSQL)."""
+    return func.pg_notify(CHANNEL, "")
+
+
+def written_by_the_caller() -> None:
+    """Messages of ``composed_rows`` written, and the sender woken, by the caller's own statement."""
+    db.session.info[QUEUED] = True
 
 
 def queue_written(recipient: str, subject: str, body: str, language: str, lead_id: int | None, *,

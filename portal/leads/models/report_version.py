@@ -8,8 +8,9 @@ those tables around the models (raw SQL, a connection's statements) calls ``note
 from __future__ import annotations
 
 import uuid
+from functools import cache
 
-from sqlalchemy import String, Table, event, select, update
+from sqlalchemy import String, Table, bindparam, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.extensions import db
@@ -48,6 +49,16 @@ def ensure_row() -> None:
         db.session.flush()
 
 
+@cache
+def new_token_update():
+    """The UPDATE that gives the figures a new token (its parameter ``report_token``: ``new_token()``),
+    built once per process: the commit runs it, and a statement that writes reported tables around
+    the session and the token at once has it as one part (a ``WITH``): nothing is noted then, and
+    the commit writes no other token."""
+    table = ReportDataVersion.__table__
+    return update(table).where(table.c.id == 1).values(token=bindparam("report_token"))
+
+
 def note_change(session: Session) -> None:
     session.info[_CHANGED] = True
 
@@ -80,8 +91,7 @@ def _new_token_with_the_change(session: Session) -> None:
     written last, to hold the row's lock for as short as possible."""
     session.flush()
     if session.info.pop(_CHANGED, False):
-        session.connection().execute(update(ReportDataVersion).where(ReportDataVersion.id == 1)
-                                     .values(token=new_token()))
+        session.connection().execute(new_token_update(), {"report_token": new_token()})
 
 
 @event.listens_for(Session, "after_rollback")
