@@ -23,17 +23,40 @@ class Rendering:
 
     save: Callable[..., dict]
     load: Callable[[dict], dict]
+    #: Given the saved contexts of a batch of messages, loads at once what ``load`` would look up for
+    #: each (one statement instead of one per message); the sender holds what it returns while it renders.
+    prepare: Callable[[list[dict]], object] | None = None
 
 
 #: Kinds rendered by the sender; every other kind is rendered when queued.
 RENDERED_WHEN_SENT: dict[str, Rendering] = {}
 
 
-def render_when_sent(kind: str, save: Callable[..., dict], load: Callable[[dict], dict]) -> None:
+def render_when_sent(kind: str, save: Callable[..., dict], load: Callable[[dict], dict],
+                     prepare: Callable[[list[dict]], object] | None = None) -> None:
     """Let the sender render ``kind``: the request only saves ``save(**context)``, and the sender
-    renders the same templates with ``load(saved)``. A feature registers its busiest kinds in its
-    ``init_app``: a request then writes a row, and renders nothing."""
-    RENDERED_WHEN_SENT[kind] = Rendering(save, load)
+    renders the same templates with ``load(saved)`` (after ``prepare`` of the whole batch's saved
+    contexts, if given). A feature registers its busiest kinds in its ``init_app``: a request then
+    writes a row, and renders nothing."""
+    RENDERED_WHEN_SENT[kind] = Rendering(save, load, prepare)
+
+
+def prepare_rendering(messages: list[OutboxMessage]) -> list:
+    """What the messages' kinds ``prepare`` for rendering, once for all the messages of each: for the
+    sender to hold while it renders them. When ``prepare`` cannot read a context, nothing is prepared:
+    each message is loaded on its own, and the one ``load`` cannot read fails alone."""
+    contexts: dict[Callable, list[dict]] = {}
+    for message in messages:
+        rendering = RENDERED_WHEN_SENT.get(message.kind)
+        if message.context is not None and rendering is not None and rendering.prepare is not None:
+            contexts.setdefault(rendering.prepare, []).append(message.context)
+    held = []
+    for prepare, saved in contexts.items():
+        try:
+            held.append(prepare(saved))
+        except (KeyError, TypeError, AttributeError):
+            pass
+    return held
 
 
 def render_mail(kind: str, language: str, context: dict) -> tuple[str, str]:

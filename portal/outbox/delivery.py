@@ -313,6 +313,7 @@ def claim_batch(now: datetime, limit: int = BATCH) -> list[OutgoingMail]:
             _give_up_on_abandoned(abandoned)
             continue
         mails, broken = [], None
+        held = _prepare_rendering(messages)  # noqa: F841 - kept until the batch is rendered
         with db.session.no_autoflush:  # the rendered texts go in one flush, with the claim
             for message in messages:
                 try:
@@ -350,6 +351,12 @@ def _give_up_on_abandoned(messages: list[OutboxMessage]) -> None:
     db.session.commit()
     for message_id, kind, error in given_up:
         current_app.logger.warning("outbox: message %s (%s) given up, %s", message_id, kind, error)
+
+
+def _prepare_rendering(messages: list[OutboxMessage]) -> list:
+    from portal.outbox.compose import prepare_rendering  # compose queues, and imports this module
+
+    return prepare_rendering(messages)
 
 
 def _render_saved(message: OutboxMessage) -> None:

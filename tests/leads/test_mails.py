@@ -104,3 +104,19 @@ def test_a_message_that_cannot_be_rendered_holds_up_no_other(app, client, sessio
     broken = session.get(OutboxMessage, broken_id)
     assert broken.status == OutboxStatus.PENDING and broken.last_error.startswith("not rendered: KeyError")
     assert broken.context is not None  # kept, to render once the code is mended
+
+
+def test_a_batch_loads_the_catalogue_items_its_mails_name_once(app, client, session, catalogue, count_queries):
+    def statements_to_send(inquiries: int) -> tuple[int, int]:
+        for number in range(inquiries):
+            submit(client, "/en/inquire?project=chip-fab", inquiry(email=f"investor{number}@example.com"))
+        session.commit()
+        with count_queries() as counter:
+            report = send_due()
+        return report.sent, counter.count
+
+    few, few_statements = statements_to_send(1)
+    many, many_statements = statements_to_send(5)
+
+    # each further message costs only the UPDATE that records it sent, not a look-up of its project
+    assert many > few and many_statements - few_statements == many - few
