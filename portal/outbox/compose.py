@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Callable
 
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
+from jinja2.runtime import Context
+from jinja2.utils import pass_context
+from markupsafe import Markup
 from sqlalchemy import insert, text
 
 from portal.extensions import db
@@ -62,9 +66,30 @@ def prepare_rendering(messages: list[OutboxMessage]) -> list:
 def render_mail(kind: str, language: str, context: dict) -> tuple[str, str]:
     """The subject (on one line) and the text of ``email/<kind>`` in ``language``."""
     with force_locale(language):
-        subject = " ".join(render_template(f"email/{kind}.subject.txt", language=language, **context).split())
-        body = render_template(f"email/{kind}.txt", language=language, **context)
+        context = {**context, "language": language, **_gettext_in(get_translations())}
+        subject = " ".join(render_template(f"email/{kind}.subject.txt", **context).split())
+        body = render_template(f"email/{kind}.txt", **context)
     return subject, body
+
+
+@lru_cache(maxsize=16)
+def _gettext_in(translations) -> dict:
+    """The templates' ``gettext`` (and so ``_``) and ``ngettext`` bound to one language's catalogue, as
+    Jinja's newstyle gettext: ``%`` formatting, ``num`` for plurals. Flask-Babel's own look the catalogue
+    up again at every call, a third of the time spent rendering an e-mail."""
+
+    @pass_context
+    def gettext(context: Context, message: str, /, **variables) -> str:
+        text = translations.ugettext(message)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, num: int, /, **variables) -> str:
+        variables.setdefault("num", num)
+        text = translations.ungettext(singular, plural, num)
+        return (Markup(text) if context.eval_ctx.autoescape else text) % variables
+
+    return {"gettext": gettext, "ngettext": ngettext}
 
 
 def queue_mail(kind: str, recipient: str, language: str, lead_id: int | None = None, **context) -> OutboxMessage:

@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from flask import render_template
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal.leads import mails
@@ -120,3 +122,20 @@ def test_a_batch_loads_the_catalogue_items_its_mails_name_once(app, client, sess
 
     # each further message costs only the UPDATE that records it sent, not a look-up of its project
     assert many > few and many_statements - few_statements == many - few
+
+
+@pytest.mark.parametrize("variant", ["inquiry", "site_visit"])
+def test_the_sender_renders_each_language_as_flask_babel_would(app, session, variant):
+    """``render_mail`` binds ``_`` and ``ngettext`` to the language's catalogue once per message: the text
+    is the one Flask-Babel's own template functions give, plural forms and placeholders included."""
+    start = date.today() + timedelta(days=20)
+    changes = dict(kind=LeadKind.SITE_VISIT, visit_from=start, visit_to=start + timedelta(days=2), visitors=3,
+                   guide_language="ja") if variant == "site_visit" else {}
+    sent = submission(session, **changes)
+    context = {"lead": receive_submission(sent).lead, "submission": sent, "joined": False}
+
+    for kind in mails.INTAKE_KINDS:
+        for language in ("vi", "en", "ko", "ja"):
+            with force_locale(language):
+                expected = render_template(f"email/{kind}.txt", language=language, **context)
+            assert render_mail(kind, language, context)[1] == expected, (kind, language)
