@@ -188,10 +188,15 @@ def outbox_worker(env: dict[str, str], wanted: bool, nice: int, report: dict):
     if not wanted:
         yield None
         return
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "outbox", "work"], cwd=ROOT,
-                              env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              preexec_fn=lambda: os.nice(nice) if nice else None)
+    log = Path(env["PORTAL_INSTANCE_PATH"]).parent / "outbox-worker.log"
+    with log.open("wb") as output:
+        worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "outbox", "work"], cwd=ROOT,
+                                  env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=output,
+                                  preexec_fn=lambda: os.nice(nice) if nice else None)
     try:
+        started = time.monotonic()  # its start-up is not counted: wait for it before the web server starts
+        while b"outbox worker: started" not in log.read_bytes() and time.monotonic() - started < CATCH_UP_LIMIT:
+            time.sleep(0.1)
         yield worker
         clients_done = time.monotonic()
         while unsent(env["DATABASE_URL"]) and time.monotonic() - clients_done < CATCH_UP_LIMIT:
