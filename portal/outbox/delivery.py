@@ -165,7 +165,7 @@ class SmtpTransport:
             self.send(build_email(mail), mail.id)
             return
         data = plain_text_bytes(mail, sender, clock.now(), "\r\n")
-        recipients = [mail.recipient] if PLAIN_ADDRESS.fullmatch(mail.recipient) else envelope_addresses(mail.recipient)
+        recipients = [mail.recipient] if PLAIN_ADDRESS.fullmatch(mail.recipient) else list(envelope_addresses(mail.recipient))
         self._talk(lambda smtp: smtp.sendmail(envelope_addresses(sender)[0], recipients, data))
 
     def _talk(self, action: Callable[[smtplib.SMTP], object]) -> None:
@@ -209,12 +209,10 @@ def transport():
     return FileTransport(Path(current_app.instance_path) / "mail")
 
 
-
-
 @lru_cache(maxsize=64)
-def envelope_addresses(header: str) -> list[str]:
+def envelope_addresses(header: str) -> tuple[str, ...]:
     """The addresses ``smtplib``'s ``send_message`` takes from a From or To header, for the envelope."""
-    return [address for _name, address in getaddresses([header])]
+    return tuple(address for _name, address in getaddresses([header]))
 
 
 def written_directly(mail: OutgoingMail, sender: str) -> bool:

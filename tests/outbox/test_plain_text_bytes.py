@@ -1,5 +1,6 @@
 """A plain-text e-mail written directly (``mime.plain_text_bytes``, what the sender sends) is byte for
 byte the one ``email`` writes from ``build_email``, for a file and over SMTP, in every language."""
+import smtplib
 from datetime import datetime, timezone
 from email import policy
 from email.generator import BytesGenerator
@@ -9,7 +10,7 @@ from io import BytesIO
 import pytest
 
 from portal import clock
-from portal.outbox.delivery import FileTransport, OutgoingMail, build_email, written_directly
+from portal.outbox.delivery import FileTransport, OutgoingMail, SmtpTransport, build_email, written_directly
 from portal.outbox.mime import plain_text_bytes
 
 NOW = datetime(2026, 12, 7, 9, 5, 3, tzinfo=timezone.utc)
@@ -96,3 +97,40 @@ def test_the_file_transport_writes_the_same_file_either_way(app, monkeypatch, tm
         FileTransport(tmp_path / "direct").send_mail(mail)
         FileTransport(tmp_path / "built").send(build_email(mail), mail.id)
     assert (tmp_path / "direct" / "000005.eml").read_bytes() == (tmp_path / "built" / "000005.eml").read_bytes()
+
+
+class Recorder(smtplib.SMTP):
+    """An SMTP client that keeps what it would send, envelope and bytes, and connects nowhere."""
+
+    def __init__(self):
+        super().__init__()
+        self.sent = []
+
+    def ehlo_or_helo_if_needed(self):
+        pass
+
+    def sendmail(self, from_addr, to_addrs, msg, mail_options=(), rcpt_options=()):
+        self.sent.append((from_addr, list(to_addrs), msg, tuple(mail_options)))
+        return {}
+
+    def __exit__(self, *_exc):
+        pass
+
+
+@pytest.mark.parametrize("sender", SENDERS + ['"Centre, Bình Dương" <centre@x.example>'])
+def test_over_smtp_the_envelope_and_bytes_are_those_of_send_message(app, monkeypatch, sender):
+    monkeypatch.setattr(clock, "now", lambda: NOW)
+    monkeypatch.setitem(app.config, "MAIL_DEFAULT_SENDER", sender)
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    recipients = RECIPIENTS + ["Name <x@y.example>", "a@b.example, c@d.example"]
+    with app.app_context():
+        for number, recipient in enumerate(recipients):
+            mail = OutgoingMail(number, "test", recipient, SUBJECTS[number % len(SUBJECTS)], BODIES["vi"], "vi",
+                                f"<{number}@portal.example>")
+            direct, built = Recorder(), Recorder()
+            transport = SmtpTransport(app.config)
+            monkeypatch.setattr(transport, "_connect", lambda: direct)
+            transport.send_mail(mail)
+            monkeypatch.setattr(transport, "_connect", lambda: built)
+            transport.send(build_email(mail), mail.id)
+            assert direct.sent == built.sent, recipient
