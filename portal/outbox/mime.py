@@ -106,9 +106,11 @@ PLAIN_ADDRESS = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_DOMAIN}")
 _PLAIN_MESSAGE_ID = re.compile(rf"<{_ATOM}(?:\.{_ATOM})*@{_DOMAIN}>")
 _PLAIN_DATE = re.compile(r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}")
 _PRINTABLE = re.compile(r"[\x21-\x7e]+(?: [\x21-\x7e]+)*")
-#: Per header, the values ``email`` writes back exactly as given (on one short line); others are folded by it.
-_WRITTEN_AS_GIVEN = {"to": PLAIN_ADDRESS, "reply-to": PLAIN_ADDRESS, "message-id": _PLAIN_MESSAGE_ID,
-                     "date": _PLAIN_DATE}
+#: Per header, the values ``email`` writes back exactly as given (on one short line); others are folded
+#: by it. An address with a display name (the ``From`` of ``MAIL_DEFAULT_SENDER``) is always folded by
+#: ``email``, which quotes what needs quoting; it is the same every time, so that is done once.
+_WRITTEN_AS_GIVEN = {"from": PLAIN_ADDRESS, "to": PLAIN_ADDRESS, "reply-to": PLAIN_ADDRESS,
+                     "message-id": _PLAIN_MESSAGE_ID, "date": _PLAIN_DATE}
 
 
 def header_line(name: str, value: str, linesep: str) -> str:
