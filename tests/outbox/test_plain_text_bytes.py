@@ -40,7 +40,8 @@ BODIES = {
 RECIPIENTS = ["investor@example.com", "first.last+tag@sub.example.co.kr", "odd..dots@example.com",
               "\"quoted local\"@example.com", "a-very-long-local-part-of-an-address-that-makes-the-header-long@example.com"]
 SENDERS = ["Invest Portal <no-reply@localhost>", "Trung tâm Xúc tiến Đầu tư <no-reply@invest.example.gov.vn>",
-           "no-reply@invest.example", "Invest Portal Inc. <no-reply@x.example>", '"Centre (IPA)" <no-reply@x.example>']
+           "no-reply@invest.example", "Invest Portal Inc. <no-reply@x.example>", '"Centre (IPA)" <no-reply@x.example>',
+           "Centre:IPA <no-reply@x.example>"]  # the last one read as a group by email: it adds a ';'
 
 
 def mails():
