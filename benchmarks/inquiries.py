@@ -8,7 +8,10 @@ Builds a fresh database (on PostgreSQL one of its own, ``portal_bench_<random>``
 the named database is never touched), migrates it and loads the demo data, then serves the portal
 with ``benchmarks/serve.py`` (gunicorn, 2 sync workers) with the form rate limit and the minimum
 filling time lifted. The mail is sent as in production (``--mail worker``): by a ``flask outbox work``
-process beside gunicorn, on the same cores, writing the e-mails as files; ``--mail after-commit``
+process beside gunicorn, on the same cores, writing the e-mails as files, started with the ``Nice=``
+of deploy/systemd/invest-portal-worker.service as systemd starts it (``--worker-nice 0``: at the web's
+priority); once the clients stop, it is given up to a minute to send what is left, and the time it
+took and the worker's CPU per e-mail are printed; ``--mail after-commit``
 sends from the web workers after each commit instead (``MAIL_SEND_AFTER_COMMIT``), ``--mail none``
 leaves it in the outbox. Each client is a browser of its own: it opens ``/en/inquire``, keeps the
 cookies and hidden fields, and sends an inquiry from a new e-mail address, again and again for the
@@ -147,19 +150,60 @@ def kept_and_mailed(database_url: str, run: str) -> tuple[int, int, int]:
         engine.dispose()
 
 
-@contextmanager
-def outbox_worker(env: dict[str, str], wanted: bool):
-    """``flask outbox work`` with the portal's settings while the block runs (when ``wanted``); on its
-    way out it is given a few seconds to send what is left, then stopped as systemd would (SIGTERM)."""
-    if not wanted:
-        yield
-        return
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "outbox", "work"], cwd=ROOT,
-                              env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+#: The mail worker's unit: the benchmark starts its worker with the same ``Nice=``.
+WORKER_UNIT = ROOT / "deploy/systemd/invest-portal-worker.service"
+#: After the clients stop, the longest the worker is given to send what is left.
+CATCH_UP_LIMIT = 60.0
+
+
+def deployed_nice() -> int:
+    """The ``Nice=`` systemd starts ``flask outbox work`` with (0 when the unit sets none)."""
+    for line in WORKER_UNIT.read_text().splitlines():
+        if line.startswith("Nice="):
+            return int(line.removeprefix("Nice="))
+    return 0
+
+
+def unsent(database_url: str) -> int:
+    engine = create_engine(database_url)
     try:
-        yield
+        with engine.connect() as conn:
+            return conn.scalar(text("SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"))
     finally:
-        time.sleep(5)
+        engine.dispose()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a running process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def outbox_worker(env: dict[str, str], wanted: bool, nice: int, report: dict):
+    """``flask outbox work`` with the portal's settings and ``nice`` while the block runs (when
+    ``wanted``, yielding its process); on its way out (the web server stopped) it is given up to
+    ``CATCH_UP_LIMIT`` to send what is left, then stopped as systemd would (SIGTERM). ``report`` gets the
+    seconds that took and its CPU time then."""
+    if not wanted:
+        yield None
+        return
+    log = Path(env["PORTAL_INSTANCE_PATH"]).parent / "outbox-worker.log"
+    with log.open("wb") as output:
+        worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "outbox", "work"], cwd=ROOT,
+                                  env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=output,
+                                  preexec_fn=lambda: os.nice(nice) if nice else None)
+    try:
+        started = time.monotonic()  # its start-up is not counted: wait for it before the web server starts
+        while b"outbox worker: started" not in log.read_bytes() and time.monotonic() - started < CATCH_UP_LIMIT:
+            time.sleep(0.1)
+        yield worker
+        clients_done = time.monotonic()
+        while unsent(env["DATABASE_URL"]) and time.monotonic() - clients_done < CATCH_UP_LIMIT:
+            time.sleep(0.2)
+        report["catch_up"] = time.monotonic() - clients_done
+        report["cpu"] = cpu_seconds(worker.pid)
+    finally:
         stop(worker)
 
 
@@ -172,6 +216,8 @@ def main() -> int:
     parser.add_argument("--mail", choices=["worker", "after-commit", "none"], default="worker",
                         help="who sends the e-mails: a flask outbox work process (production, the default), "
                              "the web workers after each commit (MAIL_SEND_AFTER_COMMIT), or nobody")
+    parser.add_argument("--worker-nice", type=int, default=deployed_nice(),
+                        help="the mail worker's niceness (default: the Nice= of its systemd unit)")
     parser.add_argument("--log", type=Path, help="keep the portal's gunicorn output in this file")
     args = parser.parse_args()
 
@@ -182,9 +228,11 @@ def main() -> int:
                "PORTAL_LEADS_EMAIL": "leads@centre.example", "MAIL_SERVER": "",
                "MAIL_SEND_AFTER_COMMIT": "1" if args.mail == "after-commit" else "0"}
         prepare(env)
-        with outbox_worker(env, args.mail == "worker"), \
-                serve("app:app", env, workers=args.workers, log_path=args.log) as base_url:
-            tally, took = run_clients(args.clients, args.seconds, send_inquiries(base_url, run))
+        worker: dict[str, float] = {}
+        with outbox_worker(env, args.mail == "worker", args.worker_nice, worker) as mailer:
+            with serve("app:app", env, workers=args.workers, log_path=args.log) as base_url:
+                started_cpu = cpu_seconds(mailer.pid) if mailer else 0.0  # its start-up, and idle since
+                tally, took = run_clients(args.clients, args.seconds, send_inquiries(base_url, run))
         kept, queued, mailed = kept_and_mailed(url, run)
     with serve("benchmarks.hello_app:app", workers=args.workers, ready_path="/") as base_url:
         hello, hello_took = run_clients(args.clients, args.seconds, say_hello(base_url))
@@ -194,13 +242,17 @@ def main() -> int:
     inquiries_per_second = sent / took
     hello_per_second = hello.outcomes["ok"] / hello_took
     print(f"database: {database}, {args.clients} clients, {args.workers} gunicorn sync workers, {took:.1f} s, "
-          f"mail sent by: {args.mail}")
+          f"mail sent by: {args.mail}" + (f" (nice {args.worker_nice})" if args.mail == "worker" else ""))
     print(f"inquiries (GET form + POST): {inquiries_per_second:.1f}/s   outcomes: {dict(tally.outcomes)}")
     print(f"hello world: {hello_per_second:.0f} requests/s   outcomes: {dict(hello.outcomes)}")
     print(f"ratio inquiries/s : hello requests/s = {inquiries_per_second / hello_per_second:.4f}")
     lost = sent - kept
     print(f"leads in the database: {kept} for {sent} successful POSTs: {lost} lost; "
           f"their e-mails: {queued} queued, {mailed} sent by the end")
+    if worker:
+        busy = worker["cpu"] - started_cpu
+        print(f"mail worker: all sent {worker['catch_up']:.1f} s after the web server stopped; "
+              f"{busy:.1f} s CPU from the first client on, {busy / max(mailed, 1) * 1000:.1f} ms per e-mail sent")
     return 1 if lost else 0
 
 

@@ -42,6 +42,17 @@ def _loaded(model, ids: list[int]) -> list:
     return [found[item_id] for item_id in ids if item_id in found]
 
 
+def load_catalogue(saved: list[dict]) -> list:
+    """The catalogue items a batch of intake mails names, in one SELECT per kind of item: the sender
+    holds them while it renders the batch, so each mail's ``_loaded`` finds them in the session."""
+    items = []
+    for name, model in _CATALOGUE.items():
+        ids = {item_id for context in saved for item_id in context["submission"][name] if type(item_id) is int}
+        if ids:
+            items += db.session.scalars(select(model).where(model.id.in_(ids))).all()
+    return items
+
+
 def save_intake(lead, submission: Submission, joined: bool, follow_token: str | None = None) -> dict:
     saved = {name: getattr(submission, name) for name in _PLAIN}
     saved["kind"] = str(submission.kind)
@@ -92,5 +103,5 @@ def load_assignment(saved: dict) -> dict:
 
 def register() -> None:
     for kind in INTAKE_KINDS:
-        render_when_sent(kind, save_intake, load_intake)
+        render_when_sent(kind, save_intake, load_intake, load_catalogue)
     render_when_sent("lead_assigned", save_assignment, load_assignment)

@@ -20,12 +20,9 @@ import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.header import Header
-from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
-from email.policy import EmailPolicy
-from email.utils import format_datetime
-from functools import cache
+from email.utils import format_datetime, getaddresses
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -35,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from portal import clock
 from portal.extensions import db
+from portal.outbox.mime import MAIL_POLICY, PLAIN_ADDRESS, plain_text_bytes
 from portal.outbox.models import OutboxMessage, OutboxStatus
 
 MAX_ATTEMPTS = 8
@@ -121,8 +119,18 @@ class FileTransport:
         self.folder = folder
 
     def send(self, message: EmailMessage, outbox_id: int) -> None:
+        self._write(message.as_bytes(), outbox_id)
+
+    def send_mail(self, mail: OutgoingMail) -> None:
+        sender = current_app.config["MAIL_DEFAULT_SENDER"]
+        if not written_directly(mail, sender):
+            self.send(build_email(mail), mail.id)
+            return
+        self._write(plain_text_bytes(mail, sender, clock.now()), mail.id)
+
+    def _write(self, data: bytes, outbox_id: int) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        (self.folder / f"{outbox_id:06d}.eml").write_bytes(message.as_bytes())
+        (self.folder / f"{outbox_id:06d}.eml").write_bytes(data)
 
 
 class SmtpTransport:
@@ -148,16 +156,29 @@ class SmtpTransport:
         return smtp
 
     def send(self, message: EmailMessage, outbox_id: int) -> None:
+        self._talk(lambda smtp: smtp.send_message(message))
+
+    def send_mail(self, mail: OutgoingMail) -> None:
+        """As ``send(build_email(mail))`` would, bytes and envelope, for less (``mime.plain_text_bytes``)."""
+        sender = current_app.config["MAIL_DEFAULT_SENDER"]
+        if not written_directly(mail, sender):
+            self.send(build_email(mail), mail.id)
+            return
+        data = plain_text_bytes(mail, sender, clock.now(), "\r\n")
+        recipients = [mail.recipient] if PLAIN_ADDRESS.fullmatch(mail.recipient) else list(envelope_addresses(mail.recipient))
+        self._talk(lambda smtp: smtp.sendmail(envelope_addresses(sender)[0], recipients, data))
+
+    def _talk(self, action: Callable[[smtplib.SMTP], object]) -> None:
         """Over the batch's connection (``connected``), else over one of its own. After any error the
         batch's connection is dropped: the next message starts afresh."""
         if not self.batch:
             with self._connect() as smtp:
-                smtp.send_message(message)
+                action(smtp)
             return
         if self.smtp is None:
             self.smtp = self._connect()
         try:
-            self.smtp.send_message(message)
+            action(self.smtp)
         except BaseException:
             self._close()
             raise
@@ -188,45 +209,28 @@ def transport():
     return FileTransport(Path(current_app.instance_path) / "mail")
 
 
-class WholeSubjectPolicy(EmailPolicy):
-    """``email.policy.default``, except that a subject with any non-ASCII letter is written as one run
-    of UTF-8 encoded words with every space inside a word. The default folding puts a space between
-    two encoded words, where a reader drops it ("– 접수" arrived as "–접수"); here every fold falls
-    between encoded words, so the decoded subject is the one written, in any language."""
-
-    def fold(self, name: str, value) -> str:
-        if name.lower() == "subject" and not str(value).isascii():
-            encoded = Header(str(value), "utf-8", maxlinelen=self.max_line_length, header_name=name)
-            return f"{name}: {encoded.encode(linesep=self.linesep)}{self.linesep}"
-        return super().fold(name, value)
-
-    def fold_binary(self, name: str, value) -> bytes:
-        if name.lower() == "subject" and not str(value).isascii():
-            return self.fold(name, value).encode("ascii")
-        return super().fold_binary(name, value)
+@lru_cache(maxsize=64)
+def envelope_addresses(header: str) -> tuple[str, ...]:
+    """The addresses ``smtplib``'s ``send_message`` takes from a From or To header, for the envelope."""
+    return tuple(address for _name, address in getaddresses([header]))
 
 
-class HeaderClassesMadeOnce(HeaderRegistry):
-    """The standard header classes, each made once per header name: ``HeaderRegistry`` makes a new
-    class for every header of every message, a sixth of the sender's time for an acknowledgement."""
-
-    def __init__(self):
-        super().__init__()
-        self._made: dict[str, type] = {}
-
-    def map_to_type(self, name, cls):
-        super().map_to_type(name, cls)
-        self._made.clear()
-
-    def __getitem__(self, name):
-        key = name.lower()
-        made = self._made.get(key)
-        if made is None:
-            made = self._made[key] = super().__getitem__(name)
-        return made
+def written_directly(mail: OutgoingMail, sender: str) -> bool:
+    """Whether ``mime.plain_text_bytes`` writes the message: plain text, no attachment, no calendar,
+    and ASCII envelope addresses (else ``smtplib`` would switch to SMTPUTF8 and ``email`` to UTF-8
+    headers). Every other message is built by ``build_email``."""
+    return not mail.attachments and not mail.files and not mail.calendar \
+        and mail.recipient.isascii() and "".join(envelope_addresses(sender)).isascii()
 
 
-MAIL_POLICY = WholeSubjectPolicy(header_factory=HeaderClassesMadeOnce())
+def _hand_over(sender, mail: OutgoingMail) -> None:
+    """To a transport that takes the ``OutgoingMail`` (``send_mail``: the two real ones, which write a
+    plain-text message directly), else (a test's) as ``build_email``'s ``EmailMessage``."""
+    send_mail = getattr(sender, "send_mail", None)
+    if send_mail is not None:
+        send_mail(mail)
+    else:
+        sender.send(build_email(mail), mail.id)
 
 
 def build_email(mail: OutgoingMail) -> EmailMessage:
@@ -307,6 +311,7 @@ def claim_batch(now: datetime, limit: int = BATCH) -> list[OutgoingMail]:
             _give_up_on_abandoned(abandoned)
             continue
         mails, broken = [], None
+        held = _prepare_rendering(messages)  # noqa: F841 - kept until the batch is rendered
         with db.session.no_autoflush:  # the rendered texts go in one flush, with the claim
             for message in messages:
                 try:
@@ -344,6 +349,12 @@ def _give_up_on_abandoned(messages: list[OutboxMessage]) -> None:
     db.session.commit()
     for message_id, kind, error in given_up:
         current_app.logger.warning("outbox: message %s (%s) given up, %s", message_id, kind, error)
+
+
+def _prepare_rendering(messages: list[OutboxMessage]) -> list:
+    from portal.outbox.compose import prepare_rendering  # compose queues, and imports this module
+
+    return prepare_rendering(messages)
 
 
 def _render_saved(message: OutboxMessage) -> None:
@@ -440,7 +451,7 @@ def deliver_batch(sender, limit: int = BATCH, now: datetime | None = None, stop=
                 _release(mails[number:])
                 break
             try:
-                sender.send(build_email(mail), mail.id)
+                _hand_over(sender, mail)
             except Exception as error:  # whatever stops one message (server, address, header) is kept on it
                 failed.append((mail, f"{type(error).__name__}: {error}"))
             else:

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.extensions import db
-from portal.outbox.delivery import deliver_batch, transport
+from portal.outbox.delivery import BATCH, deliver_batch, transport
 
 #: The PostgreSQL channel ``queue_mail`` notifies.
 CHANNEL = "outbox"
@@ -116,8 +116,11 @@ def _stop_on_signals(stop: StopRequest) -> None:
 
 
 def _send_what_is_due(stop: StopRequest) -> None:
+    """Batch after batch until one comes back short: nothing more was due when it was claimed, and
+    what is queued since wakes the worker (``NOTIFY``) or waits for the next look, without a claim
+    that finds nothing after every batch."""
     sender = transport()
-    while not stop.is_set() and deliver_batch(sender, stop=stop):
+    while not stop.is_set() and len(deliver_batch(sender, BATCH, stop=stop)) == BATCH:
         pass
 
 

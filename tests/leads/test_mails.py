@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from flask import render_template
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal.leads import mails
@@ -104,3 +106,36 @@ def test_a_message_that_cannot_be_rendered_holds_up_no_other(app, client, sessio
     broken = session.get(OutboxMessage, broken_id)
     assert broken.status == OutboxStatus.PENDING and broken.last_error.startswith("not rendered: KeyError")
     assert broken.context is not None  # kept, to render once the code is mended
+
+
+def test_a_batch_loads_the_catalogue_items_its_mails_name_once(app, client, session, catalogue, count_queries):
+    def statements_to_send(inquiries: int) -> tuple[int, int]:
+        for number in range(inquiries):
+            submit(client, "/en/inquire?project=chip-fab", inquiry(email=f"investor{number}@example.com"))
+        session.commit()
+        with count_queries() as counter:
+            report = send_due()
+        return report.sent, counter.count
+
+    few, few_statements = statements_to_send(1)
+    many, many_statements = statements_to_send(5)
+
+    # each further message costs only the UPDATE that records it sent, not a look-up of its project
+    assert many > few and many_statements - few_statements == many - few
+
+
+@pytest.mark.parametrize("variant", ["inquiry", "site_visit"])
+def test_the_sender_renders_each_language_as_flask_babel_would(app, session, variant):
+    """``render_mail`` binds ``_`` and ``ngettext`` to the language's catalogue once per message: the text
+    is the one Flask-Babel's own template functions give, plural forms and placeholders included."""
+    start = date.today() + timedelta(days=20)
+    changes = dict(kind=LeadKind.SITE_VISIT, visit_from=start, visit_to=start + timedelta(days=2), visitors=3,
+                   guide_language="ja") if variant == "site_visit" else {}
+    sent = submission(session, **changes)
+    context = {"lead": receive_submission(sent).lead, "submission": sent, "joined": False}
+
+    for kind in mails.INTAKE_KINDS:
+        for language in ("vi", "en", "ko", "ja"):
+            with force_locale(language):
+                expected = render_template(f"email/{kind}.txt", language=language, **context)
+            assert render_mail(kind, language, context)[1] == expected, (kind, language)

@@ -219,6 +219,18 @@ def test_the_web_service_writes_uploads_and_keeps_metrics_in_its_runtime_folder(
     assert service["RuntimeDirectory"] == "invest-portal"
 
 
+def test_the_mail_worker_yields_the_cpu_to_the_web_in_systemd_compose_and_the_benchmark():
+    """Mail is not interactive: under a burst the web answers first, the mail catches up after."""
+    from benchmarks.inquiries import deployed_nice
+
+    worker = unit(DEPLOY / "systemd/invest-portal-worker.service")["Service"]
+    web = unit(DEPLOY / "systemd/invest-portal-web.service")["Service"]
+    assert int(worker["Nice"]) > int(web.get("Nice", "0")) and int(worker["CPUWeight"]) < int(web.get("CPUWeight", "100"))
+    services = yaml.safe_load((ROOT / "compose.yaml").read_text())["services"]
+    assert services["worker"]["cpu_shares"] < services["web"].get("cpu_shares", 1024)
+    assert deployed_nice() == int(worker["Nice"])  # benchmarks/inquiries.py starts its worker as systemd does
+
+
 @pytest.mark.parametrize("path", [p for p in UNITS if p.suffix == ".timer"], ids=lambda p: p.name)
 def test_each_timer_starts_its_service(path):
     timer = unit(path)["Timer"]

@@ -293,3 +293,18 @@ def test_a_message_whose_sender_died_on_every_attempt_is_given_up(app, session, 
     assert report.sent == 1 and [m["To"] for m in inbox.messages] == ["c@d.example"]
     assert abandoned.status == "failed" and abandoned.attempts == MAX_ATTEMPTS
     assert "stopped" in abandoned.last_error and fine.status == "sent"
+
+
+def test_the_worker_claims_no_more_after_a_short_batch(app, session, count_queries, monkeypatch, tmp_path):
+    """Woken for three messages, the worker claims and sends them, and does not look again at once:
+    a batch shorter than ``BATCH`` means nothing more was due (what comes later wakes it)."""
+    from portal.outbox.worker import StopRequest, _send_what_is_due
+
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    with app.app_context():
+        queue_plain("a@b.example", "c@d.example", "e@f.example")
+        with count_queries() as counter:
+            _send_what_is_due(StopRequest())
+    assert [row.status for row in pending(session)] == ["sent"] * 3
+    looks = [statement for statement in counter.statements if statement.lstrip().upper().startswith("SELECT")]
+    assert len(looks) == 1, counter.statements
