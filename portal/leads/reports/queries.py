@@ -30,7 +30,7 @@ from portal.clock import start_of_day
 from portal.extensions import db
 from portal.leads.models import (ANSWER_KINDS, Activity, ActivityKind, Event, Lead, LeadStatus, LostReason, Referrer,
                                  ReferrerKind, Stage, StageChange, lead_sectors)
-from portal.leads.models.report_version import current_token
+from portal.leads.models.report_version import current_tokens
 from portal.leads.reports import aftercare, cache as report_cache
 from portal.leads.reports.sql import seconds_between, vietnam_month  # noqa: F401  (re-exported)
 from portal.projects.models import Sector
@@ -363,6 +363,11 @@ def breakdown(filters: ReportFilters, by: str) -> list[Tally]:
     return Report(filters).breakdown(by)
 
 
+#: The family (``report_version.FAMILIES``) of each kept figure: whose token it is kept under.
+KEPT_FAMILIES = {"passes": "leads", "sectors": "leads", "response_times": "leads", "follow_ups": "leads",
+                 "stays": "stays", "reply_answers": "replies"}
+
+
 class Report:
     """The figures of the reports for one set of filters. The breakdowns by source, referrer, event
     and lost reason share one pass over the leads, those by country, language and month another;
@@ -374,12 +379,12 @@ class Report:
         self.sectors = {sector.id: sector for sector in sectors}
 
     @cached_property
-    def token(self) -> str | None:
-        """What the figures committed so far are kept under (``report_cache``)."""
-        return current_token()
+    def tokens(self) -> dict[str, str | None]:
+        """What each family of figures committed so far is kept under (``report_cache``)."""
+        return current_tokens()
 
     def _kept(self, name: str, compute):
-        return report_cache.remembered(self.token, name, self.filters, compute)
+        return report_cache.remembered(self.tokens[KEPT_FAMILIES[name]], name, self.filters, compute)
 
     @cached_property
     def passes(self) -> dict[str, list]:

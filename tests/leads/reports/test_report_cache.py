@@ -15,7 +15,7 @@ from sqlalchemy import delete, select, update
 from portal import clock
 from portal.leads import operations
 from portal.leads.models import Activity, Lead, SavedFilter, Stage, StageChange, Task
-from portal.leads.models.report_version import ReportDataVersion, current_token
+from portal.leads.models.report_version import ReportDataVersion, current_tokens
 from portal.leads.reports import queries as reports
 from portal.leads.reports.cache import RedisStore
 from portal.leads.reports.queries import Report, ReportFilters
@@ -119,21 +119,21 @@ def test_an_inquiry_from_the_public_form_shows_on_the_next_view(session, client,
 
 
 def test_a_change_rolled_back_keeps_the_figures(session, answered_lead):
-    token = current_token()
+    token = current_tokens()
     session.add(Activity(lead_id=answered_lead.id, kind="email", body="Draft", details={}))
     session.flush()
     session.rollback()
-    assert current_token() == token
+    assert current_tokens() == token
 
 
 def test_a_change_to_what_no_report_reads_keeps_the_figures(session, manager, answered_lead):
-    token = current_token()
+    token = current_tokens()
     session.add(SavedFilter(user_id=manager.id, name="Korean leads", query="country=KR"))
     session.commit()
-    assert current_token() == token
+    assert current_tokens() == token
     answered_lead.country = "JP"
     session.commit()
-    assert current_token() != token
+    assert current_tokens() != token
 
 
 def test_an_officer_gets_only_their_leads_figures(app, session, manager, answered_lead):
