@@ -21,6 +21,7 @@ from sqlalchemy import String, Table, event, inspect, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.extensions import db
+from portal.leads.models.activity import ANSWER_KINDS, ActivityKind
 from portal.leads.models.lead import REPORTING_COLUMNS
 
 #: Every table a figure of the reports is computed from, or names a row of.
@@ -35,10 +36,14 @@ REPORT_TABLES = frozenset({
 FAMILIES = {"leads": 1, "stays": 2, "replies": 3}
 EVERY_FAMILY = frozenset(FAMILIES)
 #: What writing a row of these tables moves; a lead's row depends on the columns written
-#: (``_families_of_lead``), every other table of ``REPORT_TABLES`` moves every family. Tasks move
-#: a figure only through the lead's stored ``followed_up``, whose hook names its family.
-_TABLE_FAMILIES = {"activities": frozenset({"replies"}), "stage_changes": frozenset({"stays"}),
-                   "tasks": frozenset()}
+#: (``_families_of_lead``), an activity's on its kind (``_families_of_activity``), every other
+#: table of ``REPORT_TABLES`` moves every family. Tasks move a figure only through the lead's
+#: stored ``followed_up``, whose hook names its family.
+_TABLE_FAMILIES = {"stage_changes": frozenset({"stays"}), "tasks": frozenset()}
+#: The activities the answers to replies read: the investors' replies and what answers them.
+REPLY_FIGURE_KINDS = frozenset({ActivityKind.REPLY, *ANSWER_KINDS})
+#: The columns of an activity they read.
+_ACTIVITY_SOURCES = ("lead_id", "kind", "created_at")
 #: What the reports read of a lead (its reporting index: every kept figure reads that index, or a
 #: copy of its columns), what its stored facts and copies derive from (``report_facts``), and the
 #: relationships that write those columns (the flush may not yet have copied the key).
@@ -91,6 +96,21 @@ def _families_of_lead(session: Session, lead) -> frozenset:
     return EVERY_FAMILY if changed else frozenset()
 
 
+def _families_of_activity(session: Session, activity) -> frozenset:
+    """An activity added, deleted, or moved (lead, kind, time) moves the answers to replies if it
+    is, or may have been, a reply or an answer (its kind before is unknown if it was changed
+    without being loaded); a note, a stage change logged or an edited text moves nothing."""
+    state = inspect(activity)
+    if activity not in session.new and activity not in session.deleted and \
+            not any(state.attrs[name].history.has_changes() for name in _ACTIVITY_SOURCES):
+        return frozenset()
+    history = state.attrs.kind.history
+    kinds = {*history.added, *history.unchanged, *history.deleted}
+    unknown = not kinds or (history.added and not history.deleted and not history.unchanged
+                            and activity not in session.new)
+    return frozenset({"replies"}) if unknown or kinds & REPLY_FIGURE_KINDS else frozenset()
+
+
 def _families_written(session: Session) -> set[str]:
     families: set[str] = set()
     for item in (*session.new, *session.dirty, *session.deleted):
@@ -99,6 +119,8 @@ def _families_written(session: Session) -> set[str]:
             continue
         if table == "leads":
             families |= _families_of_lead(session, item)
+        elif table == "activities":
+            families |= _families_of_activity(session, item)
         else:
             families |= _TABLE_FAMILIES.get(table, EVERY_FAMILY)
         if families == EVERY_FAMILY:
