@@ -45,10 +45,11 @@ REPLY_FIGURE_KINDS = frozenset({ActivityKind.REPLY, *ANSWER_KINDS})
 #: The columns of an activity they read.
 _ACTIVITY_SOURCES = ("lead_id", "kind", "created_at")
 #: What the reports read of a lead (its reporting index: every kept figure reads that index, or a
-#: copy of its columns), what its stored facts and copies derive from (``report_facts``), and the
-#: relationships that write those columns (the flush may not yet have copied the key).
+#: copy of its columns; the registered leads' jobs), what its stored facts and copies derive from
+#: (``report_facts``), and the relationships that write those columns (the flush may not yet have
+#: copied the key).
 FIGURE_ATTRIBUTES = frozenset({*REPORTING_COLUMNS} - {"id"}) | {
-    "last_open_stage_id", "merged_into_id", "sectors", "owner", "referrer", "event", "lost_reason",
+    "expected_jobs", "last_open_stage_id", "merged_into_id", "sectors", "owner", "referrer", "event", "lost_reason",
     "last_open_stage", "merged_into"}
 _CHANGED = "report_data_changed"
 

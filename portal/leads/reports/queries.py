@@ -16,7 +16,7 @@ import base64
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import namedtuple
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 
@@ -377,7 +377,7 @@ def breakdown(filters: ReportFilters, by: str) -> list[Tally]:
 
 #: The family (``report_version.FAMILIES``) of each kept figure: whose token it is kept under.
 KEPT_FAMILIES = {"passes": "leads", "sectors": "leads", "response_times": "leads", "follow_ups": "leads",
-                 "stays": "stays", "reply_answers": "replies"}
+                 "reinvestment": "leads", "stays": "stays", "reply_answers": "replies"}
 
 
 class Report:
@@ -477,7 +477,9 @@ class Report:
     # --- aftercare ---
 
     def reinvestment(self) -> list:
-        return aftercare.reinvestment_split(lead_conditions(self.filters))
+        kept = self._kept("reinvestment", lambda: [astuple(split) for split in
+                                                   aftercare.reinvestment_split(lead_conditions(self.filters))])
+        return [aftercare.SourceSplit(*row) for row in kept]
 
     def visited_on_rhythm(self) -> list:
         """Today's figures: the period and the lead's source do not apply to companies."""

@@ -160,6 +160,7 @@ def renewed(before: dict) -> set[str]:
     ("the investor's reply answered", set()),
     ("a lead's country", {"leads", "stays", "replies"}),
     ("a lead's owner", {"leads", "stays", "replies"}),
+    ("a lead's expected jobs", {"leads", "stays", "replies"}),
     ("a new lead", {"leads", "stays", "replies"}),
     ("an update statement", {"leads", "stays", "replies"}),
 ])
@@ -186,6 +187,8 @@ def test_a_change_renews_the_families_it_can_move(session, manager, answered_lea
         lead.priority_score = 90
     elif change == "a lead's country":
         lead.country = "JP"
+    elif change == "a lead's expected jobs":
+        lead.expected_jobs = 250
     elif change == "a lead's owner":
         lead.owner = factories.user(name="Kim Officer")
     elif change == "a new lead":
