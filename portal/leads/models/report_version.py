@@ -3,10 +3,11 @@ staff reports: the reports keep their costly figures under them (``portal.leads.
 so a kept figure is never one a committed change has moved, in this process or any other.
 
 The figures come in families, each with its own token (one row of ``report_data_version``), so
-that a change recomputes only the figures it can move: an activity logged (a call, a note, an
-investor's reply) moves only the answers to replies; a stage change, the time in each stage (and,
-through the lead's stored furthest stage, the passes over the leads); a lead's figure column
-(``FIGURE_ATTRIBUTES``), every family. The session notes a flush that writes one of
+that a change recomputes only the figures it can move: a call, a meeting or an investor's reply
+logged moves only the answers to replies (an e-mail also the follow-ups, with the passes over the
+leads); a stage change, the time in each stage and, through the lead's stored furthest stage, the
+passes; a note, or a sign-in, nothing; a lead's figure column (``FIGURE_ATTRIBUTES``), every
+family. The session notes a flush that writes one of
 ``REPORT_TABLES`` and, just before the transaction commits, writes a new token for each family
 noted. A bulk ``insert()``/``update()``/``delete()`` of one of them renews every family, and so
 must code that writes those tables around the models (raw SQL, a connection's statements): it
@@ -40,6 +41,9 @@ EVERY_FAMILY = frozenset(FAMILIES)
 #: table of ``REPORT_TABLES`` moves every family. Tasks move a figure only through the lead's
 #: stored ``followed_up``, whose hook names its family.
 _TABLE_FAMILIES = {"stage_changes": frozenset({"stays"}), "tasks": frozenset()}
+#: Tables whose rows the kept figures only name by id (each view reads the names afresh): a row
+#: added or edited (a sign-in, a referrer renamed) moves nothing; deleted, every family.
+_NAMED_ONLY = frozenset({"users", "referrers", "events", "lost_reasons"})
 #: The activities the answers to replies read: the investors' replies and what answers them.
 REPLY_FIGURE_KINDS = frozenset({ActivityKind.REPLY, *ANSWER_KINDS})
 #: The columns of an activity they read.
@@ -122,6 +126,8 @@ def _families_written(session: Session) -> set[str]:
             families |= _families_of_lead(session, item)
         elif table == "activities":
             families |= _families_of_activity(session, item)
+        elif table in _NAMED_ONLY:
+            families |= EVERY_FAMILY if item in session.deleted else frozenset()
         else:
             families |= _TABLE_FAMILIES.get(table, EVERY_FAMILY)
         if families == EVERY_FAMILY:

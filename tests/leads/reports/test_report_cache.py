@@ -163,6 +163,9 @@ def renewed(before: dict) -> set[str]:
     ("a lead's expected jobs", {"leads", "stays", "replies"}),
     ("a new lead", {"leads", "stays", "replies"}),
     ("an update statement", {"leads", "stays", "replies"}),
+    ("a sign-in", set()),
+    ("a referrer renamed", set()),
+    ("a referrer deleted", {"leads", "stays", "replies"}),
 ])
 def test_a_change_renews_the_families_it_can_move(session, manager, answered_lead, change, families):
     """Each family's figures kept, a change renews the tokens of those it can move, and those alone."""
@@ -195,6 +198,16 @@ def test_a_change_renews_the_families_it_can_move(session, manager, answered_lea
         factories.lead("Sakura Precision", received=NOW - timedelta(days=3))
     elif change == "an update statement":
         session.execute(update(Activity).where(Activity.lead_id == lead.id).values(body="Edited"))
+    elif change == "a sign-in":
+        manager.last_login_at = NOW
+    elif change.startswith("a referrer"):
+        referrer = factories.referrer()
+        session.commit()
+        before = current_tokens()
+        if change == "a referrer renamed":
+            referrer.name = "Daejeon Metropolitan City"
+        else:
+            session.delete(referrer)
     session.commit()
     assert renewed(before) == families
 
