@@ -15,6 +15,7 @@ from sqlalchemy import Connection, and_, bindparam, event, exists, func, inspect
 from sqlalchemy.orm import Session, attributes
 
 from portal.clock import VIETNAM, as_utc
+from portal.leads.models import report_version
 from portal.leads.models.activity import Activity, ActivityKind
 from portal.leads.models.lead import SECTOR_COPIES, Lead, lead_sectors
 from portal.leads.models.pipeline import LEAD_COPIES, Stage, StageChange, Task
@@ -217,8 +218,12 @@ def _refresh_facts(session: Session, _context) -> None:
     sector_copies = session.info.pop(_SECTOR_COPIES_PENDING, None) or set()
     if sector_copies - copied:
         session.connection().execute(_copy_statements(True)[1], {"lead_ids": list(sector_copies - copied)})
+        report_version.note_change(session, {"leads"})
     if not lead_ids:
         return
+    # The reports' figures these UPDATEs can move: the facts are the passes', the copies the stays' too
+    report_version.note_change(session, report_version.EVERY_FAMILY if EVERY_LEAD in lead_ids
+                               else {"leads", "stays"} if copied else {"leads"})
     named = copied - {EVERY_LEAD}
     if named:
         refresh_copies(session.connection(), named)

@@ -1,14 +1,16 @@
-"""The reports' costly figures (the passes over the leads, the response times, the follow-ups and
-the answers to replies), kept per set of filters under the data token
-(``portal.leads.models.report_version``), which changes in the same transaction as any change
-that can move one: a kept figure is never stale, and the first view after a change computes it
-again. The filters are part of the key, so an officer (whose owner filter is forced) only ever
-gets the figures of their own leads.
+"""The reports' costly figures (the passes over the leads, the response times, the follow-ups, the
+registered capital and jobs split, the time in each stage and the answers to replies), kept per set
+of filters under the data token of their family (``portal.leads.models.report_version``), which
+changes in the same transaction as any change that can move one of them: a kept figure is never
+stale, and the first view after a change computes again the families it moved. The filters are
+part of the key, so an officer (whose owner filter is forced) only ever gets the figures of their
+own leads.
 
 Kept as JSON text: in Redis when ``PAGE_CACHE_REDIS_URL`` is set (shared by every worker and web
 node, under ``<PAGE_CACHE_PREFIX>reports:<release>:``), else in each worker's memory, the least recently
-used dropped first. Dates come back as ISO text; the callers read them back. Figures that depend
-on the clock (time in each stage, today's aftercare figures) are never kept."""
+used dropped first. Dates come back as ISO text; the callers read them back. The stays are kept
+with the moment they were read (``queries.kept_time_in_stages`` brings them to the clock's);
+today's aftercare figures (companies on their rhythm, issues) are never kept."""
 from __future__ import annotations
 
 import json

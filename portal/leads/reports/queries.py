@@ -16,7 +16,7 @@ import base64
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import namedtuple
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 
@@ -30,7 +30,7 @@ from portal.clock import start_of_day
 from portal.extensions import db
 from portal.leads.models import (ANSWER_KINDS, Activity, ActivityKind, Event, Lead, LeadStatus, LostReason, Referrer,
                                  ReferrerKind, Stage, StageChange, lead_sectors)
-from portal.leads.models.report_version import current_token
+from portal.leads.models.report_version import current_tokens
 from portal.leads.reports import aftercare, cache as report_cache
 from portal.leads.reports.sql import seconds_between, vietnam_month  # noqa: F401  (re-exported)
 from portal.projects.models import Sector
@@ -59,6 +59,18 @@ def _percentile(ordered: list[float], share: tuple[int, int]) -> float | None:
 
 MEDIAN = (1, 2)
 NINETIETH = (9, 10)
+
+
+def _driver_rows(statement) -> list[tuple]:
+    """The rows as the database driver gives them, plain tuples: for the statements that read a
+    row per lead or per stay (tens of thousands), where making SQLAlchemy's row of each cost about
+    three times the reading. Only for columns the driver already gives as Python needs them
+    (numbers, text; a condition may come as 0 or 1)."""
+    result = db.session.connection().execute(statement)
+    try:
+        return result.cursor.fetchall()
+    finally:
+        result.close()
 
 
 def _seconds_or_none(value, count: int) -> float | None:
@@ -363,6 +375,11 @@ def breakdown(filters: ReportFilters, by: str) -> list[Tally]:
     return Report(filters).breakdown(by)
 
 
+#: The family (``report_version.FAMILIES``) of each kept figure: whose token it is kept under.
+KEPT_FAMILIES = {"passes": "leads", "sectors": "leads", "response_times": "leads", "follow_ups": "leads",
+                 "reinvestment": "leads", "stays": "stays", "reply_answers": "replies"}
+
+
 class Report:
     """The figures of the reports for one set of filters. The breakdowns by source, referrer, event
     and lost reason share one pass over the leads, those by country, language and month another;
@@ -374,12 +391,12 @@ class Report:
         self.sectors = {sector.id: sector for sector in sectors}
 
     @cached_property
-    def token(self) -> str | None:
-        """What the figures committed so far are kept under (``report_cache``)."""
-        return current_token()
+    def tokens(self) -> dict[str, str | None]:
+        """What each family of figures committed so far is kept under (``report_cache``)."""
+        return current_tokens()
 
     def _kept(self, name: str, compute):
-        return report_cache.remembered(self.token, name, self.filters, compute)
+        return report_cache.remembered(self.tokens[KEPT_FAMILIES[name]], name, self.filters, compute)
 
     @cached_property
     def passes(self) -> dict[str, list]:
@@ -460,7 +477,9 @@ class Report:
     # --- aftercare ---
 
     def reinvestment(self) -> list:
-        return aftercare.reinvestment_split(lead_conditions(self.filters))
+        kept = self._kept("reinvestment", lambda: [astuple(split) for split in
+                                                   aftercare.reinvestment_split(lead_conditions(self.filters))])
+        return [aftercare.SourceSplit(*row) for row in kept]
 
     def visited_on_rhythm(self) -> list:
         """Today's figures: the period and the lead's source do not apply to companies."""
@@ -537,7 +556,7 @@ def _response_rows_sorted(filters: ReportFilters) -> list[tuple]:
     statement = _answers(filters).with_only_columns(
         Lead.owner_id, type_coerce(Lead.received_month, String), Lead.response_seconds,
         case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0))
-    for owner, month, waited, in_time in db.session.execute(statement):
+    for owner, month, waited, in_time in _driver_rows(statement):
         pile = piles.get((owner, month))
         if pile is None:
             pile = piles[owner, month] = [[], 0, 0]
@@ -793,7 +812,7 @@ def stays_read(filters: ReportFilters, now: datetime, open_stage_ids: list[int])
     ongoing: dict[int, list[tuple[float, int]]] = {}
     statement = (select(StageChange.to_stage_id, StageChange.stay_seconds.is_(None), StageChange.id, _stayed(now))
                  .where(*_stays_counted(filters, open_stage_ids)))
-    for stage_id, goes_on, change_id, seconds in db.session.execute(statement):
+    for stage_id, goes_on, change_id, seconds in _driver_rows(statement):
         if goes_on:
             ongoing.setdefault(stage_id, []).append((seconds, change_id))
         else:
@@ -801,10 +820,12 @@ def stays_read(filters: ReportFilters, now: datetime, open_stage_ids: list[int])
     kept = {}
     for stage_id in {*ended, *ongoing}:
         done, going = sorted(ended.get(stage_id, [])), sorted(ongoing.get(stage_id, []))
-        every = sorted([*done, *(seconds for seconds, _ in going)])
-        kept[str(stage_id)] = {"ended": _packed(done, "d"), "ongoing": _packed([seconds for seconds, _ in going], "d"),
-                               "ids": _packed([change_id for _, change_id in going], "q"),
-                               "median": _median_of(every, len(every), postgresql)}
+        going_seconds = [seconds for seconds, _ in going]
+        # the median picked from the two sorted lists, not from a third sorted list of both
+        median = _median_of(None, len(done) + len(going), postgresql,
+                            lambda position, done=done, going=going_seconds: _kth(done, going, position))
+        kept[str(stage_id)] = {"ended": _packed(done, "d"), "ongoing": _packed(going_seconds, "d"),
+                               "ids": _packed([change_id for _, change_id in going], "q"), "median": median}
     return {"now": now.astimezone(timezone.utc).isoformat(), "stages": kept}
 
 

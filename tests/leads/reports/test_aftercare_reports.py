@@ -31,6 +31,21 @@ def issue(session, reference, category, agency, raised_on, due_on, resolved_on=N
                       due_on=due_on, resolved_on=resolved_on, status=status, company=company))
 
 
+def test_the_kept_split_shows_the_next_change(session, staff_client):
+    """The split is kept with the passes over the leads: a lead's jobs, or its company link, show on the next view."""
+    lead = factories.lead("New A", stage="registered", registered_capital_usd=30_000_000, expected_jobs=500,
+                          received=datetime(2026, 5, 4, 3, tzinfo=timezone.utc))
+    session.commit()
+    assert section(staff_client, "reinvestment")[1:] == [["Website", "1", "30000000", "500", "0", "0", "0"]]
+    lead.expected_jobs = 650
+    session.commit()
+    assert section(staff_client, "reinvestment")[1:] == [["Website", "1", "30000000", "650", "0", "0", "0"]]
+    session.add(CompanyLead(company_id=factories.company("Hanbit Electronics").id, lead_id=lead.id,
+                            relation="expansion"))
+    session.commit()
+    assert section(staff_client, "reinvestment")[1:] == [["Website", "0", "0", "0", "1", "30000000", "650"]]
+
+
 def test_registered_capital_and_jobs_split_into_new_investors_and_reinvestment(session, staff_client):
     received = datetime(2026, 5, 4, 3, tzinfo=timezone.utc)
     company = factories.company("Hanbit Electronics")

@@ -14,8 +14,11 @@ from sqlalchemy import delete, select, update
 
 from portal import clock
 from portal.leads import operations
-from portal.leads.models import Activity, Lead, SavedFilter, Stage, StageChange, Task
-from portal.leads.models.report_version import ReportDataVersion, current_token
+from portal.leads.models import Activity, ActivityKind, Lead, SavedFilter, Stage, StageChange, Task
+from portal.leads.models import report_facts
+from portal.leads.models.lead import SECTOR_COPIES
+from portal.leads.models.pipeline import LEAD_COPIES
+from portal.leads.models.report_version import FIGURE_ATTRIBUTES, ReportDataVersion, current_tokens
 from portal.leads.reports import queries as reports
 from portal.leads.reports.cache import RedisStore
 from portal.leads.reports.queries import Report, ReportFilters
@@ -43,7 +46,7 @@ def figures(filters: ReportFilters = EVERYTHING) -> dict:
     report = Report(filters, NOW)
     totals, follow_ups, replies = report.totals(), report.follow_ups(), report.reply_answers()
     return {"leads": totals.leads, "registered": totals.registered, "answered": follow_ups.answered,
-            "followed_up": follow_ups.followed_up, "replies": replies.replies,
+            "followed_up": follow_ups.followed_up, "replies": replies.replies, "replies_answered": replies.answered,
             "not_answered": report.response_overall().not_answered,
             "countries": {tally.key: tally.leads for tally in report.breakdown("countries")},
             "sectors": {tally.key.code if tally.key else None: tally.leads for tally in report.breakdown("sectors")},
@@ -69,13 +72,18 @@ def test_a_second_view_reads_the_kept_figures(session, answered_lead, count_quer
 
 @pytest.mark.parametrize("change", [
     "a new lead", "a first answer", "an e-mail after the answer", "a follow-up task done", "a reply",
-    "a move to another stage", "a sector", "an update statement", "a delete statement",
+    "a call answering a reply", "a move to another stage", "a sector", "an update statement", "a delete statement",
 ])
 def test_every_kind_of_change_shows_on_the_next_view(session, manager, answered_lead, change):
     before = figures()
     lead = session.get(Lead, answered_lead.id)
     later = NOW - timedelta(days=5)
-    if change == "a new lead":
+    if change == "a call answering a reply":
+        session.add(Activity(lead_id=lead.id, kind="reply", body="Thank you.", created_at=later, details={}))
+        session.commit()
+        before = figures()
+        operations.log_activity(lead, ActivityKind.CALL, "Called back.", manager)
+    elif change == "a new lead":
         factories.lead("Sakura Precision", received=NOW - timedelta(days=3), country="JP")
     elif change == "a first answer":
         factories.lead("Sakura Precision", received=NOW - timedelta(days=3), country="JP")
@@ -119,21 +127,112 @@ def test_an_inquiry_from_the_public_form_shows_on_the_next_view(session, client,
 
 
 def test_a_change_rolled_back_keeps_the_figures(session, answered_lead):
-    token = current_token()
+    token = current_tokens()
     session.add(Activity(lead_id=answered_lead.id, kind="email", body="Draft", details={}))
     session.flush()
     session.rollback()
-    assert current_token() == token
+    assert current_tokens() == token
 
 
 def test_a_change_to_what_no_report_reads_keeps_the_figures(session, manager, answered_lead):
-    token = current_token()
+    token = current_tokens()
     session.add(SavedFilter(user_id=manager.id, name="Korean leads", query="country=KR"))
     session.commit()
-    assert current_token() == token
+    assert current_tokens() == token
     answered_lead.country = "JP"
     session.commit()
-    assert current_token() != token
+    assert current_tokens() != token
+
+
+def renewed(before: dict) -> set[str]:
+    """The families whose token changed since ``before``."""
+    return {family for family, token in current_tokens().items() if token != before[family]}
+
+
+@pytest.mark.parametrize("change, families", [
+    ("a call", {"replies"}),
+    ("a note", set()),
+    ("a reply", {"replies"}),
+    ("an e-mail after the answer", {"replies", "leads"}),
+    ("a follow-up task done", {"leads"}),
+    ("an ordinary task", set()),
+    ("a move to another stage", {"leads", "stays"}),
+    ("the investor's reply answered", set()),
+    ("a lead's country", {"leads", "stays", "replies"}),
+    ("a lead's owner", {"leads", "stays", "replies"}),
+    ("a lead's expected jobs", {"leads", "stays", "replies"}),
+    ("a new lead", {"leads", "stays", "replies"}),
+    ("an update statement", {"leads", "stays", "replies"}),
+    ("a sign-in", set()),
+    ("a referrer renamed", set()),
+    ("a referrer deleted", {"leads", "stays", "replies"}),
+])
+def test_a_change_renews_the_families_it_can_move(session, manager, answered_lead, change, families):
+    """Each family's figures kept, a change renews the tokens of those it can move, and those alone."""
+    figures()
+    before = current_tokens()
+    lead = session.get(Lead, answered_lead.id)
+    later = NOW - timedelta(days=5)
+    if change in ("a call", "a note", "a reply"):
+        session.add(Activity(lead_id=lead.id, kind=change[2:], body="Called.", created_at=later, details={}))
+    elif change == "an e-mail after the answer":
+        session.add(Activity(lead_id=lead.id, kind="email", body="The land prices.", created_at=later, details={}))
+    elif change in ("a follow-up task done", "an ordinary task"):
+        session.add(Task(lead_id=lead.id, title="Follow up", due_date=later.date(), assignee_id=manager.id,
+                         follow_up=change == "a follow-up task done", done_at=later))
+    elif change == "a move to another stage":
+        operations.move_to_stage(lead, stage(session, "new"), manager)
+    elif change == "the investor's reply answered":
+        lead.investor_replied_at = later
+        session.commit()
+        before = current_tokens()
+        lead.investor_replied_at = None
+        lead.priority_score = 90
+    elif change == "a lead's country":
+        lead.country = "JP"
+    elif change == "a lead's expected jobs":
+        lead.expected_jobs = 250
+    elif change == "a lead's owner":
+        lead.owner = factories.user(name="Kim Officer")
+    elif change == "a new lead":
+        factories.lead("Sakura Precision", received=NOW - timedelta(days=3))
+    elif change == "an update statement":
+        session.execute(update(Activity).where(Activity.lead_id == lead.id).values(body="Edited"))
+    elif change == "a sign-in":
+        manager.last_login_at = NOW
+    elif change.startswith("a referrer"):
+        referrer = factories.referrer()
+        session.commit()
+        before = current_tokens()
+        if change == "a referrer renamed":
+            referrer.name = "Daejeon Metropolitan City"
+        else:
+            session.delete(referrer)
+    session.commit()
+    assert renewed(before) == families
+
+
+def test_a_call_logged_recomputes_the_answers_to_replies_alone(session, manager, answered_lead, count_queries):
+    """The first view after an activity logged reads the activities again, not the leads' passes nor the stays."""
+    session.add(Activity(lead_id=answered_lead.id, kind="reply", body="Thanks.", created_at=NOW - timedelta(days=6),
+                         details={}))
+    session.commit()
+    before = figures()
+    operations.log_activity(session.get(Lead, answered_lead.id), ActivityKind.CALL, "Called back.", manager)
+    session.commit()
+    with count_queries() as view:
+        after = figures()
+    assert after == {**before, "replies_answered": before["replies_answered"] + 1}
+    read_again = [s for s in view.statements if "FROM leads" in s or "FROM stage_changes" in s or "FROM activities" in s]
+    assert len(read_again) == 1 and "FROM activities" in read_again[0]
+    current_app.extensions["report_cache"].clear()
+    assert figures() == after
+
+
+def test_every_lead_column_a_figure_reads_renews_every_family():
+    """What the stored facts and the copies derive from is among the lead's figure attributes."""
+    assert set(report_facts._SOURCES) <= FIGURE_ATTRIBUTES
+    assert {*LEAD_COPIES.values(), *SECTOR_COPIES.values()} <= FIGURE_ATTRIBUTES
 
 
 def test_an_officer_gets_only_their_leads_figures(app, session, manager, answered_lead):
