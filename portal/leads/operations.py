@@ -154,7 +154,8 @@ def create_lead(submission: Submission, user: User | None = None) -> Lead:
     the first stage, a first-response deadline, the interests, the priority, and an officer
     chosen automatically. ``user`` is who entered it, or ``None`` for the investor themselves.
     (``receive_submission`` writes a new inquiry's rows itself: ``_write_new_inquiry``.)"""
-    lead, change, officer = _born_lead(submission, user)
+    known = queries.intake(submission.email, NEW, clock.now())
+    lead, change, officer = _born_lead(submission, user, known, new_reference())
     db.session.add(lead)
     db.session.add(change)
     if officer is not None:
@@ -165,21 +166,16 @@ def create_lead(submission: Submission, user: User | None = None) -> Lead:
     return lead
 
 
-def _born_lead(submission: Submission, user: User | None,
-               known: queries.Intake | None = None) -> tuple[Lead, StageChange, User | None]:
+def _born_lead(submission: Submission, user: User | None, known: queries.Intake,
+               reference: str) -> tuple[Lead, StageChange, User | None]:
     """A new lead, its first stage change and the officer chosen for it (their turn not yet taken:
-    ``officer.last_assigned_at``), none of them yet in the session; its first stage and the holidays
-    from ``known`` when it was read, and then its reference not looked up (``drawn_reference``)."""
+    ``officer.last_assigned_at``), none of them yet in the session; its first stage, the holidays and
+    the officers from ``known`` (``queries.intake``)."""
     received_at = clock.now()
-    if known is None:
-        stage = queries.stage_by_code(NEW)
-        first_response_due = working_hours_after(received_at, current_app.config["FIRST_RESPONSE_HOURS"])
-    else:
-        stage = known.first_stage
-        first_response_due = add_working_hours(received_at, current_app.config["FIRST_RESPONSE_HOURS"],
-                                               known.holidays)
+    stage = known.first_stage
+    first_response_due = add_working_hours(received_at, current_app.config["FIRST_RESPONSE_HOURS"], known.holidays)
     lead = Lead(
-        reference=new_reference() if known is None else drawn_reference(),
+        reference=reference,
         kind=submission.kind,
         status=LeadStatus.OPEN,
         created_at=received_at,
@@ -201,7 +197,7 @@ def _born_lead(submission: Submission, user: User | None,
         setattr(lead, name, getattr(submission, name))
     lead.preferred_language = submission.preferred_language or submission.language
     # asked before the lead joins the session: its INSERT then names the owner
-    officer = _officer_for(lead, known.candidates if known is not None else queries.assignment_candidates())
+    officer = _officer_for(lead, known.candidates)
     change = StageChange(lead=lead, from_stage_id=None, to_stage_id=stage.id, changed_at=received_at,
                          user_id=user.id if user else None)
     _add_interests(lead, submission)
@@ -301,7 +297,7 @@ def _assign_new(lead: Lead, officer: User) -> OutboxMessage:
 
 def _officer_for(lead: Lead, candidates: list[tuple[User, int]]) -> User | None:
     """Who gets a new lead automatically, by their languages, countries and open leads, among
-    ``queries.assignment_candidates()``."""
+    ``queries.Intake.candidates``."""
     return pick_officer([officer for officer, _ in candidates],
                         {officer.id: open_leads for officer, open_leads in candidates},
                         lead.preferred_language, lead.country)
@@ -321,7 +317,7 @@ def receive_submission(submission: Submission) -> Receipt:
     if joined:
         add_message(lead, submission)
     else:
-        lead, change, officer = _born_lead(submission, None, known)
+        lead, change, officer = _born_lead(submission, None, known, drawn_reference())
         if submission.site_needs is None:
             lead = _write_new_inquiry(lead, change, officer, submission)
             _log_received(lead, submission, joined)

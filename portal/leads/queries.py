@@ -71,7 +71,8 @@ def open_leads_for_emails(emails: list[str]) -> dict[str, Lead]:
 class Intake:
     """What receiving a submission reads before it writes: the id of the address's open lead, if any,
     the stage a new lead starts in, the public holidays its first-response deadline may run into, and
-    the officers who may get it (``assignment_candidates``)."""
+    the officers who may get it (active, taking leads automatically, longest without one first), each
+    with their open leads."""
 
     open_lead_id: int | None
     first_stage: Stage
@@ -101,7 +102,7 @@ def _intake_statement(dialect: str) -> Select:
     day = func.to_char(Holiday.day, "YYYY-MM-DD") if dialect == "postgresql" else Holiday.day  # as SQLite stores it
     holidays = (select(func.aggregate_strings(day, ","))
                 .where(Holiday.day >= bindparam("first"), Holiday.day <= bindparam("last")).scalar_subquery())
-    load = _open_leads_per_owner()
+    load = _open_leads_per_owner().subquery()
     return (select(Stage, open_lead, holidays, User, func.coalesce(load.c.open_leads, 0)).select_from(Stage)
             .outerjoin(User, and_(User.active.is_(True), User.auto_assign.is_(True)))
             .outerjoin(load, load.c.owner_id == User.id)
@@ -133,30 +134,13 @@ def active_referrer(code: str | None) -> Referrer | None:
 
 def open_leads_per_owner() -> dict[int, int]:
     """How many open leads each staff member owns (their load against their capacity)."""
-    stmt = (select(Lead.owner_id, func.count(Lead.id)).where(Lead.status == LeadStatus.OPEN,
-                                                           Lead.owner_id.is_not(None)).group_by(Lead.owner_id))
-    return dict(db.session.execute(stmt).all())
+    return dict(db.session.execute(_open_leads_per_owner()).all())
 
 
-def assignment_candidates() -> list[tuple[User, int]]:
-    """Active officers who receive new leads automatically, longest without one first, each with
-    their open leads (``open_leads_per_owner``, in the same statement)."""
-    return [(officer, open_leads) for officer, open_leads in db.session.execute(_candidates_statement())]
-
-
-@cache
-def _candidates_statement() -> Select:
-    """Built once per process, like ``_intake_statement``."""
-    load = _open_leads_per_owner()
-    return (select(User, func.coalesce(load.c.open_leads, 0)).outerjoin(load, load.c.owner_id == User.id)
-            .where(User.active.is_(True), User.auto_assign.is_(True))
-            .order_by(nulls_first(User.last_assigned_at.asc()), User.id))
-
-
-def _open_leads_per_owner():
-    """``open_leads_per_owner`` as a subquery (``owner_id``, ``open_leads``)."""
+def _open_leads_per_owner() -> Select:
+    """(``owner_id``, ``open_leads``) per staff member owning open leads."""
     return (select(Lead.owner_id, func.count(Lead.id).label("open_leads"))
-            .where(Lead.status == LeadStatus.OPEN, Lead.owner_id.is_not(None)).group_by(Lead.owner_id).subquery())
+            .where(Lead.status == LeadStatus.OPEN, Lead.owner_id.is_not(None)).group_by(Lead.owner_id))
 
 
 def stage_in_use(stage: Stage) -> bool:
