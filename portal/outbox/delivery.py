@@ -112,7 +112,19 @@ class MissingAttachment(Exception):
     """An attachment's file is gone: the message is not sent without it."""
 
 
-class FileTransport:
+class WritesPlainText:
+    """A transport that writes a plain-text message's bytes itself (``_send_plain``, with
+    ``mime.plain_text_bytes``) and hands every other message to ``send`` as ``build_email``'s."""
+
+    def send_mail(self, mail: OutgoingMail) -> None:
+        sender = current_app.config["MAIL_DEFAULT_SENDER"]
+        if written_directly(mail, sender):
+            self._send_plain(mail, sender)
+        else:
+            self.send(build_email(mail), mail.id)
+
+
+class FileTransport(WritesPlainText):
     """Development: each e-mail becomes an .eml file to open in any mail program."""
 
     def __init__(self, folder: Path):
@@ -121,11 +133,7 @@ class FileTransport:
     def send(self, message: EmailMessage, outbox_id: int) -> None:
         self._write(message.as_bytes(), outbox_id)
 
-    def send_mail(self, mail: OutgoingMail) -> None:
-        sender = current_app.config["MAIL_DEFAULT_SENDER"]
-        if not written_directly(mail, sender):
-            self.send(build_email(mail), mail.id)
-            return
+    def _send_plain(self, mail: OutgoingMail, sender: str) -> None:
         self._write(plain_text_bytes(mail, sender, clock.now()), mail.id)
 
     def _write(self, data: bytes, outbox_id: int) -> None:
@@ -133,7 +141,7 @@ class FileTransport:
         (self.folder / f"{outbox_id:06d}.eml").write_bytes(data)
 
 
-class SmtpTransport:
+class SmtpTransport(WritesPlainText):
     def __init__(self, config):
         self.host, self.port = config["MAIL_SERVER"], config["MAIL_PORT"]
         self.use_tls, self.timeout = config["MAIL_USE_TLS"], config["MAIL_TIMEOUT"]
@@ -158,12 +166,8 @@ class SmtpTransport:
     def send(self, message: EmailMessage, outbox_id: int) -> None:
         self._talk(lambda smtp: smtp.send_message(message))
 
-    def send_mail(self, mail: OutgoingMail) -> None:
-        """As ``send(build_email(mail))`` would, bytes and envelope, for less (``mime.plain_text_bytes``)."""
-        sender = current_app.config["MAIL_DEFAULT_SENDER"]
-        if not written_directly(mail, sender):
-            self.send(build_email(mail), mail.id)
-            return
+    def _send_plain(self, mail: OutgoingMail, sender: str) -> None:
+        """As ``send(build_email(mail))`` would, bytes and envelope, for less."""
         data = plain_text_bytes(mail, sender, clock.now(), "\r\n")
         recipients = [mail.recipient] if PLAIN_ADDRESS.fullmatch(mail.recipient) else list(envelope_addresses(mail.recipient))
         self._talk(lambda smtp: smtp.sendmail(envelope_addresses(sender)[0], recipients, data))
@@ -223,14 +227,13 @@ def written_directly(mail: OutgoingMail, sender: str) -> bool:
         and mail.recipient.isascii() and "".join(envelope_addresses(sender)).isascii()
 
 
-def _hand_over(sender, mail: OutgoingMail) -> None:
-    """To a transport that takes the ``OutgoingMail`` (``send_mail``: the two real ones, which write a
-    plain-text message directly), else (a test's) as ``build_email``'s ``EmailMessage``."""
-    send_mail = getattr(sender, "send_mail", None)
-    if send_mail is not None:
-        send_mail(mail)
+def _hand_over(transport, mail: OutgoingMail) -> None:
+    """To the two real transports as the ``OutgoingMail`` (``WritesPlainText``), to any other (a
+    test's) as ``build_email``'s ``EmailMessage``."""
+    if isinstance(transport, WritesPlainText):
+        transport.send_mail(mail)
     else:
-        sender.send(build_email(mail), mail.id)
+        transport.send(build_email(mail), mail.id)
 
 
 def build_email(mail: OutgoingMail) -> EmailMessage:
