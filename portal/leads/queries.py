@@ -102,10 +102,12 @@ def _intake_statement(dialect: str) -> Select:
     day = func.to_char(Holiday.day, "YYYY-MM-DD") if dialect == "postgresql" else Holiday.day  # as SQLite stores it
     holidays = (select(func.aggregate_strings(day, ","))
                 .where(Holiday.day >= bindparam("first"), Holiday.day <= bindparam("last")).scalar_subquery())
-    load = _open_leads_per_owner().subquery()
-    return (select(Stage, open_lead, holidays, User, func.coalesce(load.c.open_leads, 0)).select_from(Stage)
+    # Counted per officer who may get the lead (``ix_leads_owner_status``): a GROUP BY over every open
+    # lead would grow with the whole pipeline, on every submission
+    open_leads = (select(func.count()).select_from(Lead)
+                  .where(Lead.owner_id == User.id, Lead.status == LeadStatus.OPEN).scalar_subquery())
+    return (select(Stage, open_lead, holidays, User, open_leads).select_from(Stage)
             .outerjoin(User, and_(User.active.is_(True), User.auto_assign.is_(True)))
-            .outerjoin(load, load.c.owner_id == User.id)
             .where(Stage.code == bindparam("stage_code"))
             .order_by(nulls_first(User.last_assigned_at.asc()), User.id))
 

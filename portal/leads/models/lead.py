@@ -173,6 +173,12 @@ class Lead(TimestampMixin, db.Model):
                       db.Index("ix_leads_status_created_at", "status", "created_at"),
                       db.Index("ix_leads_status_priority", "status", "priority_score"),
                       db.Index("ix_leads_stage_created_at", "stage_id", "created_at"),
+                      # An officer's leads; their open leads counted from the index alone when a new
+                      # lead is assigned (``queries.intake``), however many leads the others have
+                      db.Index("ix_leads_owner_status", "owner_id", "status"),
+                      # An address's open lead, found when the same investor writes again: with the status
+                      # and the last message beside the address, SQLite no longer walks every open lead
+                      db.Index("ix_leads_email_status_last_message", "email_normalized", "status", "last_message_at"),
                       # The board's count and sum of estimated investment per stage, from the index alone
                       db.Index("ix_leads_board_totals", "status", "stage_id", "estimated_investment_usd"),
                       # Every column the reports group and count by, after the date they filter
@@ -192,7 +198,7 @@ class Lead(TimestampMixin, db.Model):
     country: Mapped[str] = mapped_column(String(2), default="", index=True)
     email: Mapped[str] = mapped_column(String(254))
     #: Lower-cased e-mail, for finding the same investor again.
-    email_normalized: Mapped[str] = mapped_column(String(254), index=True)
+    email_normalized: Mapped[str] = mapped_column(String(254))
     phone: Mapped[str] = mapped_column(String(40), default="")
     # Keys for spotting possible duplicates (``portal.leads.rules.matching``), kept in step by ``_keep_keys``.
     email_domain: Mapped[str] = mapped_column(String(254), default="", index=True)
@@ -225,7 +231,7 @@ class Lead(TimestampMixin, db.Model):
     last_message_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), index=True)
 
     # The pipeline
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     #: See ``portal.leads.rules.priority``; kept current by the operations that change what it depends on.
     priority_score: Mapped[int] = mapped_column(default=0, index=True)
     #: Default chance of registering, in percent; follows the stage.
