@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
-from portal import clock
 from portal.audit import AuditEntry
 from portal.auth.models import User
 from portal.extensions import db
-from portal.leads import operations, queries
+from portal.leads import operations
 from portal.leads.models import Activity, Consent, FormSubmission, InquiryLink, Lead, StageChange, report_version
 from portal.leads.models.lead import lead_sectors
 from portal.outbox.models import OutboxMessage
@@ -109,46 +108,3 @@ def test_a_reference_that_stays_taken_is_an_error_and_nothing_is_half_stored(app
     assert client.post("/en/inquire", data=data).status_code == 500
     assert session.scalars(select(Lead.email)).all() == ["first@example.com"]
     assert session.scalar(select(func.count()).select_from(FormSubmission)) == 0
-
-
-def test_what_a_submission_reads_comes_from_indexes_of_that_address_and_those_officers(app, session, catalogue):
-    """Finding the address's open lead and each officer's open leads must not read the whole pipeline:
-    SQLite once chose the status index for the address's lead, walking every open lead on every
-    submission, and the officers' load was a GROUP BY over every open lead."""
-    officer_taking_leads()
-    session.commit()
-    seen = []
-
-    def keep(_conn, _cursor, statement, parameters, _context, _executemany):
-        seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", keep)
-    try:
-        queries.intake("minjun.kim@hanbit.example", "new", clock.now())
-    finally:
-        event.remove(db.engine, "before_cursor_execute", keep)
-    (statement, parameters), = seen
-
-    plan = _plan(statement, parameters)
-
-    assert "ix_leads_email_status_last_message" in plan and "ix_leads_owner_status" in plan, plan
-    assert not re.search(r"SCAN leads|Seq Scan on leads", plan), plan
-
-
-def _plan(statement: str, parameters) -> str:
-    """The database's plan for the statement, as text. PostgreSQL's planner weighs a test's few rows
-    against the table scan it would always win, so scans are ruled out there: what is checked is that an
-    index fits each condition."""
-    connection = db.session.connection().connection.dbapi_connection
-    cursor = connection.cursor()
-    try:
-        if db.engine.dialect.name == "postgresql":
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            cursor.execute("EXPLAIN " + statement, parameters)
-        else:
-            cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
-        return "\n".join(str(row[-1]) for row in cursor.fetchall())
-    finally:
-        cursor.close()
-        db.session.rollback()
