@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Callable
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale, get_translations
 from jinja2.runtime import Context
 from jinja2.utils import pass_context
@@ -47,8 +47,8 @@ def render_when_sent(kind: str, save: Callable[..., dict], load: Callable[[dict]
 
 def prepare_rendering(messages: list[OutboxMessage]) -> list:
     """What the messages' kinds ``prepare`` for rendering, once for all the messages of each: for the
-    sender to hold while it renders them. When ``prepare`` cannot read a context, nothing is prepared:
-    each message is loaded on its own, and the one ``load`` cannot read fails alone."""
+    sender to hold while it renders them. When ``prepare`` cannot read a context, nothing is prepared
+    (which is logged): each message is loaded on its own, and the one ``load`` cannot read fails alone."""
     contexts: dict[Callable, list[dict]] = {}
     for message in messages:
         rendering = RENDERED_WHEN_SENT.get(message.kind)
@@ -58,8 +58,10 @@ def prepare_rendering(messages: list[OutboxMessage]) -> list:
     for prepare, saved in contexts.items():
         try:
             held.append(prepare(saved))
-        except (KeyError, TypeError, AttributeError):
-            pass
+        except (KeyError, TypeError, AttributeError) as error:
+            current_app.logger.warning("outbox: %s could not read the saved contexts of %d messages (%s: %s);"
+                                       " each is loaded on its own", prepare.__name__, len(saved),
+                                       type(error).__name__, error)
     return held
 
 

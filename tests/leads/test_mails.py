@@ -92,7 +92,7 @@ def test_an_inquirys_mails_wait_unrendered_and_go_out_complete(app, client, sess
         assert message.body.splitlines()[0] in open(eml, encoding="utf-8").read()
 
 
-def test_a_message_that_cannot_be_rendered_holds_up_no_other(app, client, session, catalogue):
+def test_a_message_that_cannot_be_rendered_holds_up_no_other(app, client, session, catalogue, caplog):
     broken = OutboxMessage(kind="acknowledgement", recipient="x@example.com", subject="", body="", language="en",
                            context={"lead": {}, "submission": {}, "joined": False})
     session.add(broken)
@@ -106,6 +106,7 @@ def test_a_message_that_cannot_be_rendered_holds_up_no_other(app, client, sessio
     broken = session.get(OutboxMessage, broken_id)
     assert broken.status == OutboxStatus.PENDING and broken.last_error.startswith("not rendered: KeyError")
     assert broken.context is not None  # kept, to render once the code is mended
+    assert "load_catalogue could not read the saved contexts of 3 messages (KeyError" in caplog.text
 
 
 def test_a_batch_loads_the_catalogue_items_its_mails_name_once(app, client, session, catalogue, count_queries):
