@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import select
+from sqlalchemy import create_engine, select, text
 
-from portal import clock
+from portal import _tune_sqlite as tune_sqlite, clock
 from portal.extensions import db
 from portal.outbox import queue_mail, send_due
 from portal.outbox.delivery import CLAIM_FOR
 from portal.outbox.models import OutboxMessage
+from portal.outbox.worker import _record_without_waiting_for_the_disk as record_without_waiting_for_the_disk
 from tests import factories
 from tests.outbox.test_outbox import free_port
 
@@ -242,3 +243,21 @@ def test_queued_mail_gets_a_message_id_of_its_own(app, session):
         db.session.add(OutboxMessage(kind="test", recipient="c@b.example", subject="s", body="b", language="en"))
         db.session.commit()
     assert len({row.message_id for row in outbox(session)}) == 3
+
+
+def test_on_sqlite_the_workers_records_do_not_wait_for_the_disk_and_the_inquiries_still_do(app):
+    """The worker's claims and "sent" marks held SQLite's one write lock through a wait for the disk,
+    at the lowest CPU priority, while inquiries queued behind them; the inquiries' commits still wait."""
+    if postgres(app):
+        pytest.skip("PostgreSQL: the worker's commits are the server's business")
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        tune_sqlite(engine, "FULL")  # as the portal's engine, in the worker's process too
+        record_without_waiting_for_the_disk(engine)
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    finally:
+        engine.dispose()
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        db.session.rollback()
