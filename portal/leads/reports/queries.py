@@ -21,6 +21,7 @@ from collections import namedtuple
 from dataclasses import astuple, dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
+from operator import itemgetter
 
 from sqlalchemy import (Date, DateTime, Integer, String, case, func, literal, literal_column, or_, select,
                         tuple_, type_coerce, union_all)
@@ -298,6 +299,13 @@ def _lead_passes(filters: ReportFilters, by_month: bool = False) -> dict:
     return months
 
 
+def _only_month(filters: ReportFilters) -> str | None:
+    """The month (its first day's ISO text) of a period within one month, else None."""
+    first, last = filters.received_from, filters.received_to
+    return first.replace(day=1).isoformat() if first and last and (first.year, first.month) == (last.year, last.month) \
+        else None
+
+
 def _no_passes() -> dict[str, list]:
     return {pass_name: [] for pass_name in _PASSES}
 
@@ -392,6 +400,8 @@ def sector_counts(filters: ReportFilters) -> list[tuple]:
 
 def sector_counts_by_month(filters: ReportFilters) -> dict[str, list]:
     """``sector_counts`` of each month received (its first day's ISO text)."""
+    if _only_month(filters) is not None:
+        return {_only_month(filters): sector_counts(filters)}
     copies = lead_sectors.c
     month = vietnam_month(copies.lead_received_at)
     found: dict[str, list] = {}
@@ -482,13 +492,16 @@ class Report:
         digest = hashlib.sha1("".join(f"{month}{token}" for month, token in months).encode()).hexdigest()
         return f"{tokens.whole}:{digest}"
 
-    def _kept(self, name: str, compute, pieces=None):
+    def _kept(self, name: str, compute, pieces=None, keep_whole: bool = True):
         """``compute()``, kept for the period; ``pieces``: (``compute_pieces(filters)`` giving a
         dictionary of the filters' months' pieces by their first day's ISO text, ``merge(months,
         pieces)`` giving the period's figures from every month's, the piece of a month without a
-        lead), so that what is missing is computed from the months not kept alone, in one statement."""
+        lead), so that what is missing is computed from the months not kept alone, in one statement;
+        without ``keep_whole``, what ``merge`` gives is not kept (it costs less than reading it)."""
         token = self._token(KEPT_FAMILIES[name])
         if pieces is not None and self.months is not None and token is not None:
+            if not keep_whole:
+                return self._from_pieces(name, *pieces)
             return report_cache.remembered(token, name, self.filters, lambda: self._from_pieces(name, *pieces))
         return report_cache.remembered(token, name, self.filters, compute)
 
@@ -582,8 +595,8 @@ class Report:
         open_stages = [stage for stage in self.stages if stage.is_open]
         ids = [stage.id for stage in open_stages]
         kept = self._kept("stays", lambda: stays_read(self.filters, self.now, ids), (
-            lambda filters: stays_read_by_month(filters, self.now, ids),
-            lambda _, pieces: merged_stays(pieces, self.now), _stays_kept([], self.now)))
+            lambda filters: stays_read_by_month(filters, self.now, ids), lambda _, pieces: pieces,
+            _stays_kept([], self.now)), keep_whole=False)
         return kept_time_in_stages(kept, self.now, open_stages)
 
     def follow_ups(self) -> FollowUps:
@@ -1009,61 +1022,47 @@ def stays_read(filters: ReportFilters, now: datetime, open_stage_ids: list[int])
 
 def stays_read_by_month(filters: ReportFilters, now: datetime, open_stage_ids: list[int]) -> dict[str, dict]:
     """``stays_read`` of each month the leads were received in (its first day's ISO text)."""
+    month = _only_month(filters)
+    if month is not None:  # the first view after a change to one month's leads: no month to compute per stay
+        return {month: stays_read(filters, now, open_stage_ids)}
     statement = (select(StageChange.to_stage_id, StageChange.stay_seconds.is_(None), StageChange.id, _stayed(now),
                         vietnam_month(StageChange.lead_received_at))
                  .where(*_stays_counted(filters, open_stage_ids)))
-    months: dict[str, list] = {}
-    for *row, month in _driver_rows(statement):
-        months.setdefault(_month_key(month), []).append(row)
-    return {month: _stays_kept(rows, now) for month, rows in months.items()}
+    months: dict[object, list] = {}
+    for row in _driver_rows(statement):  # the rows as they are: tens of thousands, no copy of each
+        rows = months.get(row[4])
+        if rows is None:
+            rows = months[row[4]] = []
+        rows.append(row)
+    return {_month_key(month): _stays_kept(rows, now) for month, rows in months.items()}
 
 
 def _stays_kept(rows, now: datetime) -> dict:
-    """``stays_read``'s figures from (stage, goes on, change id, seconds at ``now``) rows."""
+    """``stays_read``'s figures from (stage, goes on, change id, seconds at ``now``, ...) rows."""
     ended: dict[int, list[float]] = {}
-    ongoing: dict[int, list[tuple[float, int]]] = {}
-    for stage_id, goes_on, change_id, seconds in rows:
-        if goes_on:
-            ongoing.setdefault(stage_id, []).append((seconds, change_id))
+    ongoing: dict[int, list[tuple]] = {}
+    for row in rows:
+        stage_id = row[0]
+        if row[1]:
+            (ongoing.get(stage_id) or ongoing.setdefault(stage_id, [])).append(row)
         else:
-            ended.setdefault(stage_id, []).append(seconds)
-    return _stays_packed({stage_id: (sorted(ended.get(stage_id, [])), sorted(ongoing.get(stage_id, [])))
-                          for stage_id in {*ended, *ongoing}}, now, True)
-
-
-def _stays_packed(stays: dict, now: datetime, exact: bool) -> dict:
-    """Per stage (ended seconds sorted, ongoing (seconds, id) sorted), packed; the median as read if
-    the ongoing seconds are the database's at ``now`` (``exact``), else None: asked at the next read."""
+            (ended.get(stage_id) or ended.setdefault(stage_id, [])).append(row[3])
     postgresql = _sorts_within_group()
     kept = {}
-    for stage_id, (done, going) in stays.items():
-        going_seconds = [seconds for seconds, _ in going]
+    for stage_id in {*ended, *ongoing}:
+        rows = ongoing.get(stage_id, [])
+        rows.sort(key=_CHANGE_ID)  # then by seconds, the sort being stable: in (seconds, id) order
+        rows.sort(key=_SECONDS)
+        done, going = sorted(ended.get(stage_id, [])), [row[3] for row in rows]
         # the median picked from the two sorted lists, not from a third sorted list of both
         median = _median_of(None, len(done) + len(going), postgresql,
-                            lambda position, done=done, going=going_seconds: _kth(done, going, position)) \
-            if exact or not going else None
-        kept[str(stage_id)] = {"ended": _packed(done, "d"), "ongoing": _packed(going_seconds, "d"),
-                               "ids": _packed([change_id for _, change_id in going], "q"), "median": median}
+                            lambda position, done=done, going=going: _kth(done, going, position))
+        kept[str(stage_id)] = {"ended": _packed(done, "d"), "ongoing": _packed(going, "d"),
+                               "ids": _packed([row[2] for row in rows], "q"), "median": median}
     return {"now": now.astimezone(timezone.utc).isoformat(), "stages": kept}
 
 
-def merged_stays(pieces: list[dict], now: datetime) -> dict:
-    """``stays_read`` of a period at ``now`` from its months' (each read at its own moment: the
-    ongoing stays of those read earlier are that much longer, to within the database's rounding,
-    so their medians are asked again: ``kept_time_in_stages``)."""
-    ended: dict[str, list] = {}
-    ongoing: dict[str, list] = {}
-    exact = True
-    for piece in pieces:
-        moved = (now.astimezone(timezone.utc) - datetime.fromisoformat(piece["now"])).total_seconds()
-        for key, stays in piece["stages"].items():
-            ended.setdefault(key, []).extend(_unpacked(stays["ended"], "d"))
-            going = _unpacked(stays["ongoing"], "d")
-            if going and moved:
-                exact, going = False, [seconds + moved for seconds in going]
-            ongoing.setdefault(key, []).extend(zip(going, _unpacked(stays["ids"], "q")))
-    return _stays_packed({key: (sorted(ended.get(key, [])), sorted(ongoing.get(key, []))) for key in {*ended, *ongoing}},
-                         now, exact)
+_CHANGE_ID, _SECONDS = itemgetter(2), itemgetter(3)
 
 
 def _kth(first, second, k: int) -> float:
@@ -1080,28 +1079,34 @@ def _kth(first, second, k: int) -> float:
     return max(first[low - 1] if low else float("-inf"), second[rest - 1] if rest else float("-inf"))
 
 
-def kept_time_in_stages(kept: dict, now: datetime, open_stages: list[Stage]) -> list[StageTime]:
-    """``time_in_stages`` at ``now`` from what ``stays_read`` kept: the same figures. The ongoing
-    stays that may be the median are read again from the database (one statement, if any)."""
+def kept_time_in_stages(kept: dict | list[dict], now: datetime, open_stages: list[Stage]) -> list[StageTime]:
+    """``time_in_stages`` at ``now`` from what ``stays_read`` kept (or, a list, from what it kept of
+    each month of the period: ``_near_median`` picks from them without merging them): the same
+    figures. The ongoing stays that may be the median are read again from the database (one
+    statement, if any)."""
     postgresql = _sorts_within_group()
-    moved = (now.astimezone(timezone.utc) - datetime.fromisoformat(kept["now"])).total_seconds()
+    pieces = kept if isinstance(kept, list) else [kept]
+    parts: dict[int, list] = {}  # per stage: (sorted seconds, their shift to ``now``, their ids, None if exact)
+    as_read: dict[int, float | None] = {}
+    for piece in pieces:
+        moved = (now.astimezone(timezone.utc) - datetime.fromisoformat(piece["now"])).total_seconds()
+        for key, stays in piece["stages"].items():
+            ongoing = _unpacked(stays["ongoing"], "d")
+            if len(pieces) == 1 and (not ongoing or (not moved and stays["median"] is not None)):
+                as_read[int(key)] = stays["median"]
+            stage_parts = parts.setdefault(int(key), [])
+            stage_parts.append((_unpacked(stays["ended"], "d"), 0.0, None))
+            if ongoing:  # read at ``now``: the database's seconds, as the ended ones'
+                stage_parts.append((ongoing, moved, _unpacked(stays["ids"], "q") if moved else None))
     plans, wanted = {}, []
-    for key, stays in kept["stages"].items():
-        ended, ongoing, ids = (_unpacked(stays["ended"], "d"), _unpacked(stays["ongoing"], "d"),
-                               _unpacked(stays["ids"], "q"))
-        count = len(ended) + len(ongoing)
-        if not ongoing or (not moved and stays["median"] is not None):  # as read
-            plans[int(key)] = (count, stays["median"], None)
+    for stage_id, stage_parts in parts.items():
+        count = sum(len(values) for values, _, _ in stage_parts)
+        if stage_id in as_read or not count:
+            plans[stage_id] = (count, as_read.get(stage_id), None)
             continue
-        later = [seconds + moved for seconds in ongoing]
-        below = (count - 1) // 2
-        low = _kth(ended, later, below) - 2 * _DRIFT
-        high = _kth(ended, later, min(below + 1, count - 1)) + 2 * _DRIFT
-        first_ended, first_ongoing = bisect_left(ended, low), bisect_left(later, low)
-        near_ended = list(ended[first_ended:bisect_right(ended, high)])
-        near_ongoing = list(ids[first_ongoing:bisect_right(later, high)])
-        wanted += near_ongoing
-        plans[int(key)] = (count, None, (first_ended + first_ongoing, near_ended, near_ongoing))
+        near = _near_median(stage_parts, count)
+        wanted += near[2]
+        plans[stage_id] = (count, None, near)
     exact = dict(db.session.execute(select(StageChange.id, _stayed(now)).where(StageChange.id.in_(wanted))).all()) \
         if wanted else {}
     measured = {}
@@ -1113,6 +1118,39 @@ def kept_time_in_stages(kept: dict, now: datetime, open_stages: list[Stage]) -> 
                                 lambda position, candidates=candidates, shorter=shorter: candidates[position - shorter])
         measured[stage_id] = (count, _seconds_or_none(median, count))
     return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in open_stages]
+
+
+def _near_median(parts: list[tuple], count: int) -> tuple[int, list[float], list[int]]:
+    """Of a stage's stays (sorted seconds, shifted by a constant to ``now``, with their ids unless
+    the seconds are exact: ended, or read at ``now``), those that may be the median by the clock
+    within ``_DRIFT``: how many are shorter than all of them, the exact ones' seconds and the others' ids."""
+    below = (count - 1) // 2
+    low = _kth_shifted(parts, below) - 2 * _DRIFT
+    high = _kth_shifted(parts, min(below + 1, count - 1)) + 2 * _DRIFT
+    shorter, near_ended, near_ongoing = 0, [], []
+    for values, shift, ids in parts:
+        first, last = bisect_left(values, low - shift), bisect_right(values, high - shift)
+        shorter += first
+        if ids is None:
+            near_ended += values[first:last]
+        else:
+            near_ongoing += ids[first:last]
+    return shorter, near_ended, near_ongoing
+
+
+def _kth_shifted(parts: list[tuple], k: int) -> float:
+    """The ``k``-th smallest (0-based) of sorted sequences each shifted by a constant, to within a
+    quarter of ``_DRIFT``: halving an interval that holds it, each step counting with ``bisect``."""
+    present = [(values, shift) for values, shift, _ in parts if values]
+    low = min(values[0] + shift for values, shift in present) - _DRIFT
+    high = max(values[-1] + shift for values, shift in present)
+    while high - low > _DRIFT / 4:  # fewer than k + 1 values up to ``low``, at least k + 1 up to ``high``
+        middle = (low + high) / 2
+        if sum(bisect_right(values, middle - shift) for values, shift in present) > k:
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 # --- referrers and lost reasons --------------------------------------------------------------
