@@ -463,3 +463,17 @@ def test_month_pieces_kept_at_different_moments_add_up_to_the_figures_of_the_who
     session.commit()
     for hours in (0.0001, 5, 24 * 20):
         same_as_computed_at_once(NOW + timedelta(hours=hours, microseconds=chance.randint(0, 999_999)))
+
+
+def test_a_merge_of_leads_received_in_two_months_shows_in_both_at_once(session, manager, two_months):
+    january, may = two_months
+    session.add(Activity(lead_id=may.id, kind="reply", body="Thank you.", created_at=NOW - timedelta(days=20),
+                         details={}))
+    session.commit()
+    before = figures(PERIOD)
+    operations.merge_leads(session.get(Lead, january.id), session.get(Lead, may.id), {"company"}, manager)
+    session.commit()
+    after = figures(PERIOD)
+    assert after["leads"] == before["leads"] - 1 and after["countries"] != before["countries"]
+    current_app.extensions["report_cache"].clear()
+    assert figures(PERIOD) == after
