@@ -453,7 +453,9 @@ KEPT_FAMILIES = {"passes": "leads", "sectors": "leads", "response_times": "leads
 class Report:
     """The figures of the reports for one set of filters. The breakdowns by source, referrer, event
     and lost reason share one pass over the leads, those by country, language and month another;
-    each pass runs once, however many sections read it."""
+    each pass runs once, however many sections read it. The costly figures of a period with both
+    ends are kept in month pieces (``months``, ``_from_pieces``): after a change to one month's
+    leads, that month alone is read again."""
 
     def __init__(self, filters: ReportFilters, now: datetime | None = None, sectors: list[Sector] = ()):
         """``sectors``: those the caller has read already (the filter form's), not read again."""
