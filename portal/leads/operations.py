@@ -54,6 +54,7 @@ from portal.leads.models import report_version
 from portal.leads.models.pipeline import LEAD_COPIES
 from portal.leads.models.report_facts import born_facts
 from portal.leads.queries import working_hours_after
+from portal.leads.reports.sql import month_of
 from portal.leads.rules.assignment import pick_officer
 from portal.leads.rules.deadlines import add_working_hours
 from portal.leads.rules.priority import priority_score
@@ -397,7 +398,7 @@ def _write_new_inquiry(lead: Lead, change: StageChange, officer: User | None, su
         lead_id = _insert_in_one_statement(row, [item for item in written if item[2]], officer)
         written_by_the_caller()
     else:
-        report_version.note_change(db.session)
+        report_version.note_change(db.session, months=[month_of(lead.created_at)])
         if officer is not None:
             officer.last_assigned_at = lead.created_at  # written by the session's flush
         connection, leads = db.session.connection(), Lead.__table__
@@ -437,7 +438,8 @@ def _insert_in_one_statement(row: dict, written: list[tuple[Table, str, list[dic
     if officer is not None:  # their turn taken here, as if the session had read it
         parameters |= {"officer_id": officer.id, "officer_assigned_at": row["created_at"]}
         set_committed_value(officer, "last_assigned_at", row["created_at"])
-    parameters["report_token"] = report_version.new_token()
+    parameters |= {"report_token": report_version.new_token(),
+                   **report_version.month_parameters([month_of(row["created_at"])])}
     return db.session.connection().execute(statement, parameters).one()[0]
 
 
@@ -464,7 +466,8 @@ def _one_statement(tables: tuple[tuple[Table, str | None, tuple[str, ...], int],
         parts.append(update(users).where(users.c.id == bindparam("officer_id"))
                      .values(last_assigned_at=bindparam("officer_assigned_at", type_=users.c.last_assigned_at.type))
                      .cte("officer_turn"))
-    parts.append(report_version.new_token_update().cte("report_token"))
+    # A new lead moves every family's figures of the month it was received in (``report_version``)
+    parts.append(report_version.month_token_upsert(report_version.EVERY_FAMILY, 1, "postgresql").cte("report_token"))
     return select(new_lead.c.id, wake_the_sender()).add_cte(*parts)
 
 

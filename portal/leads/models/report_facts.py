@@ -14,12 +14,11 @@ from functools import cache
 from sqlalchemy import Connection, and_, bindparam, event, exists, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, attributes
 
-from portal.clock import VIETNAM, as_utc
 from portal.leads.models import report_version
 from portal.leads.models.activity import Activity, ActivityKind
 from portal.leads.models.lead import SECTOR_COPIES, Lead, lead_sectors
 from portal.leads.models.pipeline import LEAD_COPIES, Stage, StageChange, Task
-from portal.leads.reports.sql import seconds_between, vietnam_month
+from portal.leads.reports.sql import month_of, seconds_between, vietnam_month
 from portal.projects.models import Sector
 
 _PENDING = "leads_report_facts_pending"
@@ -117,7 +116,7 @@ def born_facts(lead: Lead, history: list[StageChange]) -> dict | None:
             or stage.id is None or len(history) != 1 or history[0].to_stage_id != stage.id
             or (owner is not None and owner.id is None)):
         return None
-    return {"received_month": as_utc(lead.created_at).astimezone(VIETNAM).date().replace(day=1),
+    return {"received_month": month_of(lead.created_at),
             "response_seconds": None, "reached_position": None if stage.is_lost else stage.position,
             "has_sector": bool(lead.sectors), "followed_up": False}
 
@@ -218,12 +217,12 @@ def _refresh_facts(session: Session, _context) -> None:
     sector_copies = session.info.pop(_SECTOR_COPIES_PENDING, None) or set()
     if sector_copies - copied:
         session.connection().execute(_copy_statements(True)[1], {"lead_ids": list(sector_copies - copied)})
-        report_version.note_change(session, {"leads"})
+        report_version.note_change(session, {"leads"},
+                                   report_version.months_of_leads(session, sector_copies - copied))
     if not lead_ids:
         return
-    # The reports' figures these UPDATEs can move: the facts are the passes', the copies the stays' too
-    report_version.note_change(session, report_version.EVERY_FAMILY if EVERY_LEAD in lead_ids
-                               else {"leads", "stays"} if copied else {"leads"})
+    if EVERY_LEAD in lead_ids:
+        report_version.note_change(session)
     named = copied - {EVERY_LEAD}
     if named:
         refresh_copies(session.connection(), named)
@@ -236,8 +235,16 @@ def _refresh_facts(session: Session, _context) -> None:
             if isinstance(item, Lead):
                 session.expire(item, list(FACTS))
         return
+    months, found = set(), set()
     for lead_id, *facts in refresh(session.connection(), lead_ids):
+        found.add(lead_id)
+        months.add(facts[0])  # ``received_month``: the month of the leads' pieces of the kept figures
         lead = session.identity_map.get(session.identity_key(Lead, lead_id))
         if lead is not None:
             for name, value in zip(FACTS, facts):
                 attributes.set_committed_value(lead, name, value)
+    # The reports' figures these UPDATEs can move: the facts are the passes', the copies the stays'
+    # too; a lead gone (deleted) by its month if the session knew it, else every month
+    gone = report_version.months_of_leads(session, lead_ids - found)
+    report_version.note_change(session, {"leads", "stays"} if copied else {"leads"},
+                               None if gone is None or None in months else months | gone)

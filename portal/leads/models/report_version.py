@@ -12,19 +12,31 @@ family. The session notes a flush that writes one of
 noted. A bulk ``insert()``/``update()``/``delete()`` of one of them renews every family, and so
 must code that writes those tables around the models (raw SQL, a connection's statements): it
 calls ``note_change``. The session's own hooks that write the leads' stored facts and their
-copies (``models.report_facts``) name the families they move."""
+copies (``models.report_facts``) name the families they move.
+
+Within a family the figures are kept in month pieces (``queries.Report``): each month received
+has its own token (a row of ``report_month_version``), renewed by a change to a lead received in
+that month (a lead belongs to the month it was received in, in Vietnam time, and so do its stage
+changes, sectors and activities, as every figure reads them). A change whose months are not known
+here (a bulk statement, a row read only in part, another table) renews the family's own token,
+which every piece of the family is kept under too: when unsure, everything is computed again."""
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import date
 from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import String, Table, bindparam, event, inspect, select, update
+from sqlalchemy import Date, Integer, String, Table, bindparam, event, inspect, literal, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.util import identity_key
 
 from portal.extensions import db
 from portal.leads.models.activity import ANSWER_KINDS, ActivityKind
-from portal.leads.models.lead import REPORTING_COLUMNS
+from portal.leads.models.lead import REPORTING_COLUMNS, Lead
+from portal.leads.reports.sql import month_of
 
 #: Every table a figure of the reports is computed from, or names a row of.
 REPORT_TABLES = frozenset({
@@ -68,15 +80,42 @@ class ReportDataVersion(db.Model):
     token: Mapped[str] = mapped_column(String(32))
 
 
+class ReportMonthVersion(db.Model):
+    """One row per family and month received, once a change touched a lead received that month;
+    its token changes with every commit that can move that month's figures of the family."""
+
+    __tablename__ = "report_month_version"
+
+    family: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: The first day of the month (Vietnam time).
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+
+
+class FamilyTokens(NamedTuple):
+    """What a family's figures are kept under: its own token (None: nothing is kept) and each
+    month's (a month without a row has none yet)."""
+
+    whole: str | None
+    months: dict[date, str]
+
+
 def new_token() -> str:
     return uuid.uuid4().hex
 
 
-def current_tokens() -> dict[str, str | None]:
-    """The token each family's figures committed so far are kept under; None for a family whose
-    row is missing (nothing of it is kept). One statement."""
-    found = dict(db.session.execute(select(ReportDataVersion.id, ReportDataVersion.token)).all())
-    return {family: found.get(row) for family, row in FAMILIES.items()}
+def current_tokens() -> dict[str, FamilyTokens]:
+    """The tokens each family's figures committed so far are kept under. One statement."""
+    found: dict[int, str] = {}
+    months: dict[int, dict[date, str]] = {row: {} for row in FAMILIES.values()}
+    family_rows = select(ReportDataVersion.id, literal(None, Date()).label("month"), ReportDataVersion.token)
+    month_rows = select(ReportMonthVersion.family, ReportMonthVersion.month, ReportMonthVersion.token)
+    for row, month, token in db.session.execute(union_all(family_rows, month_rows)):
+        if month is None:
+            found[row] = token
+        elif row in months:
+            months[row][month if isinstance(month, date) else date.fromisoformat(month)] = token
+    return {family: FamilyTokens(found.get(row), months[row]) for family, row in FAMILIES.items()}
 
 
 def ensure_row() -> None:
@@ -98,9 +137,84 @@ def new_token_update(families: frozenset[str] = EVERY_FAMILY):
     return update(table).where(table.c.id.in_(rows)).values(token=bindparam("report_token"))
 
 
-def note_change(session: Session, families: Iterable[str] = EVERY_FAMILY) -> None:
-    """The commit renews these families' tokens (every one unless named)."""
-    session.info.setdefault(_CHANGED, set()).update(families)
+@cache
+def month_token_upsert(families: frozenset[str], months: int, dialect: str):
+    """The INSERT ... ON CONFLICT that gives these families' figures of ``months`` months (its
+    parameters ``report_month_<n>``, first days, and ``report_token``) a new token, built once per
+    process and shape; like ``new_token_update``, a part of a larger statement too."""
+    table = ReportMonthVersion.__table__
+    rows = [{"family": FAMILIES[name], "month": bindparam(f"report_month_{number}", type_=Date()),
+             "token": bindparam("report_token", type_=String())}
+            for name in sorted(families, key=FAMILIES.get) for number in range(months)]
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table).values(rows)
+    return statement.on_conflict_do_update(index_elements=[table.c.family, table.c.month],
+                                           set_={"token": statement.excluded.token})
+
+
+def month_parameters(months: Iterable[date]) -> dict:
+    """``month_token_upsert``'s month parameters, in order (no deadlock between writers)."""
+    return {f"report_month_{number}": month for number, month in enumerate(sorted(months))}
+
+
+def note_change(session: Session, families: Iterable[str] = EVERY_FAMILY, months: Iterable[date] | None = None) -> None:
+    """The commit renews these families' tokens (every one unless named): those of the months
+    given (first days, in Vietnam time, of the months the leads changed were received in), or,
+    with ``months`` None (unknown), the families' own, which every figure of theirs is kept under."""
+    noted = session.info.setdefault(_CHANGED, set())
+    if months is None:
+        noted.update((family, None) for family in families)
+    else:
+        months = list(months)
+        noted.update((family, month) for family in families for month in months)
+
+
+def months_of_lead(session: Session, lead) -> set[date] | None:
+    """The months a lead was received in before and after this flush (its arrival is seldom
+    changed); None if unknown (not loaded, or changed without being loaded)."""
+    history = inspect(lead).attrs.created_at.history
+    if history.added and not history.deleted and not history.unchanged and lead not in session.new:
+        return None
+    moments = [moment for moment in (*history.added, *history.unchanged, *history.deleted) if moment is not None]
+    return {month_of(moment) for moment in moments} or None
+
+
+def months_of_leads(session: Session, lead_ids: Iterable[int]) -> set[date] | None:
+    """The months these leads were received in, from those the session holds; None if one is unknown."""
+    months: set[date] = set()
+    for lead_id in lead_ids:
+        lead = session.identity_map.get(identity_key(Lead, lead_id))
+        found = months_of_lead(session, lead) if lead is not None else None
+        if found is None:
+            return None
+        months |= found
+    return months
+
+
+def _months_of_child(session: Session, item, copy: str | None = None) -> set[date] | None:
+    """The months of the lead (or leads, before and after this flush) a stage change or an
+    activity belongs to: from the lead it was given, the session's leads, or the stage change's
+    copy of its lead's arrival (``copy``) when it stayed with one lead; None if one is unknown."""
+    state = inspect(item)
+    history = state.attrs.lead_id.history
+    unknown = {lead_id for lead_id in (*history.added, *history.unchanged, *history.deleted) if lead_id is not None}
+    months: set[date] = set()
+    lead = state.dict.get("lead")
+    if lead is None and not unknown:
+        return None
+    for candidate in ([lead] if lead is not None else []) + [
+            session.identity_map.get(identity_key(Lead, lead_id)) for lead_id in unknown]:
+        found = months_of_lead(session, candidate) if candidate is not None else None
+        if found is not None:
+            months |= found
+            unknown.discard(candidate.id)
+            lead = None if candidate is lead else lead
+    if (unknown or lead is not None) and copy is not None and len(unknown) <= 1 and not history.deleted:
+        copied = state.attrs[copy].history
+        moments = [moment for moment in (*copied.added, *copied.unchanged, *copied.deleted) if moment is not None]
+        if moments and (copied.deleted or copied.unchanged or item in session.new):
+            months |= {month_of(moment) for moment in moments}
+            unknown, lead = set(), None
+    return None if unknown or lead is not None else months
 
 
 def _families_of_lead(session: Session, lead) -> frozenset:
@@ -128,30 +242,36 @@ def _families_of_activity(session: Session, activity) -> frozenset:
     return frozenset({"replies"}) if unknown or kinds & REPLY_FIGURE_KINDS else frozenset()
 
 
-def _families_written(session: Session) -> set[str]:
-    families: set[str] = set()
+def _changes_written(session: Session) -> set[tuple[str, date | None]]:
+    """(family, month) pairs the flush moved, a month None when unknown (``note_change``)."""
+    changes: set[tuple[str, date | None]] = set()
     for item in (*session.new, *session.dirty, *session.deleted):
         table = getattr(getattr(item, "__table__", None), "name", None)
         if table not in REPORT_TABLES:
             continue
         if table == "leads":
-            families |= _families_of_lead(session, item)
+            families, months = _families_of_lead(session, item), lambda: months_of_lead(session, item)
         elif table == "activities":
-            families |= _families_of_activity(session, item)
+            families, months = _families_of_activity(session, item), lambda: _months_of_child(session, item)
+        elif table == "stage_changes":
+            families, months = _TABLE_FAMILIES[table], lambda: _months_of_child(session, item, "lead_received_at")
         elif table in _NAMED_ONLY:
-            families |= EVERY_FAMILY if item in session.deleted else frozenset()
+            families, months = EVERY_FAMILY if item in session.deleted else frozenset(), lambda: None
         else:
-            families |= _TABLE_FAMILIES.get(table, EVERY_FAMILY)
-        if families == EVERY_FAMILY:
+            families, months = _TABLE_FAMILIES.get(table, EVERY_FAMILY), lambda: None
+        if families:
+            found = months()
+            changes |= {(family, month) for family in families for month in (found if found is not None else [None])}
+        if all((family, None) in changes for family in EVERY_FAMILY):
             break
-    return families
+    return changes
 
 
 @event.listens_for(Session, "after_flush")
 def _note_flushed_changes(session: Session, _context) -> None:
-    families = _families_written(session)
-    if families:
-        note_change(session, families)
+    changes = _changes_written(session)
+    if changes:
+        session.info.setdefault(_CHANGED, set()).update(changes)
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -168,11 +288,21 @@ def _note_bulk_statements(state) -> None:
 @event.listens_for(Session, "before_commit")
 def _new_token_with_the_change(session: Session) -> None:
     """What the commit is about to flush is flushed first, so that it is noted too; the new tokens
-    are written last, in one statement, to hold the rows' locks for as short as possible."""
+    are written last, in one statement (two if some months are known and others not), to hold the
+    rows' locks for as short as possible."""
     session.flush()
-    families = session.info.pop(_CHANGED, None)
-    if families:
-        session.connection().execute(new_token_update(frozenset(families)), {"report_token": new_token()})
+    changes = session.info.pop(_CHANGED, None)
+    if not changes:
+        return
+    whole = frozenset(family for family, month in changes if month is None)
+    by_month = {(family, month) for family, month in changes if month is not None and family not in whole}
+    token, connection = new_token(), session.connection()
+    if whole:
+        connection.execute(new_token_update(whole), {"report_token": token})
+    if by_month:  # every family named with every month named: a few more pieces at most, one statement
+        families, months = frozenset(family for family, _ in by_month), {month for _, month in by_month}
+        connection.execute(month_token_upsert(families, len(months), connection.dialect.name),
+                           {"report_token": token, **month_parameters(months)})
 
 
 @event.listens_for(Session, "after_rollback")

@@ -32,21 +32,35 @@ class SourceSplit:
 def reinvestment_split(conditions: list) -> list[SourceSplit]:
     """Per source, the registered leads, their capital and jobs: a lead started from a company
     ("expansion") is reinvestment, every other a new investor. The most capital first."""
+    return source_splits(reinvestment_rows(conditions))
+
+
+def reinvestment_rows(conditions: list, by_month: bool = False) -> list[tuple]:
+    """(source, reinvestment or not, registered, capital, jobs) rows of ``reinvestment_split``;
+    ``by_month``: per month received too, its first day last in each row."""
     expansion = CompanyLead.id.isnot(None)
     won = Lead.status == LeadStatus.WON
+    month = [Lead.received_month] if by_month else []
     stmt = (select(Lead.source, expansion.label("reinvest"), func.count(Lead.id),
-                   func.coalesce(func.sum(Lead.registered_capital_usd), 0), func.coalesce(func.sum(Lead.expected_jobs), 0))
+                   func.coalesce(func.sum(Lead.registered_capital_usd), 0), func.coalesce(func.sum(Lead.expected_jobs), 0),
+                   *month)
             .outerjoin(CompanyLead, and_(CompanyLead.lead_id == Lead.id,
                                          CompanyLead.relation == CompanyLeadRelation.EXPANSION))
-            .where(won, *conditions).group_by(Lead.source, expansion))
-    rows: dict[str, SourceSplit] = {}
-    for source, reinvest, count, capital, jobs in db.session.execute(stmt):
-        split = rows.setdefault(source, SourceSplit(source))
+            .where(won, *conditions).group_by(Lead.source, expansion, *month))
+    return [(source, bool(reinvest), count, int(capital), int(jobs), *rest)
+            for source, reinvest, count, capital, jobs, *rest in db.session.execute(stmt)]
+
+
+def source_splits(rows) -> list[SourceSplit]:
+    """``reinvestment_split`` from its rows (one per source and kind)."""
+    splits: dict[str, SourceSplit] = {}
+    for source, reinvest, count, capital, jobs in rows:
+        split = splits.setdefault(source, SourceSplit(source))
         if reinvest:
             split.reinvest_registered, split.reinvest_capital_usd, split.reinvest_jobs = count, int(capital), int(jobs)
         else:
             split.new_registered, split.new_capital_usd, split.new_jobs = count, int(capital), int(jobs)
-    return sorted(rows.values(), key=lambda s: (-(s.new_capital_usd + s.reinvest_capital_usd), s.source))
+    return sorted(splits.values(), key=lambda s: (-(s.new_capital_usd + s.reinvest_capital_usd), s.source))
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """The reports' costly figures (the passes over the leads, the response times, the follow-ups, the
 registered capital and jobs split, the time in each stage and the answers to replies), kept per set
-of filters under the data token of their family (``portal.leads.models.report_version``), which
-changes in the same transaction as any change that can move one of them: a kept figure is never
-stale, and the first view after a change computes again the families it moved. The filters are
+of filters under the data tokens of their family (``portal.leads.models.report_version``), which
+change in the same transaction as any change that can move one of them: a kept figure is never
+stale, and the first view after a change computes again what it moved. Most figures are also kept
+in month pieces (``queries.Report``), each under its month's token: the first view after a change
+to a lead received in one month computes that month again and adds up the others' pieces. The filters are
 part of the key, so an officer (whose owner filter is forced) only ever gets the figures of their
 own leads.
 
@@ -29,13 +31,16 @@ from portal.page_cache import release_fingerprint
 log = logging.getLogger("portal.reports")
 #: How long Redis keeps a set of figures nobody asked for again (a new token makes new keys anyway).
 REDIS_SECONDS = 24 * 3600
-#: How many sets of figures a worker keeps without Redis.
-MEMORY_ENTRIES = 64
+#: How many sets of figures (a section's, or one month's piece of it) a worker keeps without
+#: Redis, and how many characters of them at most.
+MEMORY_ENTRIES = 2048
+MEMORY_CHARACTERS = 64 * 1024 * 1024
 
 
 class MemoryStore:
-    def __init__(self, size: int = MEMORY_ENTRIES):
-        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
+    def __init__(self, size: int = MEMORY_ENTRIES, characters: int = MEMORY_CHARACTERS):
+        self.size, self.characters, self.entries, self.lock = size, characters, OrderedDict(), threading.Lock()
+        self.held = 0
 
     def get(self, key: str) -> str | None:
         with self.lock:
@@ -46,14 +51,16 @@ class MemoryStore:
 
     def set(self, key: str, text: str) -> None:
         with self.lock:
+            self.held += len(text) - len(self.entries.get(key, ""))
             self.entries[key] = text
             self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+            while len(self.entries) > self.size or (self.held > self.characters and len(self.entries) > 1):
+                self.held -= len(self.entries.popitem(last=False)[1])
 
     def clear(self) -> None:
         with self.lock:
             self.entries.clear()
+            self.held = 0
 
 
 class RedisStore:
@@ -91,24 +98,42 @@ def _plain(value):
     raise TypeError(f"not kept in the reports' cache: {type(value).__name__}")
 
 
-def remembered(token: str | None, name: str, filters, compute: Callable[[], object]):
-    """``compute()`` (lists, tuples, numbers, text, dates) for these filters as JSON would give it
-    back (tuples as lists, dates as ISO text): kept under ``token``, computed only when missing.
-    Without a token, or when the store fails, it is computed every time."""
-    store = current_app.extensions.get("report_cache")
-    key = f"{token}:{name}:{json.dumps(asdict(filters), default=_plain, sort_keys=True)}"
+def _key(token: str, name: str, filters) -> str:
+    return f"{token}:{name}:{json.dumps(asdict(filters), default=_plain, sort_keys=True)}"
+
+
+def _store():
+    return current_app.extensions.get("report_cache")
+
+
+def kept(token: str | None, name: str, filters):
+    """What ``keep`` kept under ``token`` for these filters, or None (nothing kept, no token, or the store failed)."""
+    store = _store()
+    if token is None or store is None:
+        return None
+    try:
+        text = store.get(_key(token, name, filters))
+    except Exception:  # Redis away: the figures are computed, as without a cache
+        log.exception("reports cache: could not read")
+        return None
+    return json.loads(text) if text is not None else None
+
+
+def keep(token: str | None, name: str, filters, value):
+    """``value`` (lists, tuples, numbers, text, dates) kept under ``token`` for these filters
+    (not without a token), and returned as JSON gives it back (tuples as lists, dates as ISO text)."""
+    text = json.dumps(value, default=_plain)
+    store = _store()
     if token is not None and store is not None:
         try:
-            text = store.get(key)
-        except Exception:  # Redis away: the figures are computed, as without a cache
-            log.exception("reports cache: could not read")
-            text, store = None, None
-        if text is not None:
-            return json.loads(text)
-    text = json.dumps(compute(), default=_plain)
-    if token is not None and store is not None:
-        try:
-            store.set(key, text)
+            store.set(_key(token, name, filters), text)
         except Exception:
             log.exception("reports cache: could not keep figures")
     return json.loads(text)
+
+
+def remembered(token: str | None, name: str, filters, compute: Callable[[], object]):
+    """``compute()`` for these filters as ``keep`` gives it back: kept under ``token``, computed
+    only when missing. Without a token, or when the store fails, it is computed every time."""
+    found = kept(token, name, filters)
+    return found if found is not None else keep(token, name, filters, compute())

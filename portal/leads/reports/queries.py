@@ -13,12 +13,15 @@ costly figures until the next change that can move one (``cache``).
 from __future__ import annotations
 
 import base64
+import hashlib
+import math
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import namedtuple
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
+from operator import itemgetter
 
 from sqlalchemy import (Date, DateTime, Integer, String, case, func, literal, literal_column, or_, select,
                         tuple_, type_coerce, union_all)
@@ -30,7 +33,7 @@ from portal.clock import start_of_day
 from portal.extensions import db
 from portal.leads.models import (ANSWER_KINDS, Activity, ActivityKind, Event, Lead, LeadStatus, LostReason, Referrer,
                                  ReferrerKind, Stage, StageChange, lead_sectors)
-from portal.leads.models.report_version import current_tokens
+from portal.leads.models.report_version import FamilyTokens, current_tokens
 from portal.leads.reports import aftercare, cache as report_cache
 from portal.leads.reports.sql import seconds_between, vietnam_month  # noqa: F401  (re-exported)
 from portal.projects.models import Sector
@@ -248,12 +251,18 @@ _REACH = ("reached_position", "has_sector")
 _PASSES = {"origins": _ORIGIN, "places_and_months": _PLACE, "reach": _REACH}
 
 
-def _lead_passes(filters: ReportFilters) -> dict[str, list]:
+def _lead_passes(filters: ReportFilters, by_month: bool = False) -> dict:
     """One statement over the leads for every tally (a few hundred rows per grouping, added up in
     Python by each breakdown): on PostgreSQL one scan with GROUPING SETS, on SQLite (which has none)
     a UNION ALL of the three groupings. Each row has every grouping's columns (None where not its
-    own; ``month`` for ``received_month``) and the tally columns."""
+    own; ``month`` for ``received_month``) and the tally columns. ``by_month``: each month
+    received's rows apart, by its first day's ISO text (the pieces ``Report`` keeps)."""
     every = [name for names in _PASSES.values() for name in names]
+    piece = [Lead.received_month.label("piece")] if by_month else []
+
+    def grouped(names) -> list:
+        return [getattr(Lead, name) for name in names] + (
+            [Lead.received_month] if by_month and "received_month" not in names else [])
 
     def column(name: str, grouped: bool):
         value = getattr(Lead, name) if grouped else literal(None, getattr(Lead, name).type)
@@ -262,8 +271,8 @@ def _lead_passes(filters: ReportFilters) -> dict[str, list]:
     conditions = lead_conditions(filters)
     if _sorts_within_group():  # PostgreSQL
         kind = func.grouping(*(getattr(Lead, names[0]) for names in _PASSES.values())).label("kind")
-        sets = func.grouping_sets(*(tuple_(*(getattr(Lead, name) for name in names)) for names in _PASSES.values()))
-        statement = (select(kind, *(column(name, True) for name in every), *_tally_columns())
+        sets = func.grouping_sets(*(tuple_(*grouped(names)) for names in _PASSES.values()))
+        statement = (select(kind, *(column(name, True) for name in every), *_tally_columns(), *piece)
                      .where(*conditions).group_by(sets))
         # grouping() sets a bit for each first column left out of the row's set, the first one highest
         bits = {pass_name: sum(1 << (len(_PASSES) - 1 - position) for position, other in enumerate(_PASSES)
@@ -272,13 +281,59 @@ def _lead_passes(filters: ReportFilters) -> dict[str, list]:
     else:
         statement = union_all(*(
             select(literal(pass_name).label("kind"), *(column(name, name in own) for name in every),
-                   *_tally_columns()).where(*conditions).group_by(*(getattr(Lead, name) for name in own))
+                   *_tally_columns(), *piece).where(*conditions).group_by(*grouped(own))
             for pass_name, own in _PASSES.items()))
         names = {pass_name: pass_name for pass_name in _PASSES}
-    found: dict[str, list] = {pass_name: [] for pass_name in _PASSES}
-    for row in db.session.execute(statement):
-        found[names[row.kind]].append(tuple(row))
-    return found
+    if not by_month:
+        found: dict[str, list] = {pass_name: [] for pass_name in _PASSES}
+        for row in db.session.execute(statement):
+            found[names[row.kind]].append(tuple(row))
+        return found
+    month_column = 1 + every.index("received_month")
+    months: dict[str, dict[str, list]] = {}
+    for *values, month in db.session.execute(statement):
+        pass_name = names[values[0]]
+        if pass_name != "places_and_months":  # grouped by month for the piece alone
+            values[month_column] = None
+        months.setdefault(_month_key(month), _no_passes())[pass_name].append(tuple(values))
+    return months
+
+
+def _only_month(filters: ReportFilters) -> str | None:
+    """The month (its first day's ISO text) of a period within one month, else None."""
+    first, last = filters.received_from, filters.received_to
+    return first.replace(day=1).isoformat() if first and last and (first.year, first.month) == (last.year, last.month) \
+        else None
+
+
+def _no_passes() -> dict[str, list]:
+    return {pass_name: [] for pass_name in _PASSES}
+
+
+def _month_key(month) -> str:
+    """A month (its first day) as the pieces are keyed by: ISO text (SQLite gives it so already)."""
+    return month if isinstance(month, str) else month.isoformat()
+
+
+def _added_up(pieces: list, width: int) -> list[list]:
+    """Rows of several pieces, those with the same first ``width`` columns added up (the rest counts)."""
+    sums: dict[tuple, list] = {}
+    for rows in pieces:
+        for row in rows:
+            key = tuple(row[:width])
+            total = sums.get(key)
+            if total is None:
+                sums[key] = list(row[width:])
+            else:
+                for position, value in enumerate(row[width:]):
+                    total[position] += value
+    return [[*key, *counts] for key, counts in sums.items()]
+
+
+def _merged_passes(pieces: list[dict]) -> dict[str, list]:
+    """``_lead_passes`` of a period from its months' (every column but the four tallies is the key)."""
+    return {pass_name: _added_up([piece[pass_name] for piece in pieces], len(PassRow._fields) - 4)
+            for pass_name in _PASSES}
 
 
 #: A row of ``_lead_passes``.
@@ -343,6 +398,21 @@ def sector_counts(filters: ReportFilters) -> list[tuple]:
         .where(*sector_conditions(filters)).group_by(copies.sector_id))]
 
 
+def sector_counts_by_month(filters: ReportFilters) -> dict[str, list]:
+    """``sector_counts`` of each month received (its first day's ISO text)."""
+    if _only_month(filters) is not None:
+        return {_only_month(filters): sector_counts(filters)}
+    copies = lead_sectors.c
+    month = vietnam_month(copies.lead_received_at)
+    found: dict[str, list] = {}
+    for sector_id, piece, *figures in db.session.execute(
+            select(copies.sector_id, month, *_tally_columns(copies.lead_id, copies.lead_status,
+                                                            copies.lead_registered_capital_usd))
+            .where(*sector_conditions(filters)).group_by(copies.sector_id, month)):
+        found.setdefault(_month_key(piece), []).append((sector_id, *figures))
+    return found
+
+
 def _by_sector(filters: ReportFilters, reach: list, counts: list | None = None, known: dict | None = None) -> list:
     """Per sector (``sector_counts``, unless given; the ``Sector`` rows in ``known`` not read
     again); the leads without a sector from the pass over the leads (``reach``), last among equals."""
@@ -383,7 +453,9 @@ KEPT_FAMILIES = {"passes": "leads", "sectors": "leads", "response_times": "leads
 class Report:
     """The figures of the reports for one set of filters. The breakdowns by source, referrer, event
     and lost reason share one pass over the leads, those by country, language and month another;
-    each pass runs once, however many sections read it."""
+    each pass runs once, however many sections read it. The costly figures of a period with both
+    ends are kept in month pieces (``months``, ``_from_pieces``): after a change to one month's
+    leads, that month alone is read again."""
 
     def __init__(self, filters: ReportFilters, now: datetime | None = None, sectors: list[Sector] = ()):
         """``sectors``: those the caller has read already (the filter form's), not read again."""
@@ -391,16 +463,72 @@ class Report:
         self.sectors = {sector.id: sector for sector in sectors}
 
     @cached_property
-    def tokens(self) -> dict[str, str | None]:
+    def tokens(self) -> dict[str, FamilyTokens]:
         """What each family of figures committed so far is kept under (``report_cache``)."""
         return current_tokens()
 
-    def _kept(self, name: str, compute):
-        return report_cache.remembered(self.tokens[KEPT_FAMILIES[name]], name, self.filters, compute)
+    @cached_property
+    def months(self) -> list[tuple[date, ReportFilters]] | None:
+        """Each month of the period with its piece's filters (the first and the last month may be
+        partial: a piece is kept for its exact days); None for a period open at one end."""
+        filters = self.filters
+        first, last = filters.received_from, filters.received_to
+        if first is None or last is None or last < first:
+            return None
+        months, month = [], first.replace(day=1)
+        while month <= last:
+            following = _next_month(month)
+            months.append((month, replace(filters, received_from=max(first, month),
+                                          received_to=min(last, following - timedelta(days=1)))))
+            month = following
+        return months
+
+    def _token(self, family: str) -> str | None:
+        """The family's figures of the whole period are kept under its own token and those of the
+        period's months (of every month for a period open at one end)."""
+        tokens = self.tokens[family]
+        if tokens.whole is None:
+            return None
+        months = sorted(tokens.months.items()) if self.months is None else \
+            [(month, tokens.months.get(month, "")) for month, _ in self.months]
+        digest = hashlib.sha1("".join(f"{month}{token}" for month, token in months).encode()).hexdigest()
+        return f"{tokens.whole}:{digest}"
+
+    def _kept(self, name: str, compute, pieces=None, keep_whole: bool = True):
+        """``compute()``, kept for the period; ``pieces``: (``compute_pieces(filters)`` giving a
+        dictionary of the filters' months' pieces by their first day's ISO text, ``merge(months,
+        pieces)`` giving the period's figures from every month's, the piece of a month without a
+        lead), so that what is missing is computed from the months not kept alone, in one statement;
+        without ``keep_whole``, what ``merge`` gives is not kept (it costs less than reading it)."""
+        token = self._token(KEPT_FAMILIES[name])
+        if pieces is not None and self.months is not None and token is not None:
+            if not keep_whole:
+                return self._from_pieces(name, *pieces)
+            return report_cache.remembered(token, name, self.filters, lambda: self._from_pieces(name, *pieces))
+        return report_cache.remembered(token, name, self.filters, compute)
+
+    def _from_pieces(self, name: str, compute_pieces, merge, empty):
+        tokens, found, missing = self.tokens[KEPT_FAMILIES[name]], {}, []
+        for month, filters in self.months:
+            token = f"{tokens.whole}:{tokens.months.get(month, '')}"
+            piece = report_cache.kept(token, f"{name}@month", filters)
+            if piece is None:
+                missing.append((month, filters, token))
+            else:
+                found[month] = piece
+        if missing:  # the days from the first month missing to the last, the others' rows left out
+            computed = compute_pieces(replace(self.filters, received_from=missing[0][1].received_from,
+                                              received_to=missing[-1][1].received_to))
+            for month, filters, token in missing:
+                found[month] = report_cache.keep(token, f"{name}@month", filters,
+                                                 computed.get(month.isoformat(), empty))
+        return merge([month.isoformat() for month, _ in self.months], [found[month] for month, _ in self.months])
 
     @cached_property
     def passes(self) -> dict[str, list]:
-        return _pass_rows(self._kept("passes", lambda: _lead_passes(self.filters)))
+        return _pass_rows(self._kept("passes", lambda: _lead_passes(self.filters), (
+            lambda filters: _lead_passes(filters, by_month=True), lambda _, pieces: _merged_passes(pieces),
+            _no_passes())))
 
     @property
     def origins(self) -> list:
@@ -419,8 +547,9 @@ class Report:
             "referrers": lambda: _by_model(Referrer, _grouped(self.origins, lambda row: row.referrer_id)),
             "events": lambda: _by_model(Event, _grouped(self.origins, lambda row: row.event_id)),
             "countries": lambda: _most_first(_grouped(self.places_and_months, lambda row: row.country)),
-            "sectors": lambda: _by_sector(self.filters, self.passes["reach"],
-                                          self._kept("sectors", lambda: sector_counts(self.filters)), self.sectors),
+            "sectors": lambda: _by_sector(self.filters, self.passes["reach"], self._kept(
+                "sectors", lambda: sector_counts(self.filters),
+                (sector_counts_by_month, lambda _, pieces: _added_up(pieces, 1), [])), self.sectors),
             "languages": lambda: _most_first(_grouped(self.places_and_months, lambda row: row.preferred_language)),
             "months": lambda: _every_month(_grouped(self.places_and_months, lambda row: row.month)),
         }[by]()
@@ -451,7 +580,8 @@ class Report:
 
     @cached_property
     def response_times(self) -> dict[str, list[ResponseTimes]]:
-        return response_times(self.filters, self._kept("response_times", lambda: response_rows(self.filters)))
+        return response_times(self.filters, self._kept("response_times", lambda: response_rows(self.filters),
+                                                       (response_pieces, merged_response_rows, {})))
 
     def response_overall(self) -> ResponseTimes:
         return next(iter(self.response_times["_all"]), ResponseTimes(None, 0, 0, 0, None, None))
@@ -465,11 +595,17 @@ class Report:
     def time_in_stages(self) -> list[StageTime]:
         """From the stays kept (``kept_time_in_stages``), read again after a change."""
         open_stages = [stage for stage in self.stages if stage.is_open]
-        kept = self._kept("stays", lambda: stays_read(self.filters, self.now, [stage.id for stage in open_stages]))
+        ids = [stage.id for stage in open_stages]
+        kept = self._kept("stays", lambda: stays_read(self.filters, self.now, ids), (
+            lambda filters: stays_read_by_month(filters, self.now, ids), lambda _, pieces: pieces,
+            _stays_kept([], self.now)), keep_whole=False)
         return kept_time_in_stages(kept, self.now, open_stages)
 
     def follow_ups(self) -> FollowUps:
-        return follow_ups(self.filters, self._kept("follow_ups", lambda: follow_up_counts(self.filters)))
+        return follow_ups(self.filters, self._kept(
+            "follow_ups", lambda: follow_up_counts(self.filters),
+            (follow_up_counts_by_month, lambda _, pieces: [sum(column) for column in zip((0, 0), *(
+                row for piece in pieces for row in piece))], [])))
 
     def reply_answers(self) -> ReplyAnswers:
         return reply_answers(self.filters, self._kept("reply_answers", lambda: reply_answer_figures(self.filters)))
@@ -478,8 +614,17 @@ class Report:
 
     def reinvestment(self) -> list:
         kept = self._kept("reinvestment", lambda: [astuple(split) for split in
-                                                   aftercare.reinvestment_split(lead_conditions(self.filters))])
+                                                   aftercare.reinvestment_split(lead_conditions(self.filters))], (
+            self._reinvestment_pieces, lambda _, pieces: [astuple(split) for split in aftercare.source_splits(
+                _added_up(pieces, 2))], []))
         return [aftercare.SourceSplit(*row) for row in kept]
+
+    @staticmethod
+    def _reinvestment_pieces(filters: ReportFilters) -> dict[str, list]:
+        found: dict[str, list] = {}
+        for *row, month in aftercare.reinvestment_rows(lead_conditions(filters), by_month=True):
+            found.setdefault(_month_key(month), []).append(row)
+        return found
 
     def visited_on_rhythm(self) -> list:
         """Today's figures: the period and the lead's source do not apply to companies."""
@@ -613,6 +758,63 @@ def response_rows(filters: ReportFilters) -> list[tuple]:
     return _response_rows_sorted(filters)
 
 
+def response_pieces(filters: ReportFilters) -> dict[str, dict]:
+    """Per month received (its first day's ISO text), per owner (their id as text, "" for nobody):
+    the answered leads' waiting times sorted and packed, how many were not answered, how many in
+    time; ``merged_response_rows`` gives ``response_rows`` of several months from them."""
+    statement = _answers(filters).with_only_columns(
+        Lead.owner_id, type_coerce(Lead.received_month, String), Lead.response_seconds,
+        case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0))
+    piles: dict[tuple, list] = {}
+    for owner, month, waited, in_time in _driver_rows(statement):
+        pile = piles.get((owner, month))
+        if pile is None:
+            pile = piles[owner, month] = [[], 0, 0]
+        if waited is None:
+            pile[1] += 1
+        else:
+            pile[0].append(waited)
+        pile[2] += in_time
+    found: dict[str, dict] = {}
+    for (owner, month), (waited, not_answered, in_time) in piles.items():
+        waited.sort()
+        found.setdefault(_month_key(month), {})["" if owner is None else str(owner)] = [
+            _packed(waited, "d"), not_answered, int(in_time)]
+    return found
+
+
+def _percentile_cont(ordered, share: tuple[int, int]) -> float | None:
+    """PostgreSQL's ``percentile_cont`` of values sorted in ascending order, with its arithmetic
+    (a fraction of the position in double precision, then ``low + (high - low) * fraction``)."""
+    if not ordered:
+        return None
+    position = share[0] / share[1] * (len(ordered) - 1)
+    below, above = math.floor(position), math.ceil(position)
+    low = ordered[below]
+    return low if below == above else low + (ordered[above] - low) * (position - below)
+
+
+def merged_response_rows(months: list[str], pieces: list[dict]) -> list[tuple]:
+    """``response_rows`` of a period from its months' ``response_pieces``, the percentiles as the
+    database computes them."""
+    percentile = _percentile_cont if _sorts_within_group() else _percentile
+    groups: dict[tuple, list] = {("_all", 0, None): [array("d"), 0, 0]}
+    for month, piece in zip(months, pieces):
+        for owner, (packed, not_answered, in_time) in piece.items():
+            waited = _unpacked(packed, "d")
+            for key in (("_all", 0, None), ("_owner", int(owner) if owner else None, None), ("_month", None, month)):
+                group = groups.get(key) or groups.setdefault(key, [array("d"), 0, 0])
+                group[0] += waited
+                group[1] += not_answered
+                group[2] += in_time
+    rows = []
+    for (kind, owner, month), (waited, not_answered, in_time) in groups.items():
+        ordered = sorted(waited)
+        rows.append((kind, owner, month, len(ordered), not_answered, in_time, percentile(ordered, MEDIAN),
+                     percentile(ordered, NINETIETH)))
+    return rows
+
+
 def response_times(filters: ReportFilters, rows: list | None = None) -> dict[str, list[ResponseTimes]]:
     """The response times of all the leads, per officer (by name, leads nobody owns last) and per
     month received, by ``RESPONSE_GROUPS``; from ``response_rows`` (computed unless given)."""
@@ -664,6 +866,14 @@ def follow_ups(filters: ReportFilters, counts: list | None = None) -> FollowUps:
     """From ``follow_up_counts`` (computed unless given)."""
     answered, followed_up = follow_up_counts(filters) if counts is None else counts
     return FollowUps(int(answered), int(followed_up))
+
+
+def follow_up_counts_by_month(filters: ReportFilters) -> dict[str, list]:
+    """``follow_up_counts`` of each month received (its first day's ISO text), as a one-row list."""
+    return {_month_key(month): [(int(answered), int(followed_up))] for month, answered, followed_up in db.session.execute(
+        select(Lead.received_month, func.count(Lead.first_responded_at),
+               func.count(Lead.id).filter(Lead.followed_up.is_(True)))
+        .where(*lead_conditions(filters)).group_by(Lead.received_month))}
 
 
 def follow_up_counts(filters: ReportFilters) -> tuple[int, int]:
@@ -807,26 +1017,54 @@ def stays_read(filters: ReportFilters, now: datetime, open_stage_ids: list[int])
     """Each open stage's stays the filters select, to be kept (``kept_time_in_stages``): ended
     ones' seconds sorted, ongoing ones' seconds at ``now`` sorted and their ids, packed; and each
     stage's median at ``now``, computed from them as ``time_in_stages`` does."""
-    postgresql = _sorts_within_group()
-    ended: dict[int, list[float]] = {}
-    ongoing: dict[int, list[tuple[float, int]]] = {}
     statement = (select(StageChange.to_stage_id, StageChange.stay_seconds.is_(None), StageChange.id, _stayed(now))
                  .where(*_stays_counted(filters, open_stage_ids)))
-    for stage_id, goes_on, change_id, seconds in _driver_rows(statement):
-        if goes_on:
-            ongoing.setdefault(stage_id, []).append((seconds, change_id))
+    return _stays_kept(_driver_rows(statement), now)
+
+
+def stays_read_by_month(filters: ReportFilters, now: datetime, open_stage_ids: list[int]) -> dict[str, dict]:
+    """``stays_read`` of each month the leads were received in (its first day's ISO text)."""
+    month = _only_month(filters)
+    if month is not None:  # the first view after a change to one month's leads: no month to compute per stay
+        return {month: stays_read(filters, now, open_stage_ids)}
+    statement = (select(StageChange.to_stage_id, StageChange.stay_seconds.is_(None), StageChange.id, _stayed(now),
+                        vietnam_month(StageChange.lead_received_at))
+                 .where(*_stays_counted(filters, open_stage_ids)))
+    months: dict[object, list] = {}
+    for row in _driver_rows(statement):  # the rows as they are: tens of thousands, no copy of each
+        rows = months.get(row[4])
+        if rows is None:
+            rows = months[row[4]] = []
+        rows.append(row)
+    return {_month_key(month): _stays_kept(rows, now) for month, rows in months.items()}
+
+
+def _stays_kept(rows, now: datetime) -> dict:
+    """``stays_read``'s figures from (stage, goes on, change id, seconds at ``now``, ...) rows."""
+    ended: dict[int, list[float]] = {}
+    ongoing: dict[int, list[tuple]] = {}
+    for row in rows:
+        stage_id = row[0]
+        if row[1]:
+            (ongoing.get(stage_id) or ongoing.setdefault(stage_id, [])).append(row)
         else:
-            ended.setdefault(stage_id, []).append(seconds)
+            (ended.get(stage_id) or ended.setdefault(stage_id, [])).append(row[3])
+    postgresql = _sorts_within_group()
     kept = {}
     for stage_id in {*ended, *ongoing}:
-        done, going = sorted(ended.get(stage_id, [])), sorted(ongoing.get(stage_id, []))
-        going_seconds = [seconds for seconds, _ in going]
+        rows = ongoing.get(stage_id, [])
+        rows.sort(key=_CHANGE_ID)  # then by seconds, the sort being stable: in (seconds, id) order
+        rows.sort(key=_SECONDS)
+        done, going = sorted(ended.get(stage_id, [])), [row[3] for row in rows]
         # the median picked from the two sorted lists, not from a third sorted list of both
         median = _median_of(None, len(done) + len(going), postgresql,
-                            lambda position, done=done, going=going_seconds: _kth(done, going, position))
-        kept[str(stage_id)] = {"ended": _packed(done, "d"), "ongoing": _packed(going_seconds, "d"),
-                               "ids": _packed([change_id for _, change_id in going], "q"), "median": median}
+                            lambda position, done=done, going=going: _kth(done, going, position))
+        kept[str(stage_id)] = {"ended": _packed(done, "d"), "ongoing": _packed(going, "d"),
+                               "ids": _packed([row[2] for row in rows], "q"), "median": median}
     return {"now": now.astimezone(timezone.utc).isoformat(), "stages": kept}
+
+
+_CHANGE_ID, _SECONDS = itemgetter(2), itemgetter(3)
 
 
 def _kth(first, second, k: int) -> float:
@@ -843,28 +1081,34 @@ def _kth(first, second, k: int) -> float:
     return max(first[low - 1] if low else float("-inf"), second[rest - 1] if rest else float("-inf"))
 
 
-def kept_time_in_stages(kept: dict, now: datetime, open_stages: list[Stage]) -> list[StageTime]:
-    """``time_in_stages`` at ``now`` from what ``stays_read`` kept: the same figures. The ongoing
-    stays that may be the median are read again from the database (one statement, if any)."""
+def kept_time_in_stages(kept: dict | list[dict], now: datetime, open_stages: list[Stage]) -> list[StageTime]:
+    """``time_in_stages`` at ``now`` from what ``stays_read`` kept (or, a list, from what it kept of
+    each month of the period: ``_near_median`` picks from them without merging them): the same
+    figures. The ongoing stays that may be the median are read again from the database (one
+    statement, if any)."""
     postgresql = _sorts_within_group()
-    moved = (now.astimezone(timezone.utc) - datetime.fromisoformat(kept["now"])).total_seconds()
+    pieces = kept if isinstance(kept, list) else [kept]
+    parts: dict[int, list] = {}  # per stage: (sorted seconds, their shift to ``now``, their ids, None if exact)
+    as_read: dict[int, float | None] = {}
+    for piece in pieces:
+        moved = (now.astimezone(timezone.utc) - datetime.fromisoformat(piece["now"])).total_seconds()
+        for key, stays in piece["stages"].items():
+            ongoing = _unpacked(stays["ongoing"], "d")
+            if len(pieces) == 1 and (not ongoing or (not moved and stays["median"] is not None)):
+                as_read[int(key)] = stays["median"]
+            stage_parts = parts.setdefault(int(key), [])
+            stage_parts.append((_unpacked(stays["ended"], "d"), 0.0, None))
+            if ongoing:  # read at ``now``: the database's seconds, as the ended ones'
+                stage_parts.append((ongoing, moved, _unpacked(stays["ids"], "q") if moved else None))
     plans, wanted = {}, []
-    for key, stays in kept["stages"].items():
-        ended, ongoing, ids = (_unpacked(stays["ended"], "d"), _unpacked(stays["ongoing"], "d"),
-                               _unpacked(stays["ids"], "q"))
-        count = len(ended) + len(ongoing)
-        if not moved or not ongoing:  # as read
-            plans[int(key)] = (count, stays["median"], None)
+    for stage_id, stage_parts in parts.items():
+        count = sum(len(values) for values, _, _ in stage_parts)
+        if stage_id in as_read or not count:
+            plans[stage_id] = (count, as_read.get(stage_id), None)
             continue
-        later = [seconds + moved for seconds in ongoing]
-        below = (count - 1) // 2
-        low = _kth(ended, later, below) - 2 * _DRIFT
-        high = _kth(ended, later, min(below + 1, count - 1)) + 2 * _DRIFT
-        first_ended, first_ongoing = bisect_left(ended, low), bisect_left(later, low)
-        near_ended = list(ended[first_ended:bisect_right(ended, high)])
-        near_ongoing = list(ids[first_ongoing:bisect_right(later, high)])
-        wanted += near_ongoing
-        plans[int(key)] = (count, None, (first_ended + first_ongoing, near_ended, near_ongoing))
+        near = _near_median(stage_parts, count)
+        wanted += near[2]
+        plans[stage_id] = (count, None, near)
     exact = dict(db.session.execute(select(StageChange.id, _stayed(now)).where(StageChange.id.in_(wanted))).all()) \
         if wanted else {}
     measured = {}
@@ -876,6 +1120,39 @@ def kept_time_in_stages(kept: dict, now: datetime, open_stages: list[Stage]) -> 
                                 lambda position, candidates=candidates, shorter=shorter: candidates[position - shorter])
         measured[stage_id] = (count, _seconds_or_none(median, count))
     return [StageTime(stage, *measured.get(stage.id, (0, None))) for stage in open_stages]
+
+
+def _near_median(parts: list[tuple], count: int) -> tuple[int, list[float], list[int]]:
+    """Of a stage's stays (sorted seconds, shifted by a constant to ``now``, with their ids unless
+    the seconds are exact: ended, or read at ``now``), those that may be the median by the clock
+    within ``_DRIFT``: how many are shorter than all of them, the exact ones' seconds and the others' ids."""
+    below = (count - 1) // 2
+    low = _kth_shifted(parts, below) - 2 * _DRIFT
+    high = _kth_shifted(parts, min(below + 1, count - 1)) + 2 * _DRIFT
+    shorter, near_ended, near_ongoing = 0, [], []
+    for values, shift, ids in parts:
+        first, last = bisect_left(values, low - shift), bisect_right(values, high - shift)
+        shorter += first
+        if ids is None:
+            near_ended += values[first:last]
+        else:
+            near_ongoing += ids[first:last]
+    return shorter, near_ended, near_ongoing
+
+
+def _kth_shifted(parts: list[tuple], k: int) -> float:
+    """The ``k``-th smallest (0-based) of sorted sequences each shifted by a constant, to within a
+    quarter of ``_DRIFT``: halving an interval that holds it, each step counting with ``bisect``."""
+    present = [(values, shift) for values, shift, _ in parts if values]
+    low = min(values[0] + shift for values, shift in present) - _DRIFT
+    high = max(values[-1] + shift for values, shift in present)
+    while high - low > _DRIFT / 4:  # fewer than k + 1 values up to ``low``, at least k + 1 up to ``high``
+        middle = (low + high) / 2
+        if sum(bisect_right(values, middle - shift) for values, shift in present) > k:
+            high = middle
+        else:
+            low = middle
+    return high
 
 
 # --- referrers and lost reasons --------------------------------------------------------------

@@ -3,6 +3,8 @@ session hooks that store each lead's reporting facts (``portal.leads.models.repo
 stored fact is computed by exactly the expression the report used to compute on every request."""
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from sqlalchemy import Date, Float, func, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -51,3 +53,8 @@ def _vietnam_month_postgresql(element, compiler, **kw):
     (moment,) = element.clauses
     local = func.timezone(literal_column(f"'{clock.VIETNAM_TIME_ZONE}'"), moment)
     return f"CAST(date_trunc('month', {compiler.process(local, **kw)}) AS DATE)"
+
+
+def month_of(moment: datetime) -> date:
+    """``vietnam_month`` in Python: the first day of the month of a stored moment, in Vietnam time."""
+    return clock.as_utc(moment).astimezone(clock.VIETNAM).date().replace(day=1)

@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.leads import operations
 from portal.leads.models import Activity, Consent, FormSubmission, InquiryLink, Lead, StageChange, report_version
 from portal.leads.models.lead import lead_sectors
+from portal.leads.reports.sql import month_of
 from portal.outbox.models import OutboxMessage
 from tests import factories
 from tests.forms import hidden_fields, inquiry
@@ -44,12 +45,13 @@ def test_a_new_inquiry_is_stored_in_a_fixed_number_of_statements(client, session
         # officer's turn, the reports' token and the sender's wake-up
         assert counter.count == 2, counter.statements
         assert [statement.split()[0] for statement in counter.statements] == ["SELECT", "WITH"]
-        assert "pg_notify" in counter.statements[1] and "report_data_version" in counter.statements[1]
+        assert "pg_notify" in counter.statements[1] and "report_month_version" in counter.statements[1]
     else:
         # what it reads (the officers among it), the officer's turn, the lead, its sector, stage
-        # change, assignment, consent, private link, form key, audit entry, e-mails, the reports' token
+        # change, assignment, consent, private link, form key, audit entry, e-mails, the reports' month
+        # token (an INSERT ... ON CONFLICT DO UPDATE)
         assert counter.count == 12, counter.statements
-        assert sorted(writes) == ["INSERT"] * 9 + ["UPDATE"] * 2
+        assert sorted(writes) == ["INSERT"] * 10 + ["UPDATE"]
     lead = session.scalars(select(Lead)).one()
     assert lead.owner.name == "Park Ji-won" and lead.stage.code == "new"
 
@@ -75,8 +77,10 @@ def test_the_one_statement_writes_every_row_of_the_new_lead(client, session, cat
     assert session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.lead_id == lead.id)) == 3
     assert before is None and session.get(User, officer.id).last_assigned_at is not None
     renewed = report_version.current_tokens()
-    for family in report_version.FAMILIES:  # a new lead moves every family of the reports' kept figures
-        assert renewed[family] not in (None, tokens[family]), family
+    month = month_of(lead.created_at)
+    for family in report_version.FAMILIES:  # a new lead moves every family's figures of its month, those alone
+        assert renewed[family].months[month] != tokens[family].months.get(month), family
+        assert renewed[family].whole == tokens[family].whole, family
 
 
 def test_a_reference_already_taken_is_drawn_again_and_the_inquiry_is_kept(client, session, catalogue, monkeypatch):
