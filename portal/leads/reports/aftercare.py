@@ -42,8 +42,8 @@ def reinvestment_rows(conditions: list, by_month: bool = False) -> list[tuple]:
     won = Lead.status == LeadStatus.WON
     month = [Lead.received_month] if by_month else []
     stmt = (select(Lead.source, expansion.label("reinvest"), func.count(Lead.id),
-                   func.coalesce(func.sum(Lead.registered_capital_usd), 0), func.coalesce(func.sum(Lead.expected_jobs), 0),
-                   *month)
+                   func.coalesce(func.sum(Lead.registered_capital_usd), 0),
+                   func.coalesce(func.sum(Lead.expected_jobs), 0), *month)
             .outerjoin(CompanyLead, and_(CompanyLead.lead_id == Lead.id,
                                          CompanyLead.relation == CompanyLeadRelation.EXPANSION))
             .where(won, *conditions).group_by(Lead.source, expansion, *month))

@@ -870,10 +870,11 @@ def follow_ups(filters: ReportFilters, counts: list | None = None) -> FollowUps:
 
 def follow_up_counts_by_month(filters: ReportFilters) -> dict[str, list]:
     """``follow_up_counts`` of each month received (its first day's ISO text), as a one-row list."""
-    return {_month_key(month): [(int(answered), int(followed_up))] for month, answered, followed_up in db.session.execute(
+    rows = db.session.execute(
         select(Lead.received_month, func.count(Lead.first_responded_at),
                func.count(Lead.id).filter(Lead.followed_up.is_(True)))
-        .where(*lead_conditions(filters)).group_by(Lead.received_month))}
+        .where(*lead_conditions(filters)).group_by(Lead.received_month))
+    return {_month_key(month): [(int(answered), int(followed_up))] for month, answered, followed_up in rows}
 
 
 def follow_up_counts(filters: ReportFilters) -> tuple[int, int]:
