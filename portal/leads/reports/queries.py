@@ -696,20 +696,7 @@ def _response_rows_sorted(filters: ReportFilters) -> list[tuple]:
     added up here: per (owner, month) first, one dictionary step per lead, then those piles into
     the groups, each sorted by Python's ``list.sort`` for ``_percentile`` (a few milliseconds for
     50,000 values, where SQLite's sorter took several times as long)."""
-    piles: dict[tuple, list] = {}
-    # The month as SQLite stores it ('2026-05-01'): made a date once per pile, not once per lead
-    statement = _answers(filters).with_only_columns(
-        Lead.owner_id, type_coerce(Lead.received_month, String), Lead.response_seconds,
-        case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0))
-    for owner, month, waited, in_time in _driver_rows(statement):
-        pile = piles.get((owner, month))
-        if pile is None:
-            pile = piles[owner, month] = [[], 0, 0]
-        if waited is None:
-            pile[1] += 1
-        else:
-            pile[0].append(waited)
-        pile[2] += in_time
+    piles = _response_piles(filters)
     # Per group: the answered leads' waiting times, the unanswered ones, those in time
     groups: dict[tuple, list] = {("_all", 0, None): [[], 0, 0]}
     for (owner, month), (waited, not_answered, in_time) in piles.items():
@@ -725,6 +712,26 @@ def _response_rows_sorted(filters: ReportFilters) -> list[tuple]:
         rows.append((kind, owner, month, len(waited), not_answered, in_time, _percentile(waited, MEDIAN),
                      _percentile(waited, NINETIETH)))
     return rows
+
+
+def _response_piles(filters: ReportFilters) -> dict[tuple, list]:
+    """Per (owner, month received as SQLite stores it, '2026-05-01'): the answered leads' waiting
+    times unsorted, how many were not answered, how many in time; one dictionary step per lead (the
+    month made a date once per pile by the caller, not once per lead)."""
+    statement = _answers(filters).with_only_columns(
+        Lead.owner_id, type_coerce(Lead.received_month, String), Lead.response_seconds,
+        case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0))
+    piles: dict[tuple, list] = {}
+    for owner, month, waited, in_time in _driver_rows(statement):
+        pile = piles.get((owner, month))
+        if pile is None:
+            pile = piles[owner, month] = [[], 0, 0]
+        if waited is None:
+            pile[1] += 1
+        else:
+            pile[0].append(waited)
+        pile[2] += in_time
+    return piles
 
 
 def _response_statement(filters: ReportFilters):
@@ -762,21 +769,8 @@ def response_pieces(filters: ReportFilters) -> dict[str, dict]:
     """Per month received (its first day's ISO text), per owner (their id as text, "" for nobody):
     the answered leads' waiting times sorted and packed, how many were not answered, how many in
     time; ``merged_response_rows`` gives ``response_rows`` of several months from them."""
-    statement = _answers(filters).with_only_columns(
-        Lead.owner_id, type_coerce(Lead.received_month, String), Lead.response_seconds,
-        case((Lead.first_responded_at <= Lead.first_response_due, 1), else_=0))
-    piles: dict[tuple, list] = {}
-    for owner, month, waited, in_time in _driver_rows(statement):
-        pile = piles.get((owner, month))
-        if pile is None:
-            pile = piles[owner, month] = [[], 0, 0]
-        if waited is None:
-            pile[1] += 1
-        else:
-            pile[0].append(waited)
-        pile[2] += in_time
     found: dict[str, dict] = {}
-    for (owner, month), (waited, not_answered, in_time) in piles.items():
+    for (owner, month), (waited, not_answered, in_time) in _response_piles(filters).items():
         waited.sort()
         found.setdefault(_month_key(month), {})["" if owner is None else str(owner)] = [
             _packed(waited, "d"), not_answered, int(in_time)]
