@@ -136,13 +136,9 @@ def active_referrer(code: str | None) -> Referrer | None:
 
 def open_leads_per_owner() -> dict[int, int]:
     """How many open leads each staff member owns (their load against their capacity)."""
-    return dict(db.session.execute(_open_leads_per_owner()).all())
-
-
-def _open_leads_per_owner() -> Select:
-    """(``owner_id``, ``open_leads``) per staff member owning open leads."""
-    return (select(Lead.owner_id, func.count(Lead.id).label("open_leads"))
-            .where(Lead.status == LeadStatus.OPEN, Lead.owner_id.is_not(None)).group_by(Lead.owner_id))
+    return dict(db.session.execute(
+        select(Lead.owner_id, func.count(Lead.id))
+        .where(Lead.status == LeadStatus.OPEN, Lead.owner_id.is_not(None)).group_by(Lead.owner_id)).all())
 
 
 def stage_in_use(stage: Stage) -> bool:

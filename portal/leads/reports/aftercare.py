@@ -3,7 +3,6 @@ reinvestment, companies seen on their contact rhythm, and investors' issues (rai
 time, median days to resolve) by category and agency. Each is one statement, whatever the data."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from statistics import median
