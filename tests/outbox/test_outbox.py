@@ -308,3 +308,34 @@ def test_the_worker_claims_no_more_after_a_short_batch(app, session, count_queri
     assert [row.status for row in pending(session)] == ["sent"] * 3
     looks = [statement for statement in counter.statements if statement.lstrip().upper().startswith("SELECT")]
     assert len(looks) == 1, counter.statements
+
+
+def test_each_sent_mark_is_one_statement_that_commits_itself(app, session, monkeypatch, tmp_path):
+    """No BEGIN and COMMIT around a message's "sent" mark: on PostgreSQL each is a round trip, and the
+    mark took four (the pool's ping, BEGIN, UPDATE, COMMIT) for every message the worker sent."""
+    from sqlalchemy import event
+
+    from portal.outbox.worker import StopRequest, _send_what_is_due
+
+    def outside_a_transaction(dbapi_connection) -> bool:
+        if hasattr(dbapi_connection, "autocommit"):  # psycopg
+            return dbapi_connection.autocommit
+        return dbapi_connection.isolation_level is None  # sqlite3
+
+    marks = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("UPDATE outbox SET status") and "sent_at" in statement:
+            marks.append(outside_a_transaction(cursor.connection))
+
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "")
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    with app.app_context():
+        queue_plain("a@b.example", "c@d.example")
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            _send_what_is_due(StopRequest())
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    assert [row.status for row in pending(session)] == ["sent", "sent"]
+    assert marks == [True, True]
