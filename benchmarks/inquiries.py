@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/inquiries.py                      # SQLite, a fresh file in a temporary folder
     .venv/bin/python benchmarks/inquiries.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
     .venv/bin/python benchmarks/inquiries.py --seconds 30 --clients 32 --mail after-commit
+    .venv/bin/python benchmarks/inquiries.py --checkout ../portal-24f750e --mail after-commit   # older code
 
 Builds a fresh database (on PostgreSQL one of its own, ``portal_bench_<random>``, dropped at the end:
 the named database is never touched), migrates it and loads the demo data, then serves the portal
@@ -19,6 +20,14 @@ given time. Before and after, it serves ``benchmarks/hello_app.py`` the same way
 prints inquiries/s, hello-world requests/s (the mean of the two) and their ratio, and checks the database holds one lead per
 successful POST (0 lost) and how many of their e-mails were sent by the end. A benchmark, not a test:
 it prints numbers; it exits 1 when leads were lost.
+
+``--checkout DIR`` serves the portal from another checkout instead, e.g. a git worktree of an older
+commit (``git worktree add ../portal-24f750e 24f750e``: the code before issue 13's work), with this
+virtualenv, client and settings: the old code and the new measured on the same machine, back to back.
+Code from before ``flask outbox work`` needs ``--mail after-commit`` (or ``none``). The ratio to
+hello-world depends on the client as much as on the server (this client's hello-world runs were
+2,700-5,300 requests/s on a machine where ``wrk`` gets 10,500), so "N times faster" is best read
+from two such runs' inquiries/s.
 """
 from __future__ import annotations
 
@@ -188,7 +197,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def outbox_worker(env: dict[str, str], wanted: bool, nice: int, report: dict):
+def outbox_worker(env: dict[str, str], wanted: bool, nice: int, report: dict, checkout: Path = ROOT):
     """``flask outbox work`` with the portal's settings and ``nice`` while the block runs (when
     ``wanted``, yielding its process); on its way out (the web server stopped) it is given up to
     ``CATCH_UP_LIMIT`` to send what is left, then stopped as systemd would (SIGTERM). ``report`` gets the
@@ -198,7 +207,7 @@ def outbox_worker(env: dict[str, str], wanted: bool, nice: int, report: dict):
         return
     log = Path(env["PORTAL_INSTANCE_PATH"]).parent / "outbox-worker.log"
     with log.open("wb") as output:
-        worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "outbox", "work"], cwd=ROOT,
+        worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "outbox", "work"], cwd=checkout,
                                   env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=output,
                                   preexec_fn=lambda: os.nice(nice) if nice else None)
     try:
@@ -215,6 +224,13 @@ def outbox_worker(env: dict[str, str], wanted: bool, nice: int, report: dict):
         stop(worker)
 
 
+def code_version(checkout: Path) -> str:
+    """The checkout served and its commit (with ``+`` when it has changes not committed)."""
+    commit = subprocess.run(["git", "describe", "--always", "--dirty=+"], cwd=checkout, capture_output=True,
+                            text=True).stdout.strip()
+    return f"{checkout.resolve()} at {commit or 'an unknown commit'}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="a PostgreSQL server to create a database on (default: SQLite)")
@@ -227,6 +243,8 @@ def main() -> int:
     parser.add_argument("--worker-nice", type=int, default=deployed_nice(),
                         help="the mail worker's niceness (default: the Nice= of its systemd unit)")
     parser.add_argument("--log", type=Path, help="keep the portal's gunicorn output in this file")
+    parser.add_argument("--checkout", type=Path, default=ROOT,
+                        help="serve the portal from this checkout (e.g. a git worktree of an older commit)")
     args = parser.parse_args()
 
     run = secrets.token_hex(3)
@@ -236,10 +254,10 @@ def main() -> int:
                "PORTAL_FORM_RATE_LIMIT": "1000000 per second", "FORM_MIN_FILL_SECONDS": "0",
                "PORTAL_LEADS_EMAIL": "leads@centre.example", "MAIL_SERVER": "",
                "MAIL_SEND_AFTER_COMMIT": "1" if args.mail == "after-commit" else "0"}
-        prepare(env)
+        prepare(env, args.checkout)
         worker: dict[str, float] = {}
-        with outbox_worker(env, args.mail == "worker", args.worker_nice, worker) as mailer:
-            with serve("app:app", env, workers=args.workers, log_path=args.log) as base_url:
+        with outbox_worker(env, args.mail == "worker", args.worker_nice, worker, args.checkout) as mailer:
+            with serve("app:app", env, workers=args.workers, log_path=args.log, cwd=args.checkout) as base_url:
                 started_cpu = cpu_seconds(mailer.pid) if mailer else 0.0  # its start-up, and idle since
                 tally, took = run_clients(args.clients, args.seconds, send_inquiries(base_url, run))
         kept, queued, mailed = kept_and_mailed(url, run)
@@ -249,6 +267,7 @@ def main() -> int:
     database = make_url(url).get_backend_name()
     inquiries_per_second = sent / took
     hello_per_second = (hello_before[0] + hello_after[0]) / 2
+    print(f"code: {code_version(args.checkout)}")
     print(f"database: {database}, {args.clients} clients, {args.workers} gunicorn sync workers, {took:.1f} s, "
           f"mail sent by: {args.mail}" + (f" (nice {args.worker_nice})" if args.mail == "worker" else ""))
     print(f"inquiries (GET form + POST): {inquiries_per_second:.1f}/s   outcomes: {dict(tally.outcomes)}")

@@ -105,8 +105,8 @@ def fresh_database(server: str | None, folder: str):
         admin.dispose()
 
 
-def prepare(env: dict[str, str]) -> None:
-    """Migrate and load the demo data, as an operator would."""
+def prepare(env: dict[str, str], cwd: Path = ROOT) -> None:
+    """Migrate and load the demo data, as an operator would (with the code of the checkout ``cwd``)."""
     for command in (["db", "upgrade"], ["demo-data"]):
-        subprocess.run([sys.executable, "-m", "flask", "--app", "app", *command], cwd=ROOT, check=True,
+        subprocess.run([sys.executable, "-m", "flask", "--app", "app", *command], cwd=cwd, check=True,
                        env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
