@@ -9,7 +9,7 @@ from email.header import decode_header, make_header
 import pytest
 from aiosmtpd.controller import Controller
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from portal import clock
 from portal.extensions import db
@@ -313,8 +313,6 @@ def test_the_worker_claims_no_more_after_a_short_batch(app, session, count_queri
 def test_each_sent_mark_is_one_statement_that_commits_itself(app, session, monkeypatch, tmp_path):
     """No BEGIN and COMMIT around a message's "sent" mark: on PostgreSQL each is a round trip, and the
     mark took four (the pool's ping, BEGIN, UPDATE, COMMIT) for every message the worker sent."""
-    from sqlalchemy import event
-
     from portal.outbox.worker import StopRequest, _send_what_is_due
 
     def outside_a_transaction(dbapi_connection) -> bool:
