@@ -17,7 +17,7 @@ import hashlib
 import math
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import namedtuple
+from collections import defaultdict, namedtuple
 from dataclasses import astuple, dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
@@ -400,8 +400,9 @@ def sector_counts(filters: ReportFilters) -> list[tuple]:
 
 def sector_counts_by_month(filters: ReportFilters) -> dict[str, list]:
     """``sector_counts`` of each month received (its first day's ISO text)."""
-    if _only_month(filters) is not None:
-        return {_only_month(filters): sector_counts(filters)}
+    month = _only_month(filters)
+    if month is not None:
+        return {month: sector_counts(filters)}
     copies = lead_sectors.c
     month = vietnam_month(copies.lead_received_at)
     found: dict[str, list] = {}
@@ -1025,25 +1026,21 @@ def stays_read_by_month(filters: ReportFilters, now: datetime, open_stage_ids: l
     statement = (select(StageChange.to_stage_id, StageChange.stay_seconds.is_(None), StageChange.id, _stayed(now),
                         vietnam_month(StageChange.lead_received_at))
                  .where(*_stays_counted(filters, open_stage_ids)))
-    months: dict[object, list] = {}
+    months: defaultdict[object, list] = defaultdict(list)
     for row in _driver_rows(statement):  # the rows as they are: tens of thousands, no copy of each
-        rows = months.get(row[4])
-        if rows is None:
-            rows = months[row[4]] = []
-        rows.append(row)
+        months[row[4]].append(row)
     return {_month_key(month): _stays_kept(rows, now) for month, rows in months.items()}
 
 
 def _stays_kept(rows, now: datetime) -> dict:
     """``stays_read``'s figures from (stage, goes on, change id, seconds at ``now``, ...) rows."""
-    ended: dict[int, list[float]] = {}
-    ongoing: dict[int, list[tuple]] = {}
+    ended: defaultdict[int, list[float]] = defaultdict(list)
+    ongoing: defaultdict[int, list[tuple]] = defaultdict(list)
     for row in rows:
-        stage_id = row[0]
         if row[1]:
-            (ongoing.get(stage_id) or ongoing.setdefault(stage_id, [])).append(row)
+            ongoing[row[0]].append(row)
         else:
-            (ended.get(stage_id) or ended.setdefault(stage_id, [])).append(row[3])
+            ended[row[0]].append(row[3])
     postgresql = _sorts_within_group()
     kept = {}
     for stage_id in {*ended, *ongoing}:
