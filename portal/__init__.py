@@ -8,7 +8,7 @@ from flask import Flask, g, render_template, request
 from sqlalchemy import event
 from werkzeug.http import HTTP_STATUS_CODES
 
-from portal import auth, backups, clean_input, health, i18n, leads, logs, metrics, outbox, page_cache, projects, region
+from portal import auth, backups, clean_input, connection_check, health, i18n, leads, logs, metrics, outbox, page_cache, projects, region
 from portal.config import Config, check_production_settings
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.proxies import FromTrustedProxies
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     outbox.init_app(app)
     with app.app_context():
         _tune_sqlite(db.engine, app.config["SQLITE_SYNCHRONOUS"])
+        connection_check.ping_when_in_doubt(db.engine)
 
     _register_blueprints(app)
     _register_error_pages(app)

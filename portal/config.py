@@ -31,7 +31,8 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = os.environ.get(
             "DATABASE_URL", f"sqlite:///{instance / 'portal.sqlite3'}"
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        #: No ``pool_pre_ping``: ``connection_check`` pings only a connection in doubt
+        self.SQLALCHEMY_ENGINE_OPTIONS = {}
         #: SQLite only: FULL waits for the disk at every commit; NORMAL (WAL) survives a crash of the
         #: portal, but a power cut or crash of the machine may undo the last commits
         self.SQLITE_SYNCHRONOUS = os.environ.get("SQLITE_SYNCHRONOUS", "FULL").strip().upper()
