@@ -18,8 +18,9 @@ leaves it in the outbox. Each client is a browser of its own: it opens ``/en/inq
 cookies and hidden fields, and sends an inquiry from a new e-mail address, again and again for the
 given time. Before and after, it serves ``benchmarks/hello_app.py`` the same way for reference, and
 prints inquiries/s, hello-world requests/s (the mean of the two) and their ratio, and checks the database holds one lead per
-successful POST (0 lost) and how many of their e-mails were sent by the end. A benchmark, not a test:
-it prints numbers; it exits 1 when leads were lost.
+successful POST (0 lost) and how many of their e-mails were sent by the end. It also prints the CPU
+time each side used per inquiry while the clients ran (gunicorn, PostgreSQL's processes for the run's
+database, this client), which moves less from run to run than the rate. A benchmark, not a test: it prints numbers; it exits 1 when leads were lost.
 
 ``--checkout DIR`` serves the portal from another checkout instead, e.g. a git worktree of an older
 commit (``git worktree add ../portal-24f750e 24f750e``: the code before issue 13's work), with this
@@ -196,6 +197,47 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_of_processes(marker: str) -> dict[int, float]:
+    """CPU seconds so far of each running process whose command line holds ``marker``: gunicorn's
+    (its ``--bind`` address) or the database server's for one database (its name, in the title
+    PostgreSQL gives each connection's process)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker in (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode():
+                found[int(entry.name)] = cpu_seconds(int(entry.name))
+        except OSError:  # ended meanwhile
+            continue
+    return found
+
+
+def server_database(url: str) -> str | None:
+    """The database's name when a server on this machine serves it (PostgreSQL), else None (SQLite)."""
+    parsed = make_url(url)
+    return parsed.database if parsed.get_backend_name() == "postgresql" else None
+
+
+class CpuWatch:
+    """The CPU each side of the run used while the clients ran: gunicorn (master and workers), the
+    database server's processes for the run's database (PostgreSQL on this machine), this client."""
+
+    def __init__(self, base_url: str, database: str | None):
+        self.markers = {"gunicorn": urlsplit(base_url).netloc, "database server": database}
+
+    def __enter__(self) -> CpuWatch:
+        self.before = {side: cpu_of_processes(marker) for side, marker in self.markers.items() if marker}
+        self.client_before = sum(os.times()[:2])
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.used = {side: sum(cpu - self.before[side].get(pid, 0.0) for pid, cpu in cpu_of_processes(marker).items())
+                     for side, marker in self.markers.items() if marker}
+        self.used["this client"] = sum(os.times()[:2]) - self.client_before
+
+    def per(self, count: int) -> str:
+        return ", ".join(f"{side} {seconds / max(count, 1) * 1000:.1f} ms" for side, seconds in self.used.items())
+
+
 @contextmanager
 def outbox_worker(env: dict[str, str], wanted: bool, nice: int, report: dict, checkout: Path = ROOT):
     """``flask outbox work`` with the portal's settings and ``nice`` while the block runs (when
@@ -259,7 +301,8 @@ def main() -> int:
         with outbox_worker(env, args.mail == "worker", args.worker_nice, worker, args.checkout) as mailer:
             with serve("app:app", env, workers=args.workers, log_path=args.log, cwd=args.checkout) as base_url:
                 started_cpu = cpu_seconds(mailer.pid) if mailer else 0.0  # its start-up, and idle since
-                tally, took = run_clients(args.clients, args.seconds, send_inquiries(base_url, run))
+                with CpuWatch(base_url, server_database(url)) as cpu:
+                    tally, took = run_clients(args.clients, args.seconds, send_inquiries(base_url, run))
         kept, queued, mailed = kept_and_mailed(url, run)
     hello_after = hello_rate(args)
 
@@ -277,6 +320,7 @@ def main() -> int:
     lost = sent - kept
     print(f"leads in the database: {kept} for {sent} successful POSTs: {lost} lost; "
           f"their e-mails: {queued} queued, {mailed} sent by the end")
+    print(f"CPU per inquiry while the clients ran: {cpu.per(sent)}")
     if worker:
         busy = worker["cpu"] - started_cpu
         print(f"mail worker: all sent {worker['catch_up']:.1f} s after the web server stopped; "

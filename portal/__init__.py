@@ -8,7 +8,8 @@ from flask import Flask, g, render_template, request
 from sqlalchemy import event
 from werkzeug.http import HTTP_STATUS_CODES
 
-from portal import auth, backups, clean_input, connection_check, health, i18n, leads, logs, metrics, outbox, page_cache, projects, region
+from portal import (auth, backups, clean_input, connection_check, health, i18n, leads, logs, metrics, outbox, page_cache,
+                    projects, region)
 from portal.config import Config, check_production_settings
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.proxies import FromTrustedProxies
