@@ -20,7 +20,8 @@ given time. Before and after, it serves ``benchmarks/hello_app.py`` the same way
 prints inquiries/s, hello-world requests/s (the mean of the two) and their ratio, and checks the database holds one lead per
 successful POST (0 lost) and how many of their e-mails were sent by the end. It also prints the CPU
 time each side used per inquiry while the clients ran (gunicorn, PostgreSQL's processes for the run's
-database, this client), which moves less from run to run than the rate. A benchmark, not a test: it prints numbers; it exits 1 when leads were lost.
+database, this client), which moves less from run to run than the rate. A benchmark, not a test: it
+prints numbers; it exits 1 when leads were lost.
 
 ``--checkout DIR`` serves the portal from another checkout instead, e.g. a git worktree of an older
 commit (``git worktree add ../portal-24f750e 24f750e``: the code before issue 13's work), with this

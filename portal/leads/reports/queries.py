@@ -400,9 +400,9 @@ def sector_counts(filters: ReportFilters) -> list[tuple]:
 
 def sector_counts_by_month(filters: ReportFilters) -> dict[str, list]:
     """``sector_counts`` of each month received (its first day's ISO text)."""
-    month = _only_month(filters)
-    if month is not None:
-        return {month: sector_counts(filters)}
+    only = _only_month(filters)
+    if only is not None:
+        return {only: sector_counts(filters)}
     copies = lead_sectors.c
     month = vietnam_month(copies.lead_received_at)
     found: dict[str, list] = {}
