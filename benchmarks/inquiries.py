@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/inquiries.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
     .venv/bin/python benchmarks/inquiries.py --seconds 30 --clients 32 --mail after-commit
     .venv/bin/python benchmarks/inquiries.py --checkout ../portal-24f750e --mail after-commit   # older code
+    .venv/bin/python benchmarks/inquiries.py --against ../portal-24f750e --against-mail after-commit --rounds 3
 
 Builds a fresh database (on PostgreSQL one of its own, ``portal_bench_<random>``, dropped at the end:
 the named database is never touched), migrates it and loads the demo data, then serves the portal
@@ -26,7 +27,11 @@ prints numbers; it exits 1 when leads were lost.
 ``--checkout DIR`` serves the portal from another checkout instead, e.g. a git worktree of an older
 commit (``git worktree add ../portal-24f750e 24f750e``: the code before issue 13's work), with this
 virtualenv, client and settings: the old code and the new measured on the same machine, back to back.
-Code from before ``flask outbox work`` needs ``--mail after-commit`` (or ``none``). The ratio to
+Code from before ``flask outbox work`` needs ``--mail after-commit`` (or ``none``). ``--against DIR``
+measures another checkout in turn with this one, ``--rounds`` times (old, new, old, new ...), then
+prints each one's inquiries/s and server CPU per inquiry (gunicorn, the database server and the mail
+worker, until it had sent all) with their medians, and the ratios of the medians: the machine's speed
+drifts between runs, and alternating spreads the drift over both. The ratio to
 hello-world depends on the client as much as on the server (this client's hello-world runs were
 2,700-5,300 requests/s on a machine where ``wrk`` gets 10,500), so "N times faster" is best read
 from two such runs' inquiries/s.
@@ -44,8 +49,10 @@ import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
+from statistics import median
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +65,8 @@ from benchmarks.serve import fresh_database, prepare, serve, stop  # noqa: E402
 from tests.forms import hidden_fields, inquiry  # noqa: E402
 
 FORM = "/en/inquire"
+#: Who sends the e-mails (``--mail``).
+MAIL = ["worker", "after-commit", "none"]
 
 
 class Browser:
@@ -274,33 +283,30 @@ def code_version(checkout: Path) -> str:
     return f"{checkout.resolve()} at {commit or 'an unknown commit'}"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database-url", help="a PostgreSQL server to create a database on (default: SQLite)")
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--mail", choices=["worker", "after-commit", "none"], default="worker",
-                        help="who sends the e-mails: a flask outbox work process (production, the default), "
-                             "the web workers after each commit (MAIL_SEND_AFTER_COMMIT), or nobody")
-    parser.add_argument("--worker-nice", type=int, default=deployed_nice(),
-                        help="the mail worker's niceness (default: the Nice= of its systemd unit)")
-    parser.add_argument("--log", type=Path, help="keep the portal's gunicorn output in this file")
-    parser.add_argument("--checkout", type=Path, default=ROOT,
-                        help="serve the portal from this checkout (e.g. a git worktree of an older commit)")
-    args = parser.parse_args()
+@dataclass
+class Outcome:
+    """What one run leaves for a comparison of several."""
 
+    rate: float
+    #: gunicorn's, the database server's and the mail worker's CPU (this one's until all was sent) per inquiry
+    server_cpu_ms: float
+    lost: int
+
+
+def measure(args, checkout: Path, mail: str) -> Outcome:
+    """One run: hello-world, the portal from ``checkout`` with the mail sent by ``mail``, hello-world
+    again; prints its figures."""
     run = secrets.token_hex(3)
     hello_before = hello_rate(args)
     with tempfile.TemporaryDirectory() as folder, fresh_database(args.database_url, folder) as url:
         env = {"DATABASE_URL": url, "PORTAL_INSTANCE_PATH": f"{folder}/instance", "SECRET_KEY": secrets.token_hex(32),
                "PORTAL_FORM_RATE_LIMIT": "1000000 per second", "FORM_MIN_FILL_SECONDS": "0",
                "PORTAL_LEADS_EMAIL": "leads@centre.example", "MAIL_SERVER": "",
-               "MAIL_SEND_AFTER_COMMIT": "1" if args.mail == "after-commit" else "0"}
-        prepare(env, args.checkout)
+               "MAIL_SEND_AFTER_COMMIT": "1" if mail == "after-commit" else "0"}
+        prepare(env, checkout)
         worker: dict[str, float] = {}
-        with outbox_worker(env, args.mail == "worker", args.worker_nice, worker, args.checkout) as mailer:
-            with serve("app:app", env, workers=args.workers, log_path=args.log, cwd=args.checkout) as base_url:
+        with outbox_worker(env, mail == "worker", args.worker_nice, worker, checkout) as mailer:
+            with serve("app:app", env, workers=args.workers, log_path=args.log, cwd=checkout) as base_url:
                 started_cpu = cpu_seconds(mailer.pid) if mailer else 0.0  # its start-up, and idle since
                 with CpuWatch(base_url, server_database(url)) as cpu:
                     tally, took = run_clients(args.clients, args.seconds, send_inquiries(base_url, run))
@@ -311,9 +317,9 @@ def main() -> int:
     database = make_url(url).get_backend_name()
     inquiries_per_second = sent / took
     hello_per_second = (hello_before[0] + hello_after[0]) / 2
-    print(f"code: {code_version(args.checkout)}")
+    print(f"code: {code_version(checkout)}")
     print(f"database: {database}, {args.clients} clients, {args.workers} gunicorn sync workers, {took:.1f} s, "
-          f"mail sent by: {args.mail}" + (f" (nice {args.worker_nice})" if args.mail == "worker" else ""))
+          f"mail sent by: {mail}" + (f" (nice {args.worker_nice})" if mail == "worker" else ""))
     print(f"inquiries (GET form + POST): {inquiries_per_second:.1f}/s   outcomes: {dict(tally.outcomes)}")
     print(f"hello world: {hello_per_second:.0f} requests/s (before: {hello_before[0]:.0f}, after: {hello_after[0]:.0f})"
           f"   outcomes: {dict(hello_before[1] + hello_after[1])}")
@@ -322,11 +328,60 @@ def main() -> int:
     print(f"leads in the database: {kept} for {sent} successful POSTs: {lost} lost; "
           f"their e-mails: {queued} queued, {mailed} sent by the end")
     print(f"CPU per inquiry while the clients ran: {cpu.per(sent)}")
+    busy = worker["cpu"] - started_cpu if worker else 0.0
     if worker:
-        busy = worker["cpu"] - started_cpu
         print(f"mail worker: all sent {worker['catch_up']:.1f} s after the web server stopped; "
               f"{busy:.1f} s CPU from the first client on, {busy / max(mailed, 1) * 1000:.1f} ms per e-mail sent")
-    return 1 if lost else 0
+    server = sum(seconds for side, seconds in cpu.used.items() if side != "this client") + busy
+    return Outcome(inquiries_per_second, server / max(sent, 1) * 1000, lost)
+
+
+def _figures(values: list[float], unit: str = "") -> str:
+    return f"{', '.join(f'{value:.1f}' for value in values)}{unit} (median {median(values):.1f}{unit})"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", help="a PostgreSQL server to create a database on (default: SQLite)")
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--mail", choices=MAIL, default="worker",
+                        help="who sends the e-mails: a flask outbox work process (production, the default), "
+                             "the web workers after each commit (MAIL_SEND_AFTER_COMMIT), or nobody")
+    parser.add_argument("--worker-nice", type=int, default=deployed_nice(),
+                        help="the mail worker's niceness (default: the Nice= of its systemd unit)")
+    parser.add_argument("--log", type=Path, help="keep the portal's gunicorn output in this file")
+    parser.add_argument("--checkout", type=Path, default=ROOT,
+                        help="serve the portal from this checkout (e.g. a git worktree of an older commit)")
+    parser.add_argument("--against", type=Path,
+                        help="another checkout to measure in turn with this one, each round (e.g. an older commit)")
+    parser.add_argument("--against-mail", choices=MAIL, help="who sends the other checkout's mail (default: --mail)")
+    parser.add_argument("--rounds", type=int, default=1, help="run this many times (each checkout, alternating)")
+    args = parser.parse_args()
+
+    sides = [(args.checkout, args.mail)]
+    if args.against:
+        sides.insert(0, (args.against, args.against_mail or args.mail))
+    runs: dict[tuple[Path, str], list[Outcome]] = {side: [] for side in sides}
+    for number in range(args.rounds):
+        for checkout, mail in sides:
+            if len(sides) > 1 or args.rounds > 1:
+                print(f"== round {number + 1} of {args.rounds}")
+            runs[checkout, mail].append(measure(args, checkout, mail))
+            print(flush=True)
+    if len(sides) > 1 or args.rounds > 1:
+        print(f"== {args.rounds} round(s){', alternating' if len(sides) > 1 else ''}")
+        for (checkout, mail), outcomes in runs.items():
+            print(f"{code_version(checkout)}, mail sent by {mail}: inquiries/s {_figures([o.rate for o in outcomes])};"
+                  f" server CPU per inquiry {_figures([o.server_cpu_ms for o in outcomes], ' ms')}")
+        if len(sides) > 1:
+            (other, this) = (runs[side] for side in sides)
+            print(f"this checkout against the other (medians): "
+                  f"{median(o.rate for o in this) / median(o.rate for o in other):.2f}x the inquiries/s, "
+                  f"{median(o.server_cpu_ms for o in other) / median(o.server_cpu_ms for o in this):.2f}x "
+                  f"less server CPU per inquiry")
+    return 1 if any(outcome.lost for outcomes in runs.values() for outcome in outcomes) else 0
 
 
 if __name__ == "__main__":
