@@ -363,25 +363,25 @@ def main() -> int:
     sides = [(args.checkout, args.mail)]
     if args.against:
         sides.insert(0, (args.against, args.against_mail or args.mail))
-    runs: dict[tuple[Path, str], list[Outcome]] = {side: [] for side in sides}
+    runs: list[list[Outcome]] = [[] for _ in sides]  # a list per side: the same checkout twice gives A/A
     for number in range(args.rounds):
-        for checkout, mail in sides:
+        for (checkout, mail), outcomes in zip(sides, runs):
             if len(sides) > 1 or args.rounds > 1:
                 print(f"== round {number + 1} of {args.rounds}")
-            runs[checkout, mail].append(measure(args, checkout, mail))
+            outcomes.append(measure(args, checkout, mail))
             print(flush=True)
     if len(sides) > 1 or args.rounds > 1:
         print(f"== {args.rounds} round(s){', alternating' if len(sides) > 1 else ''}")
-        for (checkout, mail), outcomes in runs.items():
+        for (checkout, mail), outcomes in zip(sides, runs):
             print(f"{code_version(checkout)}, mail sent by {mail}: inquiries/s {_figures([o.rate for o in outcomes])};"
                   f" server CPU per inquiry {_figures([o.server_cpu_ms for o in outcomes], ' ms')}")
         if len(sides) > 1:
-            (other, this) = (runs[side] for side in sides)
+            other, this = runs
             print(f"this checkout against the other (medians): "
                   f"{median(o.rate for o in this) / median(o.rate for o in other):.2f}x the inquiries/s, "
                   f"{median(o.server_cpu_ms for o in other) / median(o.server_cpu_ms for o in this):.2f}x "
                   f"less server CPU per inquiry")
-    return 1 if any(outcome.lost for outcomes in runs.values() for outcome in outcomes) else 0
+    return 1 if any(outcome.lost for outcomes in runs for outcome in outcomes) else 0
 
 
 if __name__ == "__main__":
