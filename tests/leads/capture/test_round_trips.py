@@ -4,12 +4,16 @@ among it, the reference not looked up, and on PostgreSQL everything it writes in
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import event, func, select
 from sqlalchemy.engine.interfaces import CacheStats
 
+from portal import clock
 from portal.audit import AuditEntry
 from portal.auth.models import User
+from portal.clock import as_utc
 from portal.extensions import db
 from portal.leads import operations
 from portal.leads.models import Activity, Consent, FormSubmission, InquiryLink, Lead, StageChange, report_version
@@ -82,6 +86,26 @@ def test_the_one_statement_writes_every_row_of_the_new_lead(client, session, cat
     for family in report_version.FAMILIES:  # a new lead moves every family's figures of its month, those alone
         assert renewed[family].months[month] != tokens[family].months.get(month), family
         assert renewed[family].whole == tokens[family].whole, family
+
+
+def test_what_the_investor_typed_is_stored_as_typed(client, session, catalogue):
+    """On PostgreSQL each table's rows go to the server as one JSON parameter: letters of every script,
+    quotes, backslashes, line breaks and tabs, fractions and the time received come back as they were."""
+    message = 'Chúng tôi cần 12,75 ha.\n"Nhà máy" \\ 工場と電力 5 MVA\t{"a": 1} — 한빛'
+    typed = {"name": "Nguyễn Thị Hương", "company": "한빛전자 (Hanbit) «Vina»", "job_title": "取締役",
+             "message": message}
+    data = {**opened(client), **inquiry(land_need="12.75", estimated_investment="0.5", **typed)}
+    sent_at = clock.now()
+
+    assert client.post("/en/inquire", data=data).status_code == 302
+
+    lead = session.scalars(select(Lead)).one()
+    assert {name: getattr(lead, name) for name in typed} == typed
+    assert (lead.land_need_ha, lead.estimated_investment_usd) == (Decimal("12.75"), 500_000)
+    assert abs(as_utc(lead.created_at) - sent_at) < timedelta(seconds=5)
+    changed_at = session.scalar(select(StageChange.changed_at).where(StageChange.lead_id == lead.id))
+    assert as_utc(changed_at) == as_utc(lead.created_at)
+    assert [consent.email for consent in lead.consents] == ["minjun.kim@hanbit.example"]
 
 
 def test_a_reference_already_taken_is_drawn_again_and_the_inquiry_is_kept(client, session, catalogue, monkeypatch):
