@@ -8,6 +8,7 @@ the SQL statements each runs, then cProfile's busiest functions for one of them.
     .venv/bin/python benchmarks/inquiry_profile.py --profile mail --show-sql   # the sender, and each statement
     .venv/bin/python benchmarks/inquiry_profile.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
     .venv/bin/python benchmarks/inquiry_profile.py --leads 100000   # with a pipeline of 100,000 leads already there
+    .venv/bin/python benchmarks/inquiry_profile.py --instructions --repeat 50   # instructions, not time
 
 Runs the portal through Flask's test client (no server, no network) on a fresh database with the
 demo data, mail left in the outbox (``--leads``: and that many leads before, from
@@ -15,6 +16,12 @@ demo data, mail left in the outbox (``--leads``: and that many leads before, fro
 CPU time, so other programs on the machine disturb it less (on PostgreSQL the server's share is not in
 it: the elapsed time is printed too); compare two versions of the code with the same command. Asserts
 nothing.
+
+``--instructions`` counts the instructions each one runs instead (valgrind's callgrind, which runs
+this script again under it, counting only those parts; Debian's ``valgrind`` package): the same code
+gives the same count to a fraction of a percent whatever else the machine does, where its CPU time
+can move by a third between runs, so a change of a few percent shows at once. The database server's
+share is not in it, nor gunicorn's (measure those with ``inquiries.py``).
 """
 from __future__ import annotations
 
@@ -22,10 +29,14 @@ import argparse
 import cProfile
 import os
 import pstats
+import re
 import secrets
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,12 +79,61 @@ def opened_form(app):
     return client, {**hidden_fields(page.text), **inquiry(email=f"profile-{secrets.token_hex(6)}@example.com")}
 
 
-def cpu_ms(action, repeat: int) -> tuple[float, float]:
+#: Set (to the folder of callgrind's counts) in the copy of this script that callgrind runs.
+COUNTING = "INQUIRY_PROFILE_COUNTS"
+
+
+def _callgrind(*args: str) -> None:
+    subprocess.run(["callgrind_control", *args, str(os.getpid())], check=True, capture_output=True)
+
+
+@contextmanager
+def counted(phase: str, units: int):
+    """Under ``--instructions``: callgrind counts what runs in the block alone, and writes it down as
+    ``phase`` done ``units`` times."""
+    if not os.environ.get(COUNTING):
+        yield
+        return
+    _callgrind("--zero")
+    _callgrind("--instr=on")
+    try:
+        yield
+    finally:
+        _callgrind(f"--dump={phase}/{units}")
+        _callgrind("--instr=off")
+
+
+def count_instructions(arguments: list[str]) -> None:
+    """Run this script under callgrind (counting nothing but ``counted`` blocks), then print each
+    phase's instructions per unit."""
+    if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
+        sys.exit("--instructions needs valgrind (Debian: apt-get install valgrind)")
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={folder}/counts.%p",
+                        sys.executable, __file__, *arguments], env={**os.environ, COUNTING: folder},
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        counts = {}
+        for path in Path(folder).glob("counts.*"):
+            text = path.read_text(errors="replace")
+            phase = re.search(r"^desc: Trigger: dump (\w+)/(\d+)$", text, re.MULTILINE)
+            if phase:
+                total = int(re.search(r"^totals: (\d+)", text, re.MULTILINE).group(1))
+                counts[phase.group(1)] = (total / int(phase.group(2)), int(phase.group(2)))
+    for phase, label, unit in (("get", "show the form", "each"), ("post", "send it", "each"),
+                               ("mail", "mail it", "per message")):
+        if phase in counts:
+            per_unit, units = counts[phase]
+            print(f"{label + ':':<14} {per_unit / 1e6:.2f} million instructions {unit} ({units} counted)")
+
+
+def cpu_ms(action, repeat: int, phase: str = "") -> tuple[float, float]:
     """CPU and elapsed milliseconds per call."""
-    started, began = time.process_time(), time.perf_counter()
-    for _ in range(repeat):
-        action()
-    return (time.process_time() - started) / repeat * 1000, (time.perf_counter() - began) / repeat * 1000
+    with counted(phase, repeat):
+        started, began = time.process_time(), time.perf_counter()
+        for _ in range(repeat):
+            action()
+        took, elapsed = time.process_time() - started, time.perf_counter() - began
+    return took / repeat * 1000, elapsed / repeat * 1000
 
 
 def _send_all(app) -> int:
@@ -90,12 +150,22 @@ def _send_all(app) -> int:
             return connection.scalar(select(func.count()).where(OutboxMessage.status == OutboxStatus.SENT))
 
 
-def sent_mail(app, statements: list[str]) -> tuple[float, float, int]:
-    """CPU ms and SQL statements per message for sending all that the POSTs queued."""
+def _queued(app) -> int:
+    from portal.extensions import db
+    from portal.outbox.models import OutboxMessage, OutboxStatus
+    from sqlalchemy import func, select
+
+    with app.app_context(), db.engine.connect() as connection:
+        return connection.scalar(select(func.count()).where(OutboxMessage.status == OutboxStatus.PENDING))
+
+
+def sent_mail(app, statements: list[str], queued: int) -> tuple[float, float, int]:
+    """CPU ms and SQL statements per message for sending all that the POSTs queued (``queued``)."""
     statements.clear()
-    started = time.process_time()
-    messages = _send_all(app)
-    took = time.process_time() - started
+    with counted("mail", queued):
+        started = time.process_time()
+        messages = _send_all(app)
+        took = time.process_time() - started
     return took / messages * 1000, (len(statements) - 1) / messages, messages
 
 
@@ -108,7 +178,14 @@ def main() -> None:
     parser.add_argument("--show-sql", action="store_true", help="print the statements of one POST and one message")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--top", type=int, default=50)
+    parser.add_argument("--instructions", action="store_true",
+                        help="count instructions (callgrind) instead of CPU time: repeatable on a busy machine")
     args = parser.parse_args()
+    if args.instructions and args.profile:
+        parser.error("--instructions and --profile: one at a time")
+    if args.instructions and not os.environ.get(COUNTING):
+        count_instructions(sys.argv[1:])
+        return
 
     with tempfile.TemporaryDirectory() as folder, fresh_database(args.database_url, folder) as url:
         app = build_app(url, folder, args.leads)
@@ -128,6 +205,7 @@ def main() -> None:
         statements.clear()
         assert client.post(FORM, data=data).status_code == 302
         sent, post_sql = len(statements), list(statements)
+        _send_all(app)  # its e-mails: the sender's first batch compiles the templates
 
         pending = iter(forms)
 
@@ -135,14 +213,14 @@ def main() -> None:
             client, data = next(pending)
             client.post(FORM, data=data)
 
-        get_ms = cpu_ms(lambda: reader.get(FORM), args.repeat)
-        post_ms = cpu_ms(send, args.repeat)
+        get_ms = cpu_ms(lambda: reader.get(FORM), args.repeat, "get")
+        post_ms = cpu_ms(send, args.repeat, "post")
         print(f"show the form: {get_ms[0]:.1f} ms CPU ({get_ms[1]:.1f} elapsed), {shown} SQL statements")
         print(f"send it:       {post_ms[0]:.1f} ms CPU ({post_ms[1]:.1f} elapsed), {sent} SQL statements")
         if args.show_sql:
             print("\n".join(post_sql))
 
-        mail_ms, per_message, messages = sent_mail(app, statements)
+        mail_ms, per_message, messages = sent_mail(app, statements, _queued(app))
         print(f"mail it:       {mail_ms:.1f} ms CPU per message ({messages} messages), "
               f"{per_message:.1f} SQL statements per message")
 
