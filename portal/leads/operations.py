@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _
-from sqlalchemy import JSON, Select, Table, Text, bindparam, cast, func, insert, inspect, literal_column, select, true, update
+from sqlalchemy import (JSON, Select, Table, Text, bindparam, cast, func, insert, inspect, literal_column, select,
+                        true, update)
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -461,8 +462,9 @@ _as_json = json.JSONEncoder(default=_json_value, ensure_ascii=False, separators=
 @lru_cache(maxsize=64)
 def _one_statement(tables: tuple[tuple[Table, str | None, tuple[str, ...]], ...], assigned: bool) -> Select:
     """``_insert_in_one_statement``'s statement for the shape of a new inquiry: each table, the
-    column that takes the lead's id (None: the lead's own table) and the columns given; each table's
-    rows are the parameter ``rows_<table>``, JSON. Built once per process and shape (the usual ones are
+    column that takes the lead's id (None: the lead's own table) and the columns given (every row of a
+    table gives the same: a column missing from a row would be written NULL); each table's rows are the
+    parameter ``rows_<table>``, JSON. Built once per process and shape (the usual ones are
     a few), as building it cost more than running it."""
     def given(number: int, table: Table, names: list[str]):
         populate = func.json_populate_record if number == 0 else func.json_populate_recordset
