@@ -79,7 +79,7 @@ def opened_form(app):
     return client, {**hidden_fields(page.text), **inquiry(email=f"profile-{secrets.token_hex(6)}@example.com")}
 
 
-#: Set (to the folder of callgrind's counts) in the copy of this script that callgrind runs.
+#: Set in the copy of this script that callgrind runs.
 COUNTING = "INQUIRY_PROFILE_COUNTS"
 
 
@@ -91,7 +91,7 @@ def _callgrind(*args: str) -> None:
 def counted(phase: str, units: int):
     """Under ``--instructions``: callgrind counts what runs in the block alone, and writes it down as
     ``phase`` done ``units`` times."""
-    if not os.environ.get(COUNTING):
+    if not phase or not os.environ.get(COUNTING):
         yield
         return
     _callgrind("--zero")
@@ -109,9 +109,11 @@ def count_instructions(arguments: list[str]) -> None:
     if not shutil.which("valgrind") or not shutil.which("callgrind_control"):
         sys.exit("--instructions needs valgrind (Debian: apt-get install valgrind)")
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={folder}/counts.%p",
-                        sys.executable, __file__, *arguments], env={**os.environ, COUNTING: folder},
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        run = subprocess.run(["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                              f"--callgrind-out-file={folder}/counts.%p", sys.executable, __file__, *arguments],
+                             env={**os.environ, COUNTING: folder}, capture_output=True, text=True)
+        if run.returncode:
+            sys.exit(f"the run under callgrind failed:\n{run.stderr[-4000:]}")
         counts = {}
         for path in Path(folder).glob("counts.*"):
             text = path.read_text(errors="replace")
