@@ -426,18 +426,17 @@ def _insert_in_one_statement(row: dict, written: list[tuple[Table, str, list[dic
     """On PostgreSQL, the lead's INSERT, its rows' (its e-mails among them), the officer's turn, the
     reports' new token and the sender's wake-up in one statement (each statement is a round trip to
     the server, on the same cores): ``WITH new_lead AS (INSERT INTO leads ... SELECT ... FROM
-    json_populate_record(NULL::leads, <the lead as JSON>) RETURNING id), ... (INSERT INTO <table>
+    json_populate_recordset(NULL::leads, <the lead as JSON>) RETURNING id), ... (INSERT INTO <table>
     SELECT new_lead.id, ... FROM new_lead, json_populate_recordset(NULL::<table>, <its rows as JSON>))
     ... SELECT id, pg_notify(...) FROM new_lead``. Each table's rows are one parameter: the driver
     prepares a statement of a few parameters at a fraction of the cost of one with a parameter per
     value (about 125), and the statement is the same whatever the number of rows. A unique key taken
     (the form's, sent twice at once) fails the whole statement."""
     leads = Lead.__table__
-    tables = [(leads, None, _with_defaults(leads, row))]
-    tables += [(table, lead_column, [_with_defaults(table, item) for item in rows])
-               for table, lead_column, rows in written]
-    statement = _one_statement(tuple((table, lead_column, tuple(rows if lead_column is None else rows[0]))
-                                     for table, lead_column, rows in tables), officer is not None)
+    tables = [(table, lead_column, [_with_defaults(table, item) for item in rows])
+              for table, lead_column, rows in [(leads, None, [row]), *written]]
+    statement = _one_statement(tuple((table, lead_column, tuple(rows[0])) for table, lead_column, rows in tables),
+                               officer is not None)
     parameters = {f"rows_{number}": _as_json(rows) for number, (_, _, rows) in enumerate(tables)}
     if officer is not None:  # their turn taken here, as if the session had read it
         parameters |= {"officer_id": officer.id, "officer_assigned_at": row["created_at"]}
@@ -467,8 +466,8 @@ def _one_statement(tables: tuple[tuple[Table, str | None, tuple[str, ...]], ...]
     parameter ``rows_<table>``, JSON. Built once per process and shape (the usual ones are
     a few), as building it cost more than running it."""
     def given(number: int, table: Table, names: list[str]):
-        populate = func.json_populate_record if number == 0 else func.json_populate_recordset
-        rows = populate(literal_column(f"NULL::{table.name}"), cast(bindparam(f"rows_{number}", type_=Text()), JSON))
+        rows = func.json_populate_recordset(literal_column(f"NULL::{table.name}"),
+                                            cast(bindparam(f"rows_{number}", type_=Text()), JSON))
         return rows.table_valued(*names).alias(f"r{number}")
 
     (leads, _, row), *children = tables
